@@ -1,0 +1,135 @@
+"""System checks for configuration the later parts depend on.
+
+They run with every management command (``manage.py check``, ``migrate``, ``runserver``)
+so a misconfigured deployment fails loudly at start-up instead of at the first upload.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+AI_PROVIDERS = ("rules", "openai")
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@register(Tags.compatibility)
+def check_celery_limits(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    soft, hard = settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    if soft >= hard:
+        errors.append(
+            Error(
+                f"CELERY_TASK_SOFT_TIME_LIMIT ({soft}s) must be below "
+                f"CELERY_TASK_TIME_LIMIT ({hard}s).",
+                hint="The soft limit lets a task clean up before the hard limit kills it.",
+                id="careeros.E001",
+            )
+        )
+    if visibility <= hard:
+        errors.append(
+            Error(
+                f"The broker visibility timeout ({visibility}s) must exceed "
+                f"CELERY_TASK_TIME_LIMIT ({hard}s).",
+                hint="Otherwise Redis redelivers a task that is still running. "
+                "Raise CELERY_VISIBILITY_TIMEOUT.",
+                id="careeros.E002",
+            )
+        )
+    return errors
+
+
+@register()
+def check_app_role(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not IDENTIFIER.match(settings.DATABASE_APP_ROLE):
+        return [
+            Error(
+                f"DATABASE_APP_ROLE {settings.DATABASE_APP_ROLE!r} is not a plain "
+                "PostgreSQL role name.",
+                hint="Use lower-case letters, digits and underscores.",
+                id="careeros.E003",
+            )
+        ]
+    return []
+
+
+@register()
+def check_ai_provider(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    if settings.AI_PROVIDER not in AI_PROVIDERS:
+        errors.append(
+            Error(
+                f"AI_PROVIDER {settings.AI_PROVIDER!r} is not one of {', '.join(AI_PROVIDERS)}.",
+                id="careeros.E004",
+            )
+        )
+    elif settings.AI_PROVIDER == "openai" and not (
+        settings.OPENAI_API_KEY or settings.OPENAI_BASE_URL
+    ):
+        errors.append(
+            Error(
+                "AI_PROVIDER is 'openai' but neither OPENAI_API_KEY nor OPENAI_BASE_URL is set.",
+                hint="Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local compatible server.",
+                id="careeros.E005",
+            )
+        )
+    if settings.OPENAI_BASE_URL:
+        parsed = urlparse(settings.OPENAI_BASE_URL)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            errors.append(
+                Error(
+                    f"OPENAI_BASE_URL {settings.OPENAI_BASE_URL!r} is not an http(s) URL.",
+                    id="careeros.E006",
+                )
+            )
+    return errors
+
+
+def parse_key_ring(entries: list[str]) -> dict[str, bytes]:
+    """Parse ``key_id:base64key`` entries into an ordered {key_id: 32-byte key} ring."""
+    ring: dict[str, bytes] = {}
+    for entry in entries:
+        key_id, separator, encoded = entry.partition(":")
+        if not separator or not key_id:
+            raise ValueError(f"entry {entry[:12]!r}… is not 'key_id:base64key'")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"key {key_id!r} is not valid base64") from error
+        if len(key) != 32:
+            raise ValueError(f"key {key_id!r} is {len(key)} bytes; AES-256 needs 32")
+        if key_id in ring:
+            raise ValueError(f"key id {key_id!r} appears twice")
+        ring[key_id] = key
+    return ring
+
+
+@register()
+def check_encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        ring = parse_key_ring(settings.ENCRYPTION_KEYS)
+    except ValueError as error:
+        return [
+            Error(
+                f"ENCRYPTION_KEYS is malformed: {error}.",
+                hint='Generate a key with: python -c "import base64, os; '
+                "print('k1:' + base64.b64encode(os.urandom(32)).decode())\"",
+                id="careeros.E007",
+            )
+        ]
+    if not ring and not settings.DEBUG:
+        return [
+            Warning(
+                "ENCRYPTION_KEYS is empty: interview transcripts cannot be encrypted.",
+                hint="Set ENCRYPTION_KEYS to 'key_id:base64key' (32 random bytes).",
+                id="careeros.W001",
+            )
+        ]
+    return []

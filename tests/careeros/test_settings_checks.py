@@ -1,0 +1,129 @@
+"""Misconfiguration is caught by Django system checks; production settings pass --deploy."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.checks import run_checks
+from django.test.utils import override_settings
+
+from careeros.checks import parse_key_ring
+from tests.conftest import ROOT, database_url_for_children
+
+GOOD_KEY = "k1:" + base64.b64encode(b"\x01" * 32).decode()
+
+
+def check_ids(**overrides: object) -> set[str]:
+    with override_settings(**overrides):
+        return {message.id for message in run_checks() if message.id}
+
+
+def test_default_settings_pass_the_checks() -> None:
+    """The defaults a developer starts with raise no error."""
+    with override_settings(DEBUG=True):
+        assert not [m for m in run_checks() if m.is_serious()]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"CELERY_TASK_SOFT_TIME_LIMIT": 400, "CELERY_TASK_TIME_LIMIT": 300}, "careeros.E001"),
+        (
+            {"CELERY_TASK_TIME_LIMIT": 4000, "CELERY_BROKER_TRANSPORT_OPTIONS": {}},
+            "careeros.E002",
+        ),
+        ({"DATABASE_APP_ROLE": "app; DROP TABLE users"}, "careeros.E003"),
+        ({"AI_PROVIDER": "magic"}, "careeros.E004"),
+        ({"AI_PROVIDER": "openai", "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}, "careeros.E005"),
+        ({"OPENAI_BASE_URL": "localhost:11434"}, "careeros.E006"),
+        ({"ENCRYPTION_KEYS": ["k1:not-base64!"]}, "careeros.E007"),
+        ({"ENCRYPTION_KEYS": ["k1:" + base64.b64encode(b"short").decode()]}, "careeros.E007"),
+        ({"ENCRYPTION_KEYS": [], "DEBUG": False}, "careeros.W001"),
+    ],
+)
+def test_misconfiguration_is_reported(overrides: dict[str, object], expected: str) -> None:
+    """Each kind of misconfiguration produces its own check message."""
+    assert expected in check_ids(**overrides)
+
+
+def test_local_openai_compatible_server_needs_no_key() -> None:
+    """An OpenAI-compatible local server (OPENAI_BASE_URL) is enough for the openai provider."""
+    ids = check_ids(
+        AI_PROVIDER="openai", OPENAI_API_KEY="", OPENAI_BASE_URL="http://127.0.0.1:11434/v1"
+    )
+    assert not ids & {"careeros.E005", "careeros.E006"}
+
+
+def test_key_ring_keeps_order_and_rejects_duplicates() -> None:
+    """The first key of the ring encrypts; ids are unique."""
+    second = "k0:" + base64.b64encode(b"\x02" * 32).decode()
+    assert list(parse_key_ring([GOOD_KEY, second])) == ["k1", "k0"]
+    with pytest.raises(ValueError, match="twice"):
+        parse_key_ring([GOOD_KEY, GOOD_KEY])
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    from django.conf import settings
+
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_children(),
+        "REDIS_URL": settings.REDIS_URL,
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p" * 20 + "4xk!vR9#qLm2@Zt8&wYc5^Hn" + "s" * 20,
+    "ALLOWED_HOSTS": "careeros.example.com",
+    "ENCRYPTION_KEYS": GOOD_KEY,
+    "EMAIL_URL": "smtp+tls://careeros:secret@smtp.example.com:587",
+}
+
+
+@pytest.mark.django_db
+def test_check_deploy_passes_with_production_settings() -> None:
+    """`manage.py check --deploy` is clean with the README's production environment."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_check_deploy_rejects_the_development_secret_key() -> None:
+    """Production without its own SECRET_KEY fails the deploy checks."""
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+@pytest.mark.django_db
+def test_logs_are_json_on_stdout() -> None:
+    """Log records are written to stdout as one JSON object a line."""
+    import json
+
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('careeros.demo').warning('hello %s', 'log')",
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    record = next(r for r in records if r["logger"] == "careeros.demo")
+    assert record["message"] == "hello log"
+    assert record["level"] == "WARNING"
+    assert "time" in record

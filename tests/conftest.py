@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_databases, teardown_databases
+
+from careeros.celery import app as celery_app
+from careeros.db.roles import owner_connection
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment: None, django_db_blocker: object) -> Iterator[None]:
+    """Create the test database and run migrations as the owner, as `manage.py migrate` does."""
+    with django_db_blocker.unblock(), owner_connection():  # type: ignore[attr-defined]
+        databases = setup_databases(verbosity=0, interactive=False)
+    yield
+    with django_db_blocker.unblock(), owner_connection():  # type: ignore[attr-defined]
+        teardown_databases(databases, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _test_http_settings(settings: object) -> None:
+    # The test client speaks plain HTTP; production's default redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False  # type: ignore[attr-defined]
+    # Production serves hashed names from collectstatic's manifest; tests don't collect.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def user(db: None) -> object:
+    return UserFactory(full_name="Ada Lovelace")
+
+
+@pytest.fixture
+def other_user(db: None) -> object:
+    return UserFactory(full_name="Grace Hopper")
+
+
+@pytest.fixture
+def signed_in(client: Client, user: object) -> Client:
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def database_url_for_children() -> str:
+    """A URL for the database the tests use, for child processes such as a worker."""
+    params = connection.settings_dict
+    user = quote(params["USER"], safe="")
+    password = quote(str(params["PASSWORD"] or ""), safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgres://{credentials}{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[str]:
+    """A real Celery worker (a child process) on the real broker and the test database."""
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_children(),
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "careeros",
+            "worker",
+            "--hostname",
+            name,
+            "--concurrency",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[name], timeout=0.5):
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {process.returncode}")
+            if time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not answer within 60 s")
+        yield name
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

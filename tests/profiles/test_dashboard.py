@@ -1,0 +1,120 @@
+"""The dashboard and the profile card's inline editor."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from profiles.models import Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_requires_sign_in(client: Client) -> None:
+    """An anonymous visitor is sent to sign in, then back."""
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+def test_dashboard_shows_the_profile_and_empty_sections(signed_in: Client, user: User) -> None:
+    """The dashboard shows who is signed in and says plainly that each section is empty."""
+    response = signed_in.get(reverse("dashboard"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace" in page
+    assert user.email in page
+    for title in ["Work experience", "Education", "Skills", "Projects", "Certifications"]:
+        assert title in page
+    assert page.count("Nothing here yet.") == 5
+    assert "No resumes yet." in page
+
+
+def test_dashboard_loads_htmx_from_static_and_sets_csrf_header_once(signed_in: Client) -> None:
+    """htmx comes from our static files and the CSRF header is set once, on <body>."""
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert re.search(r'<script src="/static/vendor/htmx/htmx-[\d.]+\.min\.js"', page)
+    assert "//unpkg" not in page
+    assert "cdn" not in page.lower()
+    assert page.count("hx-headers=") == 1
+    body = re.search(r"<body hx-headers='([^']+)'>", page)
+    assert body is not None
+    assert json.loads(body.group(1))["X-CSRFToken"]
+
+
+def test_second_user_never_sees_the_first_users_profile(
+    client: Client, user: User, other_user: User
+) -> None:
+    """Another person's dashboard and profile card show only their own details."""
+    client.force_login(other_user)
+    for url in [reverse("dashboard"), reverse("profile_card_hx"), reverse("profile_edit_hx")]:
+        page = client.get(url).content.decode()
+        assert "Grace Hopper" in page
+        assert "Ada Lovelace" not in page
+        assert user.email not in page
+
+
+def test_profile_edit_over_htmx_with_the_body_csrf_header(user: User) -> None:
+    """The editor saves through the CSRF header htmx sends, and returns the card."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(reverse("dashboard")).content.decode()
+    header = re.search(r"<body hx-headers='([^']+)'>", page)
+    assert header is not None
+    token = json.loads(header.group(1))["X-CSRFToken"]
+
+    refused = client.post(reverse("profile_edit_hx"), {"full_name": "Ada King"})
+    assert refused.status_code == 403
+
+    response = client.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada King", "avatar_url": ""},
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert 'id="profile-card"' in response.content.decode()
+    assert "Ada King" in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert Profile.objects.get(user=user).full_name == "Ada King"
+
+
+def test_profile_edit_only_changes_the_signed_in_users_profile(
+    client: Client, user: User, other_user: User
+) -> None:
+    """A second user's edit changes their own profile, never the first user's."""
+    client.force_login(other_user)
+    client.post(reverse("profile_edit_hx"), {"full_name": "Changed"})
+    assert Profile.objects.get(user=user).full_name == "Ada Lovelace"
+    assert Profile.objects.get(user=other_user).full_name == "Changed"
+
+
+def test_profile_edit_rejects_a_bad_avatar_url(signed_in: Client, user: User) -> None:
+    """An invalid avatar URL comes back as the form with its error, nothing saved."""
+    response = signed_in.post(
+        reverse("profile_edit_hx"), {"full_name": "Ada", "avatar_url": "not a url"}
+    )
+    assert response.status_code == 422
+    assert "Enter a valid URL" in response.content.decode()
+    assert Profile.objects.get(user=user).full_name == "Ada Lovelace"
+
+
+def test_accounts_made_by_createsuperuser_get_a_profile(client: Client) -> None:
+    """An operator created from the command line still gets a working dashboard."""
+    client.force_login(User.objects.create_superuser("op@example.com", "an operator passphrase"))
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert Profile.objects.filter(user__email="op@example.com").exists()
+
+
+def test_operator_reaches_the_admin_and_a_person_does_not(client: Client, user: User) -> None:
+    """The admin is for operators: a regular account is sent to the admin sign-in."""
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 302
+    operator = Client()
+    operator.force_login(User.objects.create_superuser("op@example.com", "a passphrase"))
+    assert operator.get("/admin/").status_code == 200
+    assert operator.get("/admin/profiles/user/").status_code == 200
