@@ -47,17 +47,28 @@ def check_celery_limits(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
 
 
 @register()
-def check_app_role(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    if not IDENTIFIER.match(settings.DATABASE_APP_ROLE):
-        return [
-            Error(
-                f"DATABASE_APP_ROLE {settings.DATABASE_APP_ROLE!r} is not a plain "
-                "PostgreSQL role name.",
-                hint="Use lower-case letters, digits and underscores.",
-                id="careeros.E003",
+def check_database_roles(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    roles = {"DATABASE_APP_ROLE": settings.DATABASE_APP_ROLE}
+    roles["DATABASE_SYSTEM_ROLE"] = settings.DATABASE_SYSTEM_ROLE
+    for name, role in roles.items():
+        if not IDENTIFIER.match(role):
+            errors.append(
+                Error(
+                    f"{name} {role!r} is not a plain PostgreSQL role name.",
+                    hint="Use lower-case letters, digits and underscores.",
+                    id="careeros.E003",
+                )
             )
-        ]
-    return []
+    if settings.DATABASE_APP_ROLE == settings.DATABASE_SYSTEM_ROLE:
+        errors.append(
+            Error(
+                "DATABASE_APP_ROLE and DATABASE_SYSTEM_ROLE must differ: the system role "
+                "sees every user's rows.",
+                id="careeros.E008",
+            )
+        )
+    return errors
 
 
 @register()

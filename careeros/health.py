@@ -1,4 +1,8 @@
-"""``/healthz``: is this instance able to serve? Used by load balancers and operators."""
+"""``/healthz``: is this instance able to serve? Used by load balancers and operators.
+
+Answered by a middleware at the top of the stack, before sessions, authentication and the
+request's database transaction, so it works (and reports) while the database is down.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import logging
 
 import redis
 from django.conf import settings
+from collections.abc import Callable
+
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +52,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning("health check failed", extra={"problems": problems})
     body = {"status": "ok" if healthy else "down", "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+class HealthCheckMiddleware:
+    path = "/healthz"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path_info == self.path:
+            return healthz(request)
+        return self.get_response(request)

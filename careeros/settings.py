@@ -29,12 +29,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # First, so its migrate and flush commands (which run as the schema owner) win.
     "careeros",
-    "django.contrib.admin",
+    "careeros.admin.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "axes",
     "profiles",
@@ -45,12 +46,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe it over plain HTTP, and it must answer while the
+    # database is down.
+    "careeros.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: everything below runs in the signed-in user's context.
+    "careeros.db.middleware.RowLevelSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -90,12 +96,21 @@ else:
 # Connections switch to it with SET ROLE; migrations run as the connecting (owner) role
 # through careeros.db.roles.owner_connection().
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
+# The role careeros.db.rls.system_context() switches to: row level security lets it see
+# every user's rows, for the admin site and system jobs.
+DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
 
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
+# exception rolls back the view's writes.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = DATABASE_APP_ROLE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Index names follow the seed schema (idx_work_experience_user_current…); Django's
+# 30-character limit exists for Oracle, PostgreSQL allows 63.
+SILENCED_SYSTEM_CHECKS = ["models.E034"]
 
 # -- Redis: cache, Celery broker -----------------------------------------------------
 

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.forms import SimpleArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import capfirst
 
+from careeros.db.versioning import VersionedEntity
 from profiles.models import User
 
 
@@ -45,4 +52,58 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     avatar_url = forms.URLField(
         label="Avatar URL", required=False, assume_scheme="https", max_length=2000
+    )
+
+
+# -- Versioned entities ---------------------------------------------------------------
+
+DATE_FIELDS = {"start_date", "end_date", "issue_date", "expiration_date"}
+PARTIAL_DATE = RegexValidator(
+    r"^\d{4}(-(0[1-9]|1[0-2]))?$", "Use YYYY-MM (2021-03) or just the year (2021)."
+)
+
+
+def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, ArrayField):
+        # One item a line: technologies and achievements often contain commas.
+        return SimpleArrayField(
+            forms.CharField(),
+            delimiter="\n",
+            required=False,
+            label=capfirst(str(field.verbose_name)),
+            help_text="One a line.",
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    formfield = field.formfield(**kwargs)
+    if formfield is not None and field.name in DATE_FIELDS:
+        formfield.widget = forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 8})
+        formfield.validators.append(PARTIAL_DATE)
+    elif isinstance(formfield, forms.CharField) and field.name != "description":
+        formfield.widget = forms.TextInput()
+    return formfield
+
+
+class EntityForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The editable fields of one versioned entity; saving goes through the services."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.strip() or None
+            elif isinstance(value, list):
+                cleaned[name] = [item.strip() for item in value if item.strip()] or None
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+@cache
+def entity_form_class(model: type[VersionedEntity]) -> type[EntityForm]:
+    return forms.modelform_factory(
+        model, form=EntityForm, fields=model.content_fields, formfield_callback=_formfield
     )

@@ -10,8 +10,13 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Now
+
+from careeros.db.versioning import VersionedEntity
 
 
 class UserManager(BaseUserManager["User"]):
@@ -78,3 +83,187 @@ class Profile(models.Model):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
+
+
+# -- The versioned career profile ------------------------------------------------------
+
+
+def _text(verbose_name: str, **kwargs: Any) -> models.TextField[Any, Any]:
+    """An optional TEXT column: NULL in the database when a person leaves it empty."""
+    return models.TextField(verbose_name, null=True, blank=True, **kwargs)
+
+
+class WorkExperience(VersionedEntity):
+    title = models.TextField("job title")
+    company = models.TextField()
+    location = _text("location")
+    start_date = _text("start date", help_text="YYYY-MM or YYYY")
+    end_date = _text("end date", help_text="YYYY-MM or YYYY; empty while current")
+    description = _text("description")
+
+    content_fields = ("title", "company", "location", "start_date", "end_date", "description")
+    label_field = "title"
+    search_fields = ("title", "company", "description")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "work_experience"
+        verbose_name = "work experience"
+        verbose_name_plural = "work experience"
+        constraints = VersionedEntity.versioning_constraints("work_experience")
+        indexes = [
+            *VersionedEntity.versioning_indexes("work_experience"),
+            GinIndex(
+                fields=["title"],
+                opclasses=["gin_trgm_ops"],
+                name="idx_work_experience_title_search",
+            ),
+            GinIndex(
+                fields=["company"],
+                opclasses=["gin_trgm_ops"],
+                name="idx_work_experience_company_search",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.company}"
+
+
+class Education(VersionedEntity):
+    institution = models.TextField()
+    degree = _text("degree")
+    field_of_study = _text("field of study")
+    start_date = _text("start date", help_text="YYYY-MM or YYYY")
+    end_date = _text("end date", help_text="YYYY-MM or YYYY")
+    gpa = _text("GPA")
+    description = _text("description")
+
+    content_fields = (
+        "institution",
+        "degree",
+        "field_of_study",
+        "start_date",
+        "end_date",
+        "gpa",
+        "description",
+    )
+    label_field = "institution"
+    search_fields = ("institution", "degree", "field_of_study")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "education"
+        verbose_name = "education"
+        verbose_name_plural = "education"
+        constraints = VersionedEntity.versioning_constraints("education")
+        indexes = [
+            *VersionedEntity.versioning_indexes("education"),
+            GinIndex(
+                fields=["institution"],
+                opclasses=["gin_trgm_ops"],
+                name="idx_education_institution_search",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        degree = " ".join(part for part in (self.degree, self.field_of_study) if part)
+        return f"{degree}, {self.institution}" if degree else self.institution
+
+
+class Skill(VersionedEntity):
+    name = models.TextField()
+    category = _text("category", help_text="e.g. programming, framework, soft skill")
+    proficiency_level = _text(
+        "proficiency", help_text="e.g. beginner, intermediate, advanced, expert"
+    )
+    years_of_experience = models.IntegerField(
+        "years of experience", null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    context = _text("context", help_text="How and where you used it")
+
+    content_fields = ("name", "category", "proficiency_level", "years_of_experience", "context")
+    label_field = "name"
+    search_fields = ("name", "category", "context")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "skill"
+        constraints = VersionedEntity.versioning_constraints("skill")
+        indexes = [
+            *VersionedEntity.versioning_indexes("skill"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="idx_skill_name_search"),
+        ]
+
+
+class Project(VersionedEntity):
+    title = models.TextField()
+    description = _text("description")
+    technologies = ArrayField(models.TextField(), null=True, blank=True)
+    start_date = _text("start date", help_text="YYYY-MM or YYYY")
+    end_date = _text("end date", help_text="YYYY-MM or YYYY")
+    url = _text("URL", help_text="Project page or repository")
+    role = _text("role")
+    achievements = ArrayField(models.TextField(), null=True, blank=True)
+
+    content_fields = (
+        "title",
+        "description",
+        "technologies",
+        "start_date",
+        "end_date",
+        "url",
+        "role",
+        "achievements",
+    )
+    label_field = "title"
+    search_fields = ("title", "description", "role")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "project"
+        constraints = VersionedEntity.versioning_constraints("project")
+        indexes = [
+            *VersionedEntity.versioning_indexes("project"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="idx_project_title_search"),
+        ]
+
+
+class Certification(VersionedEntity):
+    name = models.TextField()
+    issuing_organization = models.TextField("issuing organization")
+    credential_id = _text("credential ID")
+    issue_date = _text("issue date", help_text="YYYY-MM or YYYY")
+    expiration_date = _text("expiration date", help_text="YYYY-MM or YYYY")
+    credential_url = _text("credential URL")
+    description = _text("description")
+
+    content_fields = (
+        "name",
+        "issuing_organization",
+        "credential_id",
+        "issue_date",
+        "expiration_date",
+        "credential_url",
+        "description",
+    )
+    label_field = "name"
+    search_fields = ("name", "issuing_organization")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "certification"
+        constraints = VersionedEntity.versioning_constraints("certification")
+        indexes = [
+            *VersionedEntity.versioning_indexes("certification"),
+            GinIndex(
+                fields=["name"], opclasses=["gin_trgm_ops"], name="idx_certification_name_search"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.issuing_organization})"
+
+
+# The profile's entity types by URL slug, in the order the profile shows them.
+ENTITY_TYPES: dict[str, type[VersionedEntity]] = {
+    "work": WorkExperience,
+    "education": Education,
+    "skills": Skill,
+    "projects": Project,
+    "certifications": Certification,
+}

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
+from careeros.db.rls import user_context
+from careeros.db.versioning import Operation, Source, VersionedEntity, write_version
 from profiles.models import Profile, User
 
 
@@ -12,7 +18,8 @@ from profiles.models import Profile, User
 def user_sign_up(*, email: str, password: str, full_name: str = "") -> User:
     """Create a user and their profile together."""
     user = User.objects.create_user(email, password)
-    Profile.objects.create(user=user, email=user.email, full_name=full_name.strip() or None)
+    with user_context(user.pk):
+        Profile.objects.create(user=user, email=user.email, full_name=full_name.strip() or None)
     return user
 
 
@@ -36,5 +43,87 @@ def demo_user_ensure(*, email: str, password: str, full_name: str) -> tuple[User
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
-    Profile.objects.get_or_create(user=user, defaults={"email": user.email, "full_name": full_name})
+    with user_context(user.pk):
+        Profile.objects.get_or_create(
+            user=user, defaults={"email": user.email, "full_name": full_name}
+        )
     return user, False
+
+
+# -- Versioned entities: thin names for the one write path, careeros.db.versioning ------
+
+
+def entity_create[E: VersionedEntity](
+    *,
+    model: type[E],
+    user: User,
+    fields: dict[str, Any],
+    source: Source = Source.MANUAL,
+    confidence: Decimal = Decimal("1.00"),
+    reason: str = "",
+) -> E:
+    """Add a new entity to the user's profile as version 1."""
+    return write_version(
+        model,
+        user=user,
+        operation=Operation.CREATE,
+        changes=fields,
+        source=source,
+        confidence=confidence,
+        reason=reason,
+    )
+
+
+def entity_revise[E: VersionedEntity](
+    *,
+    model: type[E],
+    user: User,
+    logical_entity_id: uuid.UUID,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    source: Source = Source.MANUAL,
+    confidence: Decimal = Decimal("1.00"),
+    reason: str = "",
+) -> E:
+    """Write the entity's next version with ``changes`` applied to the current one.
+
+    With ``expected_version`` (the version a form showed), a concurrent change in between
+    raises ``VersionConflict`` instead of being silently overwritten.
+    """
+    return write_version(
+        model,
+        user=user,
+        operation=Operation.REVISE,
+        logical_entity_id=logical_entity_id,
+        changes=changes,
+        expected_version=expected_version,
+        source=source,
+        confidence=confidence,
+        reason=reason,
+    )
+
+
+def entity_retire[E: VersionedEntity](
+    *, model: type[E], user: User, logical_entity_id: uuid.UUID, reason: str = ""
+) -> E:
+    """Remove the entity from the profile; its history stays and a revert restores it."""
+    return write_version(
+        model,
+        user=user,
+        operation=Operation.RETIRE,
+        logical_entity_id=logical_entity_id,
+        reason=reason or "Removed from the profile.",
+    )
+
+
+def entity_revert[E: VersionedEntity](
+    *, model: type[E], user: User, logical_entity_id: uuid.UUID, version: int
+) -> E:
+    """Make an old version's fields current again, as a new version."""
+    return write_version(
+        model,
+        user=user,
+        operation=Operation.REVERT,
+        logical_entity_id=logical_entity_id,
+        revert_to=version,
+    )

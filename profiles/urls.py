@@ -8,6 +8,26 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/edit_hx", views.profile_edit_hx, name="profile_edit_hx"),
     path("profile/card_hx", views.profile_card_hx, name="profile_card_hx"),
+    path("profile/search/", views.profile_search, name="profile_search"),
+    path("profile/<slug:kind>/", views.entity_list, name="entity_list"),
+    path("profile/<slug:kind>/new_hx", views.entity_new_hx, name="entity_new_hx"),
+    path(
+        "profile/<slug:kind>/<uuid:logical_id>/edit_hx", views.entity_edit_hx, name="entity_edit_hx"
+    ),
+    path(
+        "profile/<slug:kind>/<uuid:logical_id>/card_hx", views.entity_card_hx, name="entity_card_hx"
+    ),
+    path(
+        "profile/<slug:kind>/<uuid:logical_id>/retire_hx",
+        views.entity_retire_hx,
+        name="entity_retire_hx",
+    ),
+    path("profile/<slug:kind>/<uuid:logical_id>/", views.entity_history, name="entity_history"),
+    path(
+        "profile/<slug:kind>/<uuid:logical_id>/revert/<int:version>",
+        views.entity_revert,
+        name="entity_revert",
+    ),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path(
         "accounts/login/",

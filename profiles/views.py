@@ -1,25 +1,52 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from profiles import services
-from profiles.forms import ProfileForm, SignUpForm
-from profiles.models import User
+from careeros.db.versioning import EntityRetired, VersionConflict, VersionedEntity
+from profiles import selectors, services
+from profiles.forms import ProfileForm, SignUpForm, entity_form_class
+from profiles.models import (
+    ENTITY_TYPES,
+    Certification,
+    Education,
+    Project,
+    Skill,
+    User,
+    WorkExperience,
+)
 from profiles.selectors import profile_for
 
-# The parts of a career profile that later features fill, in the order shown.
-PROFILE_SECTIONS = [
-    ("work_experience", "Work experience", "Jobs and roles, each with its history and source."),
-    ("education", "Education", "Schools, degrees and fields of study."),
-    ("skill", "Skills", "What you can do, how well, and where you used it."),
-    ("project", "Projects", "Things you built, your role and what came of them."),
-    ("certification", "Certifications", "Credentials with their issuer and dates."),
-]
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    title: str
+    description: str
+    model: type[VersionedEntity]
+
+
+# The parts of a career profile, in the order the dashboard shows them.
+SECTIONS = {
+    section.kind: section
+    for section in [
+        Section("work", "Work experience", "Jobs and roles.", WorkExperience),
+        Section("education", "Education", "Schools, degrees and fields of study.", Education),
+        Section("skills", "Skills", "What you can do, how well, and where.", Skill),
+        Section("projects", "Projects", "Things you built and what came of them.", Project),
+        Section(
+            "certifications", "Certifications", "Credentials, issuers and dates.", Certification
+        ),
+    ]
+}
+assert set(SECTIONS) == set(ENTITY_TYPES)
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,10 +69,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
+    sections = [
+        (section, section.model.objects.for_user(request.user).current().order_by("-created_at"))
+        for section in SECTIONS.values()
+    ]
     return render(
         request,
         "profiles/dashboard.html",
-        {"profile": profile_for(request.user), "sections": PROFILE_SECTIONS},
+        {"profile": profile_for(request.user), "sections": sections},
     )
 
 
@@ -85,3 +116,181 @@ def profile_card_hx(request: HttpRequest) -> HttpResponse:
     return render(
         request, "profiles/dashboard.html#profile-card", {"profile": profile_for(request.user)}
     )
+
+
+# -- Versioned entities ---------------------------------------------------------------
+
+
+def _section(kind: str) -> Section:
+    try:
+        return SECTIONS[kind]
+    except KeyError:
+        raise Http404("No such part of the profile.") from None
+
+
+def _current(request: HttpRequest, section: Section, logical_id: UUID) -> VersionedEntity:
+    return get_object_or_404(
+        section.model.objects.for_user(request.user).current(), logical_entity_id=logical_id
+    )
+
+
+@login_required
+@require_GET
+def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
+    section = _section(kind)
+    entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
+    return render(request, "profiles/entities.html", {"section": section, "entities": entities})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entity_new_hx(request: HttpRequest, kind: str) -> HttpResponse:
+    """The add form: GET shows it, POST creates version 1 and shows the new entity."""
+    assert isinstance(request.user, User)
+    section = _section(kind)
+    form = entity_form_class(section.model)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entity = services.entity_create(
+            model=section.model, user=request.user, fields=form.changes(), reason="Added by hand."
+        )
+        return render(
+            request, "profiles/entities.html#entity-created", {"section": section, "entity": entity}
+        )
+    return render(
+        request,
+        "profiles/entities.html#entity-new",
+        {"section": section, "form": form},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entity_edit_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+    """The inline editor: every save writes a new version."""
+    assert isinstance(request.user, User)
+    section = _section(kind)
+    entity = _current(request, section, logical_id)
+    form_class = entity_form_class(section.model)
+    if request.method == "GET":
+        form = form_class(instance=entity)
+        return render(
+            request,
+            "profiles/entities.html#entity-form",
+            {"section": section, "entity": entity, "form": form},
+        )
+    form = form_class(request.POST, instance=section.model(**entity.content()))
+    if form.is_valid():
+        try:
+            entity = services.entity_revise(
+                model=section.model,
+                user=request.user,
+                logical_entity_id=logical_id,
+                changes=form.changes(),
+                expected_version=_int(request.POST.get("version")),
+                reason="Edited by hand.",
+            )
+        except VersionConflict as conflict:
+            form.add_error(None, str(conflict))
+            entity = conflict.current
+        else:
+            return render(
+                request,
+                "profiles/entities.html#entity-card",
+                {"section": section, "entity": entity},
+            )
+    return render(
+        request,
+        "profiles/entities.html#entity-form",
+        {"section": section, "entity": entity, "form": form},
+        status=422,
+    )
+
+
+@login_required
+@require_GET
+def entity_card_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+    """One entity's card: what Cancel in the editor swaps back in."""
+    section = _section(kind)
+    entity = _current(request, section, logical_id)
+    return render(
+        request, "profiles/entities.html#entity-card", {"section": section, "entity": entity}
+    )
+
+
+@login_required
+@require_POST
+def entity_retire_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+    """Remove an entity from the profile; the card is replaced by an undo notice."""
+    assert isinstance(request.user, User)
+    section = _section(kind)
+    entity = _current(request, section, logical_id)
+    retired = services.entity_retire(
+        model=section.model, user=request.user, logical_entity_id=entity.logical_entity_id
+    )
+    return render(
+        request,
+        "profiles/entities.html#entity-retired",
+        {"section": section, "entity": retired},
+    )
+
+
+@login_required
+@require_GET
+def entity_history(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+    assert isinstance(request.user, User)
+    section = _section(kind)
+    try:
+        entries = selectors.entity_history(
+            model=section.model, user=request.user, logical_entity_id=logical_id
+        )
+    except section.model.DoesNotExist:
+        raise Http404("No such entity in your profile.") from None
+    return render(
+        request,
+        "profiles/history.html",
+        {"section": section, "entries": entries, "latest": entries[0].version},
+    )
+
+
+@login_required
+@require_POST
+def entity_revert(request: HttpRequest, kind: str, logical_id: UUID, version: int) -> HttpResponse:
+    """Make an old version current again, as a new version; back to the history."""
+    assert isinstance(request.user, User)
+    section = _section(kind)
+    if (
+        not section.model.objects.for_user(request.user)
+        .filter(logical_entity_id=logical_id, version=version)
+        .exists()
+    ):
+        raise Http404("No such version in your profile.")
+    try:
+        services.entity_revert(
+            model=section.model, user=request.user, logical_entity_id=logical_id, version=version
+        )
+    except (VersionConflict, EntityRetired) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {version} is current again, as a new version.")
+    return redirect("entity_history", kind=kind, logical_id=logical_id)
+
+
+@login_required
+@require_GET
+def profile_search(request: HttpRequest) -> HttpResponse:
+    """Search the user's own entities, tolerant of typos; HTMX swaps in the results."""
+    assert isinstance(request.user, User)
+    query = request.GET.get("q", "").strip()
+    hits = selectors.entity_search(user=request.user, query=query) if query else []
+    context = {"query": query, "hits": hits}
+    if request.htmx:
+        return render(request, "profiles/search.html#search-results", context)
+    return render(request, "profiles/search.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

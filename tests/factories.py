@@ -4,7 +4,8 @@ from typing import Any
 
 import factory
 
-from profiles.models import User
+from careeros.db.rls import user_context
+from profiles.models import Profile, User
 from profiles.services import user_sign_up
 
 PASSWORD = "correct horse battery staple"
@@ -23,3 +24,9 @@ class UserFactory(factory.Factory[User]):
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         return user_sign_up(**kwargs)
+
+
+def profile_of(user: User) -> Profile:
+    """Read a user's profile in their row level security context, as the app does."""
+    with user_context(user.pk):
+        return Profile.objects.get(user=user)

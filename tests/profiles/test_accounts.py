@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from profiles.models import Profile, User
-from tests.factories import PASSWORD, UserFactory
+from profiles.models import User
+from tests.factories import PASSWORD, UserFactory, profile_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_sign_up_creates_account_and_profile_and_signs_in(client: Client) -> Non
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     user = User.objects.get()
     assert user.email == "new.person@example.com"
-    assert Profile.objects.get(user=user).full_name == "New Person"
+    assert profile_of(user).full_name == "New Person"
     assert response.context["user"] == user
     assert b"New Person" in response.content
 

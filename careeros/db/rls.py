@@ -1,0 +1,198 @@
+"""Row level security: whose rows a transaction may see, and the one way around it.
+
+Every user-owned table has RLS enabled and forced with two policies, created by the
+``EnableRowLevelSecurity`` migration operation:
+
+- ``<table>_owner`` for the runtime role: rows whose owner is ``app_current_user_id()``,
+  the transaction-local setting ``app.user_id``. Without it the function returns NULL and
+  the policy matches nothing: no context means zero rows, never all rows, and no error.
+- ``<table>_system`` for the system role: every row. Only ``system_context()`` switches
+  to that role, for the admin site and system jobs; grep for it to audit every use.
+
+Both settings are transaction-local (``set_config(..., true)`` and ``SET LOCAL ROLE``), so
+a persistent or pooled connection never carries one request's user into the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
+from psycopg import sql
+
+USER_SETTING = "app.user_id"
+
+
+@contextmanager
+def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the block in a transaction that sees only ``user_id``'s rows (none for None).
+
+    Nests: an inner context restores the outer one's user when it ends.
+    """
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting(%s, true)", [USER_SETTING])
+            (previous,) = cursor.fetchone()
+            cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, _as_text(user_id)])
+        yield
+        # On an exception the rollback (of the transaction or savepoint) restores it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous or ""])
+
+
+@contextmanager
+def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """THE row level security bypass: the block sees every user's rows.
+
+    For the operators' admin site and system jobs only; never decide to enter it from
+    request or message data.
+    """
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            (previous,) = cursor.fetchone()
+            cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(_system_role()))
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(previous)))
+
+
+def current_user_id(using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The user whose rows the current transaction sees, if any."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT app_current_user_id()")
+        (value,) = cursor.fetchone()
+    return str(value) if value is not None else None
+
+
+def _as_text(user_id: UUID | str | None) -> str:
+    return "" if user_id is None else str(UUID(str(user_id)))
+
+
+def _system_role() -> sql.Identifier:
+    return sql.Identifier(settings.DATABASE_SYSTEM_ROLE)
+
+
+def _app_role() -> sql.Identifier:
+    return sql.Identifier(settings.DATABASE_APP_ROLE)
+
+
+class EnableRowLevelSecurity(Operation):
+    """Enable and force RLS on ``table`` with the owner and system policies.
+
+    ``owner`` is the SQL condition that makes a row the current user's; the default
+    suits tables with a ``user_id`` column. Tables owned through a parent pass a
+    condition such as ``stream_id IN (SELECT id FROM resume_streams WHERE user_id =
+    app_current_user_id())``.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str, owner: str = "user_id = app_current_user_id()") -> None:
+        self.table = table
+        self.owner = owner
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs = {"table": self.table}
+        if self.owner != "user_id = app_current_user_id()":
+            kwargs["owner"] = self.owner
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        table = sql.Identifier(self.table)
+        owner = sql.SQL(self.owner)  # a literal from a migration file, never user input
+        statements = [
+            sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table),
+            sql.SQL("ALTER TABLE {} FORCE ROW LEVEL SECURITY").format(table),
+            sql.SQL("CREATE POLICY {} ON {} FOR ALL TO {} USING ({}) WITH CHECK ({})").format(
+                sql.Identifier(f"{self.table}_owner"), table, _app_role(), owner, owner
+            ),
+            sql.SQL("CREATE POLICY {} ON {} FOR ALL TO {} USING (true) WITH CHECK (true)").format(
+                sql.Identifier(f"{self.table}_system"), table, _system_role()
+            ),
+        ]
+        _execute(schema_editor, statements)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        table = sql.Identifier(self.table)
+        _execute(
+            schema_editor,
+            [
+                sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(
+                    sql.Identifier(f"{self.table}_owner"), table
+                ),
+                sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(
+                    sql.Identifier(f"{self.table}_system"), table
+                ),
+                sql.SQL("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY").format(table),
+                sql.SQL("ALTER TABLE {} DISABLE ROW LEVEL SECURITY").format(table),
+            ],
+        )
+
+    def describe(self) -> str:
+        return f"Enable and force row level security on {self.table}"
+
+
+def _execute(schema_editor: BaseDatabaseSchemaEditor, statements: list[sql.Composed]) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+# Tables owned by a user without a user_id column of their own.
+OWNED_WITHOUT_USER_ID = {"profiles"}
+
+
+def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
+    """User-owned tables lacking enabled and forced RLS with an owner policy.
+
+    A table is user-owned when it has a ``user_id`` column or is listed in
+    ``OWNED_WITHOUT_USER_ID``; tables owned through a parent (resume versions through
+    their stream) are listed there by the migrations that create them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = current_schema()
+               AND c.relkind IN ('r', 'p')
+               AND (c.relname = ANY(%s) OR EXISTS (
+                     SELECT 1 FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attname = 'user_id'
+                        AND NOT a.attisdropped))
+               AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS (
+                     SELECT 1 FROM pg_policy p
+                      WHERE p.polrelid = c.oid AND p.polname = c.relname || '_owner'))
+             ORDER BY c.relname
+            """,
+            [sorted(OWNED_WITHOUT_USER_ID)],
+        )
+        return [name for (name,) in cursor.fetchall()]
