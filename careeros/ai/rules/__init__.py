@@ -1,0 +1,7 @@
+"""The ``rules`` provider: offline, deterministic, no key needed."""
+
+from __future__ import annotations
+
+from careeros.ai.rules.engine import extract
+
+__all__ = ["extract"]

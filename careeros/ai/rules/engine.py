@@ -1,0 +1,1117 @@
+"""The offline extraction engine: sections, entries and fields from a document's lines.
+
+Everything is derived from layout and wording that hold across templates and languages
+(heading words, indentation, gaps, dates, separators); nothing refers to a particular
+document.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from careeros.ai import schema
+from careeros.ai.dates import DateRange, find_dates, is_date_only
+from careeros.ai.rules import vocabulary as vocab
+from careeros.ai.rules.text import Piece, join, piece, segments, split_piece
+from resumes.reading.model import Line, ResumeText
+
+BULLET_START = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
+EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+URL = re.compile(
+    r"(?:https?:/{1,2}\s?|www\.)[^\s,;|]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|de|fr|es|"
+    r"co|ai|app|info|eu|uk|ch|at|nl|tech|site|page|xyz)(?:/[^\s,;|]*)?",
+    re.IGNORECASE,
+)
+PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\(?\d[\d ().\-/]{5,}\d(?![\w.]*@)")
+GPA = re.compile(
+    r"(?:\b(?:gpa|cgpa|grade|note|moyenne|nota|abschlussnote)\b\s*[:\-]?\s*"
+    r"(?P<a>\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?)"
+    r"|(?P<b>\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?)\s*(?:gpa|cgpa)\b)",
+    re.IGNORECASE,
+)
+ABBREVIATION_END = re.compile(
+    r"\b(?:inc|ltd|co|corp|llc|jr|sr|st|dr|etc|gmbh|ag|sa|e\.v|bros|no)\.$", re.IGNORECASE
+)
+LOCATION = re.compile(
+    r"^(?P<city>[A-ZÀ-Ý][\w'’.\- ]{1,40}?),\s*(?P<region>[A-ZÀ-Ý][\w'’.\- ]{1,30}?)"
+    r"(?:,\s*(?P<country>[A-ZÀ-Ý][\w'’.\- ]{1,30}))?(?:\s+\d[\w -]{2,9})?$"
+)
+REMOTE = re.compile(r"^(?:remote|hybrid|on-?site|homeoffice|télétravail|remoto)$", re.IGNORECASE)
+LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()]*\))|\s+[|•·]\s+|\s*\|\s*|\t")
+LABEL = re.compile(r"^(?P<label>[^:–—]{1,40}?)\s*(?::|\s[–—-]\s)\s*(?P<rest>.+)$")
+KEYWORDS_LABEL = re.compile(
+    r"^(?:tech(?:nologies|nology| stack)?|tools|stack|built with|keywords|skills|"
+    r"technologien|technologies utilisées|tecnologías)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _strip_bullet(text: str) -> tuple[str, int]:
+    match = BULLET_START.match(text)
+    return (text[match.end() :], match.end()) if match else (text, 0)
+
+
+@dataclass(slots=True)
+class Section:
+    kind: str
+    also: tuple[str, ...]
+    heading: Line | None
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Entry:
+    header: list[Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    dates: DateRange | None = None
+    date_spans: list[tuple[int, int]] = field(default_factory=list)
+    text_slots: int = 0
+
+
+class Engine:
+    def __init__(self, document: ResumeText) -> None:
+        self.doc = document
+        self.raw = document.raw
+        self.lines = [line for line in document.lines if not line.furniture]
+        sizes = [line.size for line in self.lines if line.size]
+        self.body_size = statistics.median(sizes) if sizes else 10.0
+        self.is_pdf = document.kind == "pdf"
+
+    # -- sections ------------------------------------------------------------------------
+
+    def _looks_like_heading(self, line: Line, kind: str) -> bool:
+        if len(line.cells) > 1 and kind != "other":
+            # "Languages  English | French" is a skills row, not a heading.
+            return False
+        text = line.text.strip()
+        if line.bullet or BULLET_START.match(text):
+            return False
+        words = len(text.split())
+        if words > 5:
+            return False
+        return True
+
+    def _unknown_heading(self, line: Line) -> bool:
+        """An all-capitals or large/bold short line not in our vocabulary ends the section."""
+        text = line.text.strip().strip(":")
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) < 4 or len(text.split()) > 4 or len(line.cells) > 1:
+            return False
+        if find_dates(text) or EMAIL.search(text) or any(c.isdigit() for c in text):
+            return False
+        upper = all(c.isupper() for c in letters)
+        emphasised = line.bold or line.size > self.body_size * 1.15
+        return upper and (emphasised or not self.is_pdf) and line.gap_before
+
+    def sections(self) -> list[Section]:
+        sections = [Section("header", (), None)]
+        for line in self.lines:
+            found = vocab.heading_kind(line.text.strip())
+            current = sections[-1]
+            if found and self._looks_like_heading(line, found[0]) and found[0] != current.kind:
+                sections.append(Section(found[0], found[1], line))
+                continue
+            if current.kind != "header" and self._unknown_heading(line):
+                sections.append(Section("other", (), line))
+                continue
+            current.lines.append(line)
+        return sections
+
+    # -- basics --------------------------------------------------------------------------
+
+    def basics(self, sections: Sequence[Section]) -> schema.Basics:
+        basics = schema.Basics()
+        header = [line for s in sections if s.kind in ("header", "contact") for line in s.lines]
+        profile_lines = [line for s in sections if s.kind == "profiles" for line in s.lines]
+        confidences: list[float] = []
+        search_order = header + profile_lines + self.lines
+        raw = self.raw
+
+        for line in search_order:
+            match = EMAIL.search(raw, line.start, line.end)
+            if match:
+                basics.email = match.group().rstrip(".")
+                basics.evidence["email"] = [(match.start(), match.start() + len(basics.email))]
+                confidences.append(0.98)
+                break
+
+        phone_lines = header + profile_lines or self.lines[:12]
+        for line in phone_lines:
+            for match in PHONE.finditer(raw, line.start, line.end):
+                value = match.group().strip(" -./")
+                digits = re.sub(r"\D", "", value)
+                if not 7 <= len(digits) <= 15 or (find_dates(value) and is_date_only(value)):
+                    continue
+                if re.fullmatch(r"[\d\s]+", value) and len(value.split()) == 1 and len(digits) < 9:
+                    continue
+                start = match.start() + match.group().index(value)
+                basics.phone = value
+                basics.evidence["phone"] = [(start, start + len(value))]
+                confidences.append(0.9)
+                break
+            if basics.phone:
+                break
+
+        self._profiles_and_url(basics, header, profile_lines, confidences)
+        self._name(basics, sections, header, confidences)
+        self._location(basics, header, confidences)
+        basics.confidence = round(statistics.mean(confidences), 3) if confidences else 0.0
+        return basics
+
+    def _profiles_and_url(
+        self,
+        basics: schema.Basics,
+        header: list[Line],
+        profile_lines: list[Line],
+        confidences: list[float],
+    ) -> None:
+        raw = self.raw
+        seen_networks: set[str] = set()
+        for line in header + profile_lines:
+            for match in URL.finditer(raw, line.start, line.end):
+                text = match.group().rstrip(".,)")
+                if "@" in raw[max(match.start() - 1, 0) : match.end()] or EMAIL.fullmatch(text):
+                    continue
+                start = match.start()
+                printed = re.sub(r"^https?:/{1,2}\s?", "", text)
+                lowered = printed.lower()
+                network = next(
+                    (n for d, n in vocab.NETWORK_DOMAINS.items() if d in lowered.split("/")[0]),
+                    None,
+                )
+                if network:
+                    if network in seen_networks:
+                        continue
+                    seen_networks.add(network)
+                    basics.profiles.append(
+                        schema.Profile(
+                            network=network,
+                            url=text,
+                            confidence=0.95,
+                            evidence={"url": [(start, start + len(text))]},
+                        )
+                    )
+                elif basics.url is None and "." in printed:
+                    url_start = start
+                    if text != printed and " " in text:
+                        # "https:/ johndoe.me/" as some PDFs print it: keep what is readable.
+                        url_start = start + text.index(printed)
+                        text = printed
+                    basics.url = text
+                    basics.evidence["url"] = [(url_start, url_start + len(text))]
+                    confidences.append(0.9)
+        # Handles next to a network label ("johndoe" / "LinkedIn") or after an icon.
+        lines = header + profile_lines
+        for index, line in enumerate(lines):
+            for cell_index, cell in enumerate(line.cells):
+                label = vocab.NETWORKS.get(vocab.fold(cell.text).strip(" :"))
+                if not label or label in seen_networks:
+                    continue
+                handle = self._handle_near(lines, index, cell_index)
+                if handle:
+                    seen_networks.add(label)
+                    basics.profiles.append(
+                        schema.Profile(
+                            network=label,
+                            username=handle.text,
+                            confidence=0.85,
+                            evidence={
+                                "network": [(cell.start, cell.end)],
+                                "username": handle.spans,
+                            },
+                        )
+                    )
+            for cell_index, cell in enumerate(line.cells):
+                icon = next((i for ci, i in line.icons if ci == cell_index), None)
+                if not icon:
+                    continue
+                network = vocab.NETWORKS.get(icon)
+                if not network or network in seen_networks:
+                    continue
+                handle = piece(raw, cell.start, cell.end)
+                if handle and " " not in handle.text and "@" not in handle.text:
+                    if URL.fullmatch(handle.text):
+                        continue
+                    seen_networks.add(network)
+                    basics.profiles.append(
+                        schema.Profile(
+                            network=network,
+                            username=handle.text,
+                            confidence=0.8,
+                            evidence={"username": handle.spans},
+                        )
+                    )
+        # "GitHub: johndoe" written out.
+        for line in lines:
+            for match in re.finditer(r"\b([A-Za-z]+)\s*:\s*@?([\w.-]{2,40})\b", line.text):
+                network = vocab.NETWORKS.get(vocab.fold(match.group(1)))
+                if network and network not in seen_networks and "." not in match.group(2):
+                    seen_networks.add(network)
+                    start = line.start + match.start(2)
+                    basics.profiles.append(
+                        schema.Profile(
+                            network=network,
+                            username=match.group(2),
+                            confidence=0.85,
+                            evidence={"username": [(start, start + len(match.group(2)))]},
+                        )
+                    )
+
+    def _handle_near(self, lines: list[Line], index: int, cell_index: int) -> Piece | None:
+        def handle_of(line: Line, position: int) -> Piece | None:
+            if position >= len(line.cells):
+                return None
+            cell = line.cells[position]
+            p = piece(self.raw, cell.start, cell.end)
+            text = p.text.lstrip("@")
+            if not p or " " in text or vocab.NETWORKS.get(vocab.fold(text)) or "@" in text:
+                return None
+            if URL.fullmatch(p.text) or len(text) > 40:
+                return None
+            return p
+
+        line = lines[index]
+        if len(line.cells) > 1 and cell_index + 1 < len(line.cells) and len(line.cells) == 2:
+            found = handle_of(line, cell_index + 1)
+            if found:
+                return found
+        for neighbour in (index - 1, index + 1):
+            if 0 <= neighbour < len(lines):
+                other = lines[neighbour]
+                if len(other.cells) == len(line.cells):
+                    found = handle_of(other, cell_index)
+                    if found:
+                        return found
+        return None
+
+    def _name(
+        self,
+        basics: schema.Basics,
+        sections: Sequence[Section],
+        header: list[Line],
+        confidences: list[float],
+    ) -> None:
+        candidates: list[tuple[float, Piece]] = []
+        pool = header or self.lines[:10]
+        if self.is_pdf:
+            # Header bands and sidebars put the name anywhere on the first page.
+            pool = pool + [line for line in self.lines if line.page == 0 and line not in pool]
+        for order, line in enumerate(pool):
+            for cell in line.cells:
+                p = piece(self.raw, cell.start, cell.end)
+                text = p.text
+                words = text.split()
+                if not 2 <= len(words) <= 4 or len(text) > 40:
+                    continue
+                if not all(re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+                    continue
+                if not all(w[0].isupper() for w in words):
+                    continue
+                if vocab.heading_kind(text) or vocab.TITLE_WORDS.search(text):
+                    continue
+                if vocab.INSTITUTION.search(text) or vocab.COMPANY_WORDS.search(text):
+                    continue
+                if re.search(
+                    r"curriculum|vitae|resume|lebenslauf|personal|information", text, re.I
+                ):
+                    continue
+                score = (line.size or 10.0) * (1.6 if line.bold else 1.0) - order * 0.05
+                if line in header:
+                    score += 2.0
+                candidates.append((score, p))
+        if candidates:
+            best = max(candidates, key=lambda c: c[0])[1]
+            basics.name = best.text
+            basics.evidence["name"] = best.spans
+            confidences.append(0.85)
+
+    def _location(
+        self, basics: schema.Basics, header: list[Line], confidences: list[float]
+    ) -> None:
+        for line in header:
+            for part in segments(self.raw, line.start, line.end, extra=r"\s+,\s+"):
+                found = self._parse_location(part)
+                if found:
+                    location, spans = found
+                    basics.location = location
+                    basics.evidence.update(spans)
+                    confidences.append(0.8)
+                    return
+        # A location inside a run of text ("… 555-0142 San Francisco, CA linkedin…").
+        for line in header:
+            match = re.search(
+                r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b", line.text
+            )
+            if match and match.group(2) in vocab.US_STATES:
+                start = line.start + match.start()
+                p = piece(self.raw, start, line.start + match.end())
+                found = self._parse_location(p)
+                if found:
+                    basics.location, spans = found
+                    basics.evidence.update(spans)
+                    confidences.append(0.7)
+                    return
+
+    def _parse_location(
+        self, p: Piece
+    ) -> tuple[schema.Location, dict[str, list[tuple[int, int]]]] | None:
+        text = p.text
+        if "@" in text or URL.search(text) or len(text) > 80:
+            return None
+        parts = [s.strip() for s in text.split(",")]
+        start = p.spans[0][0] if p.spans else 0
+        offsets: list[tuple[int, int]] = []
+        position = 0
+        for s in text.split(","):
+            lead = len(s) - len(s.lstrip())
+            offsets.append((start + position + lead, start + position + lead + len(s.strip())))
+            position += len(s) + 1
+        keep = [
+            (t, o)
+            for t, o in zip(parts, offsets, strict=True)
+            if (t and not re.search(r"\d", t)) or (t and re.fullmatch(r"[A-Z]{2}\s+\d{4,5}", t))
+        ]
+        if not keep or len(keep) > 3:
+            return None
+        cleaned: list[tuple[str, tuple[int, int]]] = []
+        for t, (s, e) in keep:
+            region_zip = re.fullmatch(r"([A-Z]{2})\s+\d{4,5}", t)
+            if region_zip:
+                t = region_zip.group(1)
+                e = s + 2
+            cleaned.append((t, (s, e)))
+        location = schema.Location()
+        spans: dict[str, list[tuple[int, int]]] = {}
+        country = vocab.COUNTRIES.get(vocab.fold(cleaned[-1][0]))
+        if country and len(cleaned) >= 1:
+            location.country_code = country
+            spans["location.countryCode"] = [cleaned[-1][1]]
+            cleaned = cleaned[:-1]
+        if len(cleaned) == 2:
+            city, region = cleaned
+            if not (region[0] in vocab.US_STATES or vocab.fold(region[0]) in vocab.REGIONS):
+                return None
+            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", city[0]) or len(city[0].split()) > 4:
+                return None
+            location.city, location.region = city[0], region[0]
+            spans["location.city"] = [city[1]]
+            spans["location.region"] = [region[1]]
+        elif len(cleaned) == 1 and location.country_code:
+            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", cleaned[0][0]):
+                return None
+            location.city = cleaned[0][0]
+            spans["location.city"] = [cleaned[0][1]]
+        elif not (len(cleaned) == 0 and location.country_code):
+            return None
+        return location, spans
+
+    # -- entries -------------------------------------------------------------------------
+
+    def _base_x(self, lines: Sequence[Line]) -> tuple[dict[int, float], bool]:
+        """Left edge per page, and whether the section's text is centred."""
+        base: dict[int, float] = {}
+        for line in lines:
+            base[line.page] = min(base.get(line.page, line.x0), line.x0)
+        centred = False
+        if self.is_pdf and len(lines) >= 3:
+            centres = [(line.x0 + line.x1) / 2 for line in lines]
+            lefts = [line.x0 for line in lines]
+            centred = statistics.pstdev(centres) < 4 and statistics.pstdev(lefts) > 8
+        return base, centred
+
+    def _is_bodyish(self, line: Line, base: dict[int, float], centred: bool) -> bool:
+        text, _ = _strip_bullet(line.text)
+        if line.bullet or BULLET_START.match(line.text):
+            return True
+        words = len(text.split())
+        if self.is_pdf and not centred and line.x0 > base.get(line.page, 0) + 10:
+            if not URL.fullmatch(text.strip()):
+                return True
+        if words >= 9 and not find_dates(text):
+            return True
+        stripped = text.rstrip()
+        if words >= 3 and stripped.endswith((".", "…")) and not ABBREVIATION_END.search(stripped):
+            if not find_dates(stripped):
+                return True
+        return False
+
+    def _line_dates(self, line: Line) -> list[DateRange]:
+        return find_dates(line.text)
+
+    def entries(self, section: Section) -> list[Entry]:
+        lines = section.lines
+        base, centred = self._base_x(lines)
+        entries: list[Entry] = []
+        current: Entry | None = None
+        previous_body = False
+        for index, line in enumerate(lines):
+            bodyish = self._is_bodyish(line, base, centred)
+            text = line.text.strip()
+            if current is not None and current.body and not bodyish:
+                # A wrapped line of a paragraph continues it.
+                last = current.body[-1]
+                if (
+                    previous_body
+                    and not line.gap_before
+                    and (text[:1].islower() or last.text.rstrip().endswith(("-", ",")))
+                ):
+                    bodyish = True
+            if bodyish and current is not None:
+                current.body.append(line)
+                previous_body = True
+                continue
+            if URL.fullmatch(text) and current is not None:
+                current.header.append(line)
+                continue
+            dates = [d for d in self._line_dates(line)]
+            starts_new = current is None or (previous_body and not bodyish)
+            if current is not None and not starts_new:
+                if (dates and current.dates is not None) or (
+                    section.kind in ("certificates",) and line.gap_before and current.header
+                ):
+                    starts_new = True
+                elif not dates and self._text_count(line) and current.text_slots >= 2:
+                    # Both names are known: a new entry if a date follows before any body.
+                    if (
+                        current.dates is not None and self._date_ahead(lines, index, base, centred)
+                    ) or section.kind == "certificates":
+                        starts_new = True
+                    elif current.dates is not None and section.kind != "education":
+                        current.body.append(line)
+                        previous_body = True
+                        continue
+                elif (
+                    section.kind == "certificates"
+                    and current.dates is not None
+                    and current.date_spans
+                    and current.date_spans[0][0] < current.header[-1].start + 1
+                    and self._text_count(line)
+                    and dates == []
+                    and current.text_slots >= 1
+                    and lines[index - 1].start in [s for s, _ in current.date_spans]
+                ):
+                    starts_new = True
+            if bodyish and current is None:
+                current = Entry()
+                entries.append(current)
+                current.body.append(line)
+                previous_body = True
+                continue
+            if starts_new:
+                current = Entry()
+                entries.append(current)
+            assert current is not None
+            current.header.append(line)
+            if dates and current.dates is None:
+                current.dates = dates[0]
+                current.date_spans = [
+                    (line.start + dates[0].span[0], line.start + dates[0].span[1])
+                ]
+            current.text_slots += self._text_count(line)
+            previous_body = False
+        return entries
+
+    def _date_ahead(
+        self, lines: list[Line], index: int, base: dict[int, float], centred: bool
+    ) -> bool:
+        for line in lines[index : index + 4]:
+            if self._is_bodyish(line, base, centred):
+                return False
+            if find_dates(line.text):
+                return True
+        return False
+
+    def _text_count(self, line: Line) -> int:
+        count = 0
+        for p in self._header_segments(line):
+            kind, _ = self._classify_segment(p)
+            if kind == "text":
+                count += 1
+        return count
+
+    def _header_segments(self, line: Line) -> list[Piece]:
+        out: list[Piece] = []
+        for cell in line.cells:
+            for p in segments(self.raw, cell.start, cell.end):
+                out.extend(self._cut_dates(p))
+        return out
+
+    def _cut_dates(self, p: Piece) -> list[Piece]:
+        """Split a segment around the dates it contains ("Google (2019 - 2021)")."""
+        if len(p.spans) != 1:
+            return [p]
+        start, end = p.spans[0]
+        text = self.raw[start:end]
+        found = find_dates(text)
+        if not found or is_date_only(text):
+            return [p]
+        out: list[Piece] = []
+        position = start
+        for d in found:
+            before = piece(self.raw, position, start + d.span[0], " \t|,;:()[]–—-•·")
+            if before:
+                out.append(before)
+            out.append(piece(self.raw, start + d.span[0], start + d.span[1]))
+            position = start + d.span[1]
+        after = piece(self.raw, position, end, " \t|,;:()[]–—-•·")
+        if after:
+            out.append(after)
+        return out
+
+    def _classify_segment(self, p: Piece) -> tuple[str, object]:
+        text = p.text
+        if not text:
+            return "empty", None
+        if is_date_only(text) and find_dates(text):
+            return "date", find_dates(text)[0]
+        if URL.fullmatch(text) or EMAIL.fullmatch(text):
+            return "url", None
+        if REMOTE.match(text):
+            return "location", None
+        found = self._parse_location(p)
+        if found and (found[0].region or found[0].country_code):
+            return "location", None
+        if GPA.search(text):
+            return "score", None
+        return "text", None
+
+    # -- builders ------------------------------------------------------------------------
+
+    def _paragraphs(
+        self, lines: list[Line], base: dict[int, float], centred: bool
+    ) -> list[tuple[Piece, bool]]:
+        """Body lines grouped into items; True when the item is a list item (highlight)."""
+        items: list[tuple[list[Piece], bool]] = []
+        widths = [line.x1 for line in lines]
+        right = max(widths) if widths else 0.0
+        previous: Line | None = None
+        for line in lines:
+            text, offset = _strip_bullet(line.text)
+            bullet = line.bullet or offset > 0
+            p = piece(self.raw, line.start + offset, line.end, " \t")
+            if not p:
+                continue
+            indented = self.is_pdf and not centred and line.x0 > base.get(line.page, 0) + 10
+            new_item = previous is None or bullet or line.gap_before
+            if not new_item and previous is not None:
+                prev_text = previous.text.rstrip()
+                if self.is_pdf:
+                    short = not centred and previous.x1 < right - max(
+                        40.0, (right - previous.x0) * 0.18
+                    )
+                    ended = prev_text.endswith((".", "!", "?", ":")) and p.text[:1].isupper()
+                    new_item = short or ended
+                    if (
+                        items
+                        and items[-1][1]
+                        and not bullet
+                        and not indented
+                        and not line.gap_before
+                    ):
+                        new_item = new_item and not p.text[:1].islower()
+                else:
+                    continuation = p.text[:1].islower() or prev_text.endswith(("-", ","))
+                    new_item = not continuation
+            if new_item:
+                items.append(([p], bullet or indented))
+            else:
+                items[-1][0].append(p)
+            previous = line
+        return [(join(ps), is_list) for ps, is_list in items]
+
+    def _dated(self, item: schema.Dated, entry: Entry, single_is_end: bool = False) -> list[float]:
+        if entry.dates is None:
+            return []
+        d = entry.dates
+        item.start_date = d.start
+        item.end_date = None if d.current else d.end
+        item.current = d.current
+        if d.single and single_is_end:
+            item.start_date = None
+        item.evidence["startDate"] = list(entry.date_spans)
+        if item.end_date:
+            item.evidence["endDate"] = list(entry.date_spans)
+        return [0.95]
+
+    def _text_pieces(self, entry: Entry) -> list[tuple[Piece, Line]]:
+        out: list[tuple[Piece, Line]] = []
+        for line in entry.header:
+            for p in self._header_segments(line):
+                kind, _ = self._classify_segment(p)
+                if kind == "text":
+                    out.append((p, line))
+        return out
+
+    def _location_piece(self, entry: Entry) -> Piece | None:
+        for line in entry.header:
+            for p in self._header_segments(line):
+                if self._classify_segment(p)[0] == "location":
+                    return p
+        return None
+
+    def work(self, entry: Entry) -> schema.Work | None:
+        texts = self._text_pieces(entry)
+        if len(texts) == 1:
+            # "Senior Developer, Company" or "Developer at Company" on one line.
+            only = texts[0][0]
+            parts = split_piece(self.raw, only, re.compile(r",\s+|\s+(?:at|@|bei|chez|en)\s+"))
+            if len(parts) == 2 and any(vocab.TITLE_WORDS.search(x.text) for x in parts):
+                texts = [(parts[0], texts[0][1]), (parts[1], texts[0][1])]
+        position: Piece | None = None
+        company: Piece | None = None
+        scored = sorted(
+            texts,
+            key=lambda t: (
+                -(
+                    len(vocab.TITLE_WORDS.findall(t[0].text))
+                    - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text))
+                )
+            ),
+        )
+        confidences: list[float] = []
+        if scored and vocab.TITLE_WORDS.search(scored[0][0].text):
+            position = scored[0][0]
+            confidences.append(0.9)
+            rest = [t for t in texts if t[0] is not position]
+            if rest:
+                company = rest[0][0]
+                confidences.append(0.85)
+        elif texts:
+            company = texts[0][0]
+            if len(texts) > 1:
+                position = texts[1][0]
+            confidences.extend([0.6, 0.6])
+        if position is None and company is None:
+            return None
+        work = schema.Work()
+        if company:
+            work.name = company.text
+            work.evidence["name"] = company.spans
+        if position:
+            work.position = position.text
+            work.evidence["position"] = position.spans
+        location = self._location_piece(entry)
+        if location:
+            work.location = location.text
+            work.evidence["location"] = location.spans
+        confidences += self._dated(work, entry)
+        self._body(work, entry, confidences)
+        work.confidence = round(statistics.mean(confidences), 3)
+        return work
+
+    def _body(
+        self,
+        item: schema.Work | schema.Volunteer | schema.Project,
+        entry: Entry,
+        confidences: list[float],
+    ) -> None:
+        base, centred = self._base_x(entry.header + entry.body)
+        summary: list[Piece] = []
+        for index, (p, is_list) in enumerate(self._paragraphs(entry.body, base, centred)):
+            if KEYWORDS_LABEL.match(p.text) and isinstance(item, schema.Project):
+                continue
+            if re.match(r"^(?:tags|keywords|schlagworte)\b", p.text, re.I):
+                continue  # per-job tag lines are not content
+            if is_list:
+                item.evidence[f"highlights.{len(item.highlights)}"] = p.spans
+                item.highlights.append(p.text)
+            elif not summary and not item.highlights:
+                summary.append(p)
+            else:
+                item.evidence[f"highlights.{len(item.highlights)}"] = p.spans
+                item.highlights.append(p.text)
+            del index
+        if summary:
+            key = "description" if isinstance(item, schema.Project) else "summary"
+            setattr(item, key, summary[0].text)
+            item.evidence[key] = summary[0].spans
+        if item.highlights or summary:
+            confidences.append(0.8)
+
+    def volunteer(self, entry: Entry) -> schema.Volunteer | None:
+        work = self.work(entry)
+        if work is None:
+            return None
+        return schema.Volunteer(
+            organization=work.name,
+            position=work.position,
+            location=work.location,
+            start_date=work.start_date,
+            end_date=work.end_date,
+            current=work.current,
+            summary=work.summary,
+            highlights=work.highlights,
+            confidence=work.confidence,
+            evidence={("organization" if k == "name" else k): v for k, v in work.evidence.items()},
+        )
+
+    def education(self, entry: Entry) -> schema.Education | None:
+        texts: list[Piece] = []
+        score: Piece | None = None
+        for line in entry.header + entry.body:
+            match = GPA.search(line.text)
+            if match and score is None:
+                group = "a" if match.group("a") else "b"
+                start = line.start + match.start(group)
+                score = Piece(match.group(group), [(start, line.start + match.end(group))])
+        for p, _ in self._text_pieces(entry):
+            parts = split_piece(self.raw, p, re.compile(r",\s+"))
+            known = [
+                x for x in parts if vocab.DEGREE.search(x.text) or vocab.INSTITUTION.search(x.text)
+            ]
+            texts.extend(parts if len(parts) > 1 and len(known) >= 2 else [p])
+        degree: Piece | None = None
+        institution: Piece | None = None
+        leftovers: list[Piece] = []
+        for p in texts:
+            if GPA.search(p.text):
+                continue
+            is_institution = bool(vocab.INSTITUTION.search(p.text))
+            is_degree = bool(vocab.DEGREE.search(p.text)) and not is_institution
+            if is_degree and degree is None:
+                degree = p
+            elif is_institution and institution is None:
+                institution = p
+            else:
+                leftovers.append(p)
+        confidences = [0.9 if institution else 0.5]
+        if institution is None and leftovers:
+            institution = leftovers.pop(0)
+        area: Piece | None = None
+        study: Piece | None = degree
+        if degree is not None:
+            split = re.search(
+                r"\s+(?:in|of science in|of arts in|en|in der|im|de|en el)\s+|,\s+|\s+[-–—]\s+",
+                degree.text,
+            )
+            if split and not re.fullmatch(r"(?:of|de)", split.group().strip()):
+                study = Piece(
+                    degree.text[: split.start()],
+                    [(degree.spans[0][0], degree.spans[0][0] + split.start())],
+                )
+                area_start = degree.spans[0][0] + split.end()
+                area = Piece(degree.text[split.end() :], [(area_start, degree.spans[0][1])])
+        if area is None and leftovers and degree is not None:
+            candidate = leftovers[0]
+            if not self._parse_location(candidate) and not URL.search(candidate.text):
+                area = candidate
+        if institution is None and degree is None:
+            return None
+        education = schema.Education()
+        if institution:
+            education.institution = institution.text
+            education.evidence["institution"] = institution.spans
+        if study:
+            education.study_type = study.text
+            education.evidence["studyType"] = study.spans
+            confidences.append(0.85)
+        if area:
+            education.area = area.text
+            education.evidence["area"] = area.spans
+        if score:
+            education.score = score.text
+            education.evidence["score"] = score.spans
+        labelled_end = any(
+            re.search(r"expected|graduat|abschluss|diplôm|obtenu|titulad", line.text, re.I)
+            for line in entry.header
+        )
+        confidences += self._dated(education, entry, single_is_end=labelled_end)
+        education.confidence = round(statistics.mean(confidences), 3)
+        return education
+
+    def project(self, entry: Entry) -> schema.Project | None:
+        texts = self._text_pieces(entry)
+        if not texts and entry.body:
+            return None
+        project = schema.Project()
+        confidences = [0.8]
+        for index, (p, _line) in enumerate(texts):
+            if KEYWORDS_LABEL.match(p.text):
+                continue
+            if index == 0:
+                project.name = p.text
+                project.evidence["name"] = p.spans
+            elif len(p.text.split()) <= 6 and not p.text.endswith("."):
+                project.evidence[f"roles.{len(project.roles)}"] = p.spans
+                project.roles.append(p.text)
+        for line in entry.header + entry.body:
+            label = KEYWORDS_LABEL.match(line.text)
+            if label:
+                rest = piece(self.raw, line.start + label.end(), line.end)
+                for k in split_piece(self.raw, rest, LIST_SPLIT):
+                    project.evidence[f"keywords.{len(project.keywords)}"] = k.spans
+                    project.keywords.append(k.text)
+            for match in URL.finditer(self.raw, line.start, line.end):
+                if project.url is None and "@" not in match.group():
+                    project.url = match.group().rstrip(".,)")
+                    project.evidence["url"] = [(match.start(), match.start() + len(project.url))]
+        if project.name is None:
+            return None
+        confidences += self._dated(project, entry)
+        self._body(project, entry, confidences)
+        project.confidence = round(statistics.mean(confidences), 3)
+        return project
+
+    def certificate(self, entry: Entry) -> schema.Certificate | None:
+        texts = [p for p, _ in self._text_pieces(entry)]
+        if not texts:
+            return None
+        certificate = schema.Certificate()
+        if len(texts) == 1:
+            parts = split_piece(self.raw, texts[0], re.compile(r",\s+(?=[^,]+$)|\s+[-–—]\s+"))
+            if len(parts) == 2:
+                texts = parts
+        id_pattern = re.compile(
+            r"(?:credential|license|licence|id|nr|no)\.?\s*(?:id)?\s*[:#]\s*(\S+)", re.I
+        )
+        rest: list[Piece] = []
+        for p in texts:
+            match = id_pattern.search(p.text)
+            if match and certificate.credential_id is None:
+                certificate.credential_id = match.group(1)
+                start = p.spans[0][0] + match.start(1)
+                certificate.evidence["credentialId"] = [(start, start + len(match.group(1)))]
+            else:
+                rest.append(p)
+        if not rest:
+            return None
+        certificate.name = rest[0].text
+        certificate.evidence["name"] = rest[0].spans
+        if len(rest) > 1:
+            certificate.issuer = rest[1].text
+            certificate.evidence["issuer"] = rest[1].spans
+        if entry.dates is not None:
+            certificate.date = entry.dates.start or entry.dates.end
+            certificate.evidence["date"] = list(entry.date_spans)
+        for line in entry.header:
+            for match in URL.finditer(self.raw, line.start, line.end):
+                certificate.url = match.group()
+                certificate.evidence["url"] = [match.span()]
+        certificate.confidence = 0.85 if certificate.issuer else 0.7
+        return certificate
+
+    # -- skills --------------------------------------------------------------------------
+
+    def skills(self, section: Section) -> list[schema.Skill]:
+        skills: list[schema.Skill] = []
+        pending_label: Piece | None = None
+        pending_level: Piece | None = None
+        last_list: schema.Skill | None = None
+        lines = section.lines
+        for index, line in enumerate(lines):
+            text, offset = _strip_bullet(line.text)
+            start = line.start + offset
+            whole = piece(self.raw, start, line.end)
+            if not whole:
+                continue
+            level_key = vocab.fold(whole.text)
+            if level_key in vocab.LEVELS and pending_label is not None:
+                pending_level = whole
+                continue
+            if level_key in vocab.LEVELS and last_list is not None and not last_list.level:
+                last_list.level = whole.text
+                last_list.evidence["level"] = whole.spans
+                continue
+            label: Piece | None = None
+            items_piece: Piece | None = None
+            if len(line.cells) >= 2 and not self._is_list(line.cells[0].text):
+                first = line.cells[0]
+                candidate = piece(self.raw, first.start, first.end)
+                rest_start = line.cells[1].start
+                if len(candidate.text.split()) <= 4 and (
+                    candidate.text.endswith(":")
+                    or self.raw[first.end - 1] == ":"
+                    or (len(line.cells) == 2 and self._is_list(line.cells[1].text))
+                    or "|" in self.raw[rest_start : line.end]
+                ):
+                    label = candidate
+                    items_piece = piece(self.raw, rest_start, line.end)
+            if label is None:
+                match = LABEL.match(text)
+                if match and len(match.group("label").split()) <= 4:
+                    label = piece(
+                        self.raw, start + match.start("label"), start + match.end("label")
+                    )
+                    items_piece = piece(
+                        self.raw, start + match.start("rest"), start + match.end("rest")
+                    )
+            if label is not None and items_piece is not None:
+                if vocab.INTERESTS.search(label.text):
+                    pending_label = None
+                    last_list = None
+                    continue
+                skill = schema.Skill(
+                    name=label.text, confidence=0.9, evidence={"name": label.spans}
+                )
+                self._add_keywords(skill, items_piece)
+                skills.append(skill)
+                last_list = skill
+                pending_label = None
+                continue
+            if self._is_list(text):
+                continuation = (
+                    last_list is not None
+                    and pending_label is None
+                    and not line.gap_before
+                    and index > 0
+                    and lines[index - 1].text.rstrip().endswith(",")
+                )
+                if continuation and last_list is not None:
+                    self._add_keywords(last_list, whole)
+                    continue
+                skill = schema.Skill(confidence=0.85)
+                if pending_label is not None:
+                    skill.name = pending_label.text
+                    skill.evidence["name"] = pending_label.spans
+                    if pending_level is not None:
+                        skill.level = pending_level.text
+                        skill.evidence["level"] = pending_level.spans
+                self._add_keywords(skill, whole)
+                if skill.name is None:
+                    # An unlabelled list: one entry per skill.
+                    for k, keyword in enumerate(skill.keywords):
+                        skills.append(
+                            schema.Skill(
+                                name=keyword,
+                                confidence=0.8,
+                                evidence={"name": skill.evidence[f"keywords.{k}"]},
+                            )
+                        )
+                    last_list = None
+                else:
+                    skills.append(skill)
+                    last_list = skill
+                pending_label = None
+                pending_level = None
+                continue
+            if len(line.cells) > 1:
+                for cell in line.cells:
+                    p = piece(self.raw, cell.start, cell.end)
+                    if p:
+                        skills.append(
+                            schema.Skill(name=p.text, confidence=0.75, evidence={"name": p.spans})
+                        )
+                pending_label = None
+                continue
+            # A lone short line: a group label if a list or level follows, else one skill.
+            nxt = lines[index + 1] if index + 1 < len(lines) else None
+            if (
+                nxt is not None
+                and (self._is_list(nxt.text) or vocab.fold(nxt.text.strip()) in vocab.LEVELS)
+                and len(whole.text.split()) <= 5
+            ):
+                if pending_label is not None:
+                    skills.append(
+                        schema.Skill(
+                            name=pending_label.text,
+                            confidence=0.6,
+                            evidence={"name": pending_label.spans},
+                        )
+                    )
+                pending_label = whole
+                pending_level = None
+                continue
+            if pending_label is not None:
+                skills.append(
+                    schema.Skill(
+                        name=pending_label.text,
+                        confidence=0.6,
+                        evidence={"name": pending_label.spans},
+                    )
+                )
+                pending_label = None
+            for p in self._split_words(whole):
+                skills.append(schema.Skill(name=p.text, confidence=0.7, evidence={"name": p.spans}))
+        if pending_label is not None:
+            skills.append(
+                schema.Skill(
+                    name=pending_label.text, confidence=0.6, evidence={"name": pending_label.spans}
+                )
+            )
+        return skills
+
+    def _is_list(self, text: str) -> bool:
+        return bool(re.search(r"[,;|]|\s[•·]\s", text))
+
+    def _split_words(self, p: Piece) -> list[Piece]:
+        """A space-separated run of skills, split at known (multi-word) vocabulary terms."""
+        words = p.text.split()
+        if len(words) <= 3 or len(p.spans) != 1:
+            return [p]
+        known = vocab.skills_vocabulary()
+        out: list[Piece] = []
+        start = p.spans[0][0]
+        positions: list[tuple[int, int]] = [m.span() for m in re.finditer(r"\S+", p.text)]
+        index = 0
+        hits = 0
+        while index < len(words):
+            for size in (4, 3, 2, 1):
+                chunk = " ".join(words[index : index + size])
+                if index + size <= len(words) and vocab.fold(chunk) in known:
+                    hits += 1
+                    break
+            else:
+                size = 1
+            s, e = positions[index][0], positions[index + size - 1][1]
+            out.append(Piece(" ".join(words[index : index + size]), [(start + s, start + e)]))
+            index += size
+        return out if hits >= len(out) * 0.6 else [p]
+
+    def _add_keywords(self, skill: schema.Skill, items: Piece) -> None:
+        for k in split_piece(self.raw, items, LIST_SPLIT):
+            text = re.sub(r"^(?:and|und|et|y)\s+", "", k.text, flags=re.I)
+            spans = k.spans
+            if text != k.text:
+                spans = [(spans[0][1] - len(text), spans[0][1])]
+            if text:
+                skill.evidence[f"keywords.{len(skill.keywords)}"] = spans
+                skill.keywords.append(text)
+
+    # -- all -----------------------------------------------------------------------------
+
+    def run(self) -> schema.Extraction:
+        sections = self.sections()
+        result = schema.Extraction(basics=self.basics(sections))
+        for section in sections:
+            kind = section.kind
+            if kind == "skills":
+                result.skills.extend(self.skills(section))
+                continue
+            if kind not in ("work", "volunteer", "education", "projects", "certificates"):
+                continue
+            for entry in self.entries(section):
+                if kind == "work":
+                    work = self.work(entry)
+                    if work:
+                        result.work.append(work)
+                elif kind == "volunteer":
+                    volunteer = self.volunteer(entry)
+                    if volunteer:
+                        result.volunteer.append(volunteer)
+                elif kind == "education":
+                    education = self.education(entry)
+                    if education:
+                        result.education.append(education)
+                elif kind == "certificates":
+                    certificate = self.certificate(entry)
+                    if certificate:
+                        result.certificates.append(certificate)
+                elif kind == "projects":
+                    header_text = " ".join(line.text for line in entry.header)
+                    if "volunteer" in section.also and vocab.VOLUNTEER_WORDS.search(header_text):
+                        volunteer = self.volunteer(entry)
+                        if volunteer:
+                            result.volunteer.append(volunteer)
+                        continue
+                    project = self.project(entry)
+                    if project:
+                        result.projects.append(project)
+        return result
+
+
+def extract(document: ResumeText) -> schema.Extraction:
+    """Extract a resume's structured content with the offline rules engine."""
+    return Engine(document).run()

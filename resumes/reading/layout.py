@@ -1,0 +1,269 @@
+"""Reading order for positioned fragments: columns, sidebars, header bands, furniture."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from resumes.reading.model import ResumeText, _Builder
+from resumes.reading.pdf import BULLETS, Fragment
+
+GUTTER_MIN = 7.0  # points of empty space between two columns
+# Above this share of baseline-aligned fragments, two "columns" are a table read row by row
+# (Europass date column, "Label  value" skill rows), not two independent columns.
+ROW_ALIGNED = 0.55
+
+
+@dataclass(slots=True)
+class Row:
+    fragments: list[Fragment]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return min(f.x0 for f in self.fragments)
+
+
+def _rows(fragments: Sequence[Fragment]) -> list[Row]:
+    rows: list[Row] = []
+    for fragment in sorted(fragments, key=lambda f: (f.bottom, f.x0)):
+        tolerance = fragment.size * 0.45
+        for row in reversed(rows[-3:]):
+            if abs(row.bottom - fragment.bottom) <= tolerance:
+                row.fragments.append(fragment)
+                row.top = min(row.top, fragment.top)
+                break
+        else:
+            rows.append(Row([fragment], fragment.top, fragment.bottom))
+    for row in rows:
+        row.fragments.sort(key=lambda f: f.x0)
+    rows.sort(key=lambda r: r.bottom)
+    return rows
+
+
+def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float:
+    """Share of the smaller side's fragments that sit on a baseline of the other side."""
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    if not small:
+        return 0.0
+    baselines = sorted(f.bottom for f in large)
+    aligned = 0
+    for fragment in small:
+        tolerance = max(0.6, fragment.size * 0.12)
+        if any(abs(b - fragment.bottom) <= tolerance for b in baselines):
+            aligned += 1
+    return aligned / len(small)
+
+
+def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
+    """An x position between two columns: few fragments cross it, many sit on each side."""
+    if len(fragments) < 8:
+        return None
+    lo, hi = min(f.x0 for f in fragments), max(f.x1 for f in fragments)
+    span = hi - lo
+    if span < width * 0.35:
+        return None
+    total = len(fragments)
+    best: tuple[float, float, float] | None = None  # (crossing, -run, x)
+    step = 1.5
+    x = lo + span * 0.12
+    run_start: float | None = None
+    run_cross = -1
+    while x <= lo + span * 0.88:
+        crossing = sum(1 for f in fragments if f.x0 < x < f.x1)
+        if crossing <= total * 0.12:
+            if run_start is None or crossing != run_cross:
+                run_start, run_cross = x, crossing
+            run = x - run_start
+            if run >= GUTTER_MIN:
+                middle = (run_start + x) / 2
+                key = (crossing, -run, middle)
+                if best is None or key < best:
+                    best = key
+        else:
+            run_start, run_cross = None, -1
+        x += step
+    if best is None:
+        return None
+    gutter = best[2]
+    left = [f for f in fragments if f.x1 <= gutter]
+    right = [f for f in fragments if f.x0 >= gutter]
+    if len(left) < 3 or len(right) < 3:
+        return None
+    if min(len(left), len(right)) < total * 0.12:
+        return None
+    if _aligned_share(left, right) >= ROW_ALIGNED:
+        return None
+    # A narrow, sparse left column holds labels and dates for the blocks beside it
+    # (Europass style): read row by row so each label stays with its block.
+    left_rows, right_rows = len(_rows(left)), len(_rows(right))
+    left_width = max(f.x1 for f in left) - lo
+    if left_rows <= right_rows * 0.4 and left_width < span * 0.3:
+        return None
+    return gutter
+
+
+def _grid_columns(row: Row, lo: float, span: float) -> list[float] | None:
+    """Column starts if the row's fragments sit on an evenly spaced grid (entries side by side)."""
+    count = len(row.fragments)
+    if count < 2:
+        return None
+    starts = [f.x0 for f in row.fragments]
+    step = span / count
+    for index, start in enumerate(starts):
+        if abs(start - (lo + index * step)) > span * 0.05:
+            return None
+    return starts
+
+
+def _read_grids(rows: list[Row]) -> list[list[Row]]:
+    """Split runs of grid rows (cards side by side) into one block per grid column."""
+    if len(rows) < 2:
+        return [rows]
+    lo = min(r.x0 for r in rows)
+    hi = max(f.x1 for r in rows for f in r.fragments)
+    span = hi - lo
+    blocks: list[list[Row]] = []
+    current: list[Row] = []
+    index = 0
+    while index < len(rows):
+        columns = _grid_columns(rows[index], lo, span)
+        if columns is None:
+            current.append(rows[index])
+            index += 1
+            continue
+        run = [rows[index]]
+        end = index + 1
+        while end < len(rows):
+            row = rows[end]
+            other = _grid_columns(row, lo, span)
+            if other is not None and len(other) == len(columns):
+                run.append(row)
+            elif (
+                len(row.fragments) == 1
+                and any(abs(row.fragments[0].x0 - c) < span * 0.04 for c in columns)
+                and row.fragments[0].x1 - row.fragments[0].x0 < span / len(columns)
+            ):
+                run.append(row)
+            else:
+                break
+            end += 1
+        if sum(1 for r in run if len(r.fragments) > 1) < 2:
+            current.append(rows[index])
+            index += 1
+            continue
+        if current:
+            blocks.append(current)
+            current = []
+        for column, start in enumerate(columns):
+            stop = columns[column + 1] if column + 1 < len(columns) else hi + 1
+            stream = [
+                Row([f for f in r.fragments if start - 2 <= f.x0 < stop - 2], r.top, r.bottom)
+                for r in run
+            ]
+            stream = [r for r in stream if r.fragments]
+            for r in stream:
+                r.top = min(f.top for f in r.fragments)
+            blocks.append(stream)
+        index = end
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _order(fragments: list[Fragment], width: float, depth: int = 0) -> list[list[Row]]:
+    """Blocks of rows in reading order."""
+    gutter = _find_gutter(fragments, width) if depth < 2 else None
+    if gutter is None:
+        return _read_grids(_rows(fragments))
+    blocks: list[list[Row]] = []
+    pending: list[Fragment] = []
+
+    def flush() -> None:
+        if pending:
+            left = [f for f in pending if f.x1 <= gutter]
+            right = [f for f in pending if f.x0 >= gutter]
+            if left:
+                blocks.extend(_order(left, width, depth + 1))
+            if right:
+                blocks.extend(_order(right, width, depth + 1))
+            pending.clear()
+
+    for row in _rows(fragments):
+        if any(f.x0 < gutter < f.x1 for f in row.fragments):
+            flush()
+            blocks.append([row])
+        else:
+            pending.extend(row.fragments)
+    flush()
+    return blocks
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _furniture_keys(
+    pages: Sequence[Sequence[Fragment]], sizes: Sequence[tuple[float, float]]
+) -> set[str]:
+    """Texts repeated near the top or bottom of several pages (running headers/footers)."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter[str] = Counter()
+    for fragments, (_, height) in zip(pages, sizes, strict=True):
+        keys = {
+            _DIGITS.sub("#", f.string.casefold())
+            for f in fragments
+            if f.bottom < height * 0.12 or f.top > height * 0.88
+        }
+        seen.update(keys)
+    return {key for key, count in seen.items() if count >= 2}
+
+
+def build(
+    pages: Sequence[Sequence[Fragment]], sizes: Sequence[tuple[float, float]], kind: str = "pdf"
+) -> ResumeText:
+    builder = _Builder()
+    furniture = _furniture_keys(pages, sizes)
+    all_sizes = [f.size for fragments in pages for f in fragments]
+    body = statistics.median(all_sizes) if all_sizes else 10.0
+    for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True)):
+        for block in _order(list(fragments), width):
+            previous: Row | None = None
+            for row in block:
+                texts = [(f.string, f.x0, f.x1) for f in row.fragments]
+                first = row.fragments[0]
+                text0 = first.string
+                gap = previous is not None and (row.top - previous.bottom) > body * 0.75
+                key = _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
+                in_margin = row.bottom < height * 0.12 or row.top > height * 0.88
+                is_furniture = (
+                    (
+                        in_margin
+                        and (
+                            key in furniture
+                            or all(_DIGITS.sub("#", t.casefold()) in furniture for t, _, _ in texts)
+                        )
+                    )
+                    or row.top > height * 0.955
+                    or row.bottom < height * 0.03
+                )
+                builder.add(
+                    texts,
+                    page=number,
+                    x0=row.x0,
+                    x1=max(f.x1 for f in row.fragments),
+                    top=row.top,
+                    bottom=row.bottom,
+                    size=max(f.size for f in row.fragments),
+                    bold=all(f.bold for f in row.fragments),
+                    icons=tuple((n, i) for n, f in enumerate(row.fragments) for i in f.icons),
+                    furniture=is_furniture,
+                    bullet=bool(text0) and text0[0] in BULLETS and text0[1:2] in (" ", ""),
+                    gap_before=gap,
+                )
+                previous = row
+    return builder.build(kind, pages=len(pages))

@@ -1,0 +1,273 @@
+"""PDF text with positions through PDFium (pypdfium2).
+
+PDFium's own text order follows the content stream, which puts sidebars, header bands and
+right-aligned dates wherever the generator drew them. We read each character's box instead,
+cut the page into fragments (runs of text separated by wide gaps), and put them in reading
+order ourselves (see ``layout``). Text a reader cannot see — invisible render mode, tiny
+keyword-stuffing, white text on a white page — is dropped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from resumes.reading.model import UnreadableDocument
+
+# Below this size text is unreadable on paper: keyword stuffing, not content.
+MIN_VISIBLE_SIZE = 3.5
+# Private-use code points of Font Awesome (the icon font of most LaTeX/Typst/HTML resume
+# templates) that tell which profile a following handle belongs to.
+ICONS = {
+    0xF09B: "github",
+    0xF092: "github",
+    0xF113: "github",
+    0xF08C: "linkedin",
+    0xF0E1: "linkedin",
+    0xF099: "twitter",
+    0xF081: "twitter",
+    0xE61B: "x",
+    0xF296: "gitlab",
+    0xF16C: "stackoverflow",
+    0xF0E0: "email",
+    0xF003: "email",
+    0xF095: "phone",
+    0xF098: "phone",
+    0xF0AC: "website",
+    0xF041: "location",
+    0xF3C5: "location",
+}
+BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
+BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
+
+
+@dataclass(slots=True)
+class Fragment:
+    text: list[str]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    row: int  # PDFium line number: fragments cut from one line keep it
+    icons: list[str] = field(default_factory=list)
+    last_right: float = 0.0
+
+    @property
+    def string(self) -> str:
+        return "".join(self.text).strip()
+
+    @property
+    def baseline(self) -> float:
+        return self.bottom
+
+
+def _is_private_use(code: int) -> bool:
+    return 0xE000 <= code <= 0xF8FF or code >= 0xF0000
+
+
+class _Page:
+    """Character-level reading of one page."""
+
+    def __init__(self, page: pdfium.PdfPage, number: int) -> None:
+        self.page = page
+        self.number = number
+        self.width, self.height = page.get_size()
+        self._backgrounds: list[tuple[float, float, float, float]] | None = None
+
+    def backgrounds(self) -> list[tuple[float, float, float, float]]:
+        """Boxes of filled non-white shapes and images, where white text is visible."""
+        if self._backgrounds is None:
+            boxes: list[tuple[float, float, float, float]] = []
+            r, g, b, a = (ctypes.c_uint() for _ in range(4))
+            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+            handle = self.page.raw
+            for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+                obj = pdfium_c.FPDFPage_GetObject(handle, index)
+                kind = pdfium_c.FPDFPageObj_GetType(obj)
+                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) or a.value == 0:
+                        continue
+                    if min(r.value, g.value, b.value) > 235:
+                        continue
+                elif kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
+                    continue
+                if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                    boxes.append((left.value, bottom.value, right.value, top.value))
+            self._backgrounds = boxes
+        return self._backgrounds
+
+    def on_background(self, x: float, y: float) -> bool:
+        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in self.backgrounds())
+
+    def fragments(self) -> list[Fragment]:
+        textpage = self.page.get_textpage()
+        try:
+            return self._fragments(textpage.raw)
+        finally:
+            textpage.close()
+
+    def _fragments(self, handle: object) -> list[Fragment]:  # noqa: C901 - one tight loop
+        count = pdfium_c.FPDFText_CountChars(handle)
+        if count <= 0:
+            return []
+        buffer = (ctypes.c_ushort * (count + 1))()
+        pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
+        # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
+        codes = list(buffer)[:count]
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        font_name = ctypes.create_string_buffer(128)
+        font_flags = ctypes.c_int()
+        height = self.height
+        fragments: list[Fragment] = []
+        current: Fragment | None = None
+        row = 0
+        pending_space = False
+        word_start = True
+        hidden = False
+        size = 10.0
+        bold = False
+        pending_icons: list[str] = []
+        skip = False
+        for index, code in enumerate(codes):
+            if skip:
+                skip = False
+                continue
+            if code in (10, 13):
+                if code == 10 or (index + 1 < len(codes) and codes[index + 1] != 10):
+                    row += 1
+                current = None
+                pending_space = False
+                word_start = True
+                continue
+            if code in (32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B):
+                pending_space = True
+                word_start = True
+                continue
+            if 0xD800 <= code < 0xDC00 and index + 1 < count:
+                code = 0x10000 + ((code - 0xD800) << 10) + (codes[index + 1] - 0xDC00)
+                skip = True
+            if word_start:
+                # Style is read once a word: per character would double the reading time.
+                size = pdfium_c.FPDFText_GetFontSize(handle, index) or size
+                pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
+                obj = pdfium_c.FPDFText_GetTextObject(handle, index)
+                mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
+                pdfium_c.FPDFText_GetFontInfo(handle, index, font_name, 128, font_flags)
+                bold = BOLD_FONT.search(font_name.value) is not None
+                hidden = (
+                    mode in (3, 7)
+                    or size < MIN_VISIBLE_SIZE
+                    or (
+                        a.value > 0
+                        and min(r.value, g.value, b.value) > 240
+                        and self._white_hidden(handle, index)
+                    )
+                )
+                word_start = False
+            if hidden:
+                continue
+            if not pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top):
+                continue
+            x0, x1 = left.value, right.value
+            y_top, y_bottom = height - top.value, height - bottom.value
+            if _is_private_use(code):
+                icon = ICONS.get(code)
+                if icon:
+                    pending_icons.append(icon)
+                # An icon glyph separates what follows from what precedes.
+                current = None
+                pending_space = False
+                continue
+            if code in (0xFFFE, 0x02):
+                char = "-"  # PDFium's mark for a hyphen at a line break
+            elif code == 0xFFFD or code < 32:
+                continue
+            else:
+                char = chr(code)
+                if 0xFB00 <= code <= 0xFB06:
+                    char = unicodedata.normalize("NFKC", char)
+                elif unicodedata.category(char) == "So" and code > 0x2BFF:
+                    # Pictographs (phone, envelope) are decoration, not text.
+                    continue
+            if current is not None:
+                gap = x0 - current.last_right
+                same_row = abs(y_bottom - current.bottom) < max(size, current.size) * 0.6
+                resized = abs(size - current.size) > 0.25 * max(size, current.size)
+                if (
+                    not same_row
+                    or resized
+                    or gap < -size * 0.5
+                    or gap > max(size, current.size) * 0.9
+                ):
+                    current = None
+                elif pending_space or gap > size * 0.5:
+                    current.text.append(" ")
+            if current is None:
+                current = Fragment(
+                    text=[],
+                    x0=x0,
+                    x1=x1,
+                    top=y_top,
+                    bottom=y_bottom,
+                    size=size,
+                    bold=bold,
+                    page=self.number,
+                    row=row,
+                )
+                if pending_icons:
+                    current.icons = pending_icons
+                    pending_icons = []
+                fragments.append(current)
+            current.text.append(char)
+            current.x0 = min(current.x0, x0)
+            current.x1 = max(current.x1, x1)
+            current.last_right = x1
+            if char.isalnum():
+                current.top = min(current.top, y_top)
+                current.bottom = max(current.bottom, y_bottom)
+                current.size = max(current.size, size)
+            pending_space = False
+        return [f for f in fragments if f.string]
+
+    def _white_hidden(self, handle: object, index: int) -> bool:
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        if not pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top):
+            return True
+        x = (left.value + right.value) / 2
+        y = (bottom.value + top.value) / 2
+        return not self.on_background(x, y)
+
+
+def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float]]]:
+    """Fragments of every page, and page sizes."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower() or "security" in str(error).lower():
+            raise UnreadableDocument(
+                "This PDF is password-protected. Remove the password and upload it again."
+            ) from error
+        raise UnreadableDocument(
+            "This file could not be read as a PDF; it may be damaged."
+        ) from error
+    try:
+        pages: list[list[Fragment]] = []
+        sizes: list[tuple[float, float]] = []
+        for number in range(len(document)):
+            page = document[number]
+            reader = _Page(page, number)
+            pages.append(reader.fragments())
+            sizes.append((reader.width, reader.height))
+            page.close()
+        return pages, sizes
+    finally:
+        document.close()

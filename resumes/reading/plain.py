@@ -1,0 +1,64 @@
+"""Plain text and Markdown: the file's text is the raw text, line by line."""
+
+from __future__ import annotations
+
+import re
+
+from resumes.reading.model import Cell, Line, ResumeText
+
+# Columns in plain text: a tab or a run of three or more spaces.
+_CELL = re.compile(r"[^\t]+?(?=\t| {3,}|$)")
+_BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣·–]|\d{1,2}[.)])\s+")
+
+
+def decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ():
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_text(text: str, kind: str = "txt") -> ResumeText:
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if not raw.endswith("\n"):
+        raw += "\n"
+    lines: list[Line] = []
+    offset = 0
+    blank = False
+    for row in raw.split("\n")[:-1]:
+        stripped = row.strip()
+        if not stripped:
+            blank = True
+            offset += len(row) + 1
+            continue
+        lead = len(row) - len(row.lstrip())
+        cells = tuple(
+            Cell(offset + m.start(), offset + m.end(), m.group().strip())
+            for m in _CELL.finditer(row)
+            if m.group().strip()
+        )
+        cells = tuple(
+            Cell(c.start + (len(raw[c.start : c.end]) - len(raw[c.start : c.end].lstrip())),
+                 c.start + len(raw[c.start : c.end].rstrip()), c.text)
+            for c in cells
+        )
+        lines.append(
+            Line(
+                text=row.rstrip()[lead:],
+                start=offset + lead,
+                cells=cells,
+                x0=float(lead),
+                size=10.0,
+                bullet=bool(_BULLET.match(row)),
+                gap_before=blank,
+                bold=stripped.startswith("**") or stripped.startswith("#"),
+            )
+        )
+        blank = False
+        offset += len(row) + 1
+    return ResumeText(raw=raw, lines=tuple(lines), kind=kind)
