@@ -114,8 +114,11 @@ def _grid_columns(row: Row, lo: float, span: float) -> list[float] | None:
         return None
     starts = [f.x0 for f in row.fragments]
     step = span / count
+    first = starts[0]
+    if first - lo > step * 0.3:
+        return None
     for index, start in enumerate(starts):
-        if abs(start - (lo + index * step)) > span * 0.05:
+        if abs(start - (first + index * step)) > span * 0.05:
             return None
     return starts
 
@@ -204,6 +207,7 @@ def _order(fragments: list[Fragment], width: float, depth: int = 0) -> list[list
 
 
 _DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"(?:page|seite|p\.)?\s*\d+(?:\s*(?:/|of|von|sur|de)\s*\d+)?", re.I)
 
 
 def _furniture_keys(
@@ -230,8 +234,10 @@ def build(
     furniture = _furniture_keys(pages, sizes)
     all_sizes = [f.size for fragments in pages for f in fragments]
     body = statistics.median(all_sizes) if all_sizes else 10.0
+    block_number = 0
     for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True)):
         for block in _order(list(fragments), width):
+            block_number += 1
             previous: Row | None = None
             for row in block:
                 texts = [(f.string, f.x0, f.x1) for f in row.fragments]
@@ -248,12 +254,20 @@ def build(
                             or all(_DIGITS.sub("#", t.casefold()) in furniture for t, _, _ in texts)
                         )
                     )
-                    or row.top > height * 0.955
-                    or row.bottom < height * 0.03
+                    # A single page's footer: small print at the very bottom (or top).
+                    or (
+                        (row.top > height * 0.955 or row.bottom < height * 0.03)
+                        and (
+                            max(f.size for f in row.fragments) < body * 0.9
+                            or _PAGE_NUMBER.fullmatch(" ".join(t for t, _, _ in texts))
+                            is not None
+                        )
+                    )
                 )
                 builder.add(
                     texts,
                     page=number,
+                    block=block_number,
                     x0=row.x0,
                     x1=max(f.x1 for f in row.fragments),
                     top=row.top,
@@ -261,6 +275,7 @@ def build(
                     size=max(f.size for f in row.fragments),
                     bold=all(f.bold for f in row.fragments),
                     icons=tuple((n, i) for n, f in enumerate(row.fragments) for i in f.icons),
+                    links=tuple((n, f.link) for n, f in enumerate(row.fragments) if f.link),
                     furniture=is_furniture,
                     bullet=bool(text0) and text0[0] in BULLETS and text0[1:2] in (" ", ""),
                     gap_before=gap,

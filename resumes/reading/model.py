@@ -35,6 +35,8 @@ class Line:
     start: int
     cells: tuple[Cell, ...]
     page: int = 0
+    # Which column / side-by-side card of the page the line belongs to.
+    block: int = 0
     x0: float = 0.0
     x1: float = 0.0
     top: float = 0.0
@@ -43,6 +45,8 @@ class Line:
     bold: bool = False
     # Icon glyphs printed before cells (from icon fonts): (cell index, "github").
     icons: tuple[tuple[int, str], ...] = ()
+    # Link targets of cells (PDF link annotations): (cell index, URI).
+    links: tuple[tuple[int, str], ...] = ()
     # A repeated page header/footer: kept in the raw text, not content.
     furniture: bool = False
     # A list item (bullet glyph, "- " or a Word list paragraph).

@@ -59,6 +59,7 @@ class Fragment:
     row: int  # PDFium line number: fragments cut from one line keep it
     icons: list[str] = field(default_factory=list)
     last_right: float = 0.0
+    link: str | None = None
 
     @property
     def string(self) -> str:
@@ -247,6 +248,29 @@ class _Page:
         return not self.on_background(x, y)
 
 
+def _links(document: pdfium.PdfDocument, page: pdfium.PdfPage, height: float) -> list[tuple[float, float, float, float, str]]:
+    """URI link areas of a page (top-down boxes): the target tells which network a bare
+    handle under a logo links to."""
+    found: list[tuple[float, float, float, float, str]] = []
+    position = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    rect = pdfium_c.FS_RECTF()
+    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        size = pdfium_c.FPDFAction_GetURIPath(document.raw, action, None, 0)
+        if size <= 1 or size > 2048:
+            continue
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDFAction_GetURIPath(document.raw, action, buffer, size)
+        if not pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect)):
+            continue
+        uri = buffer.value.decode("utf-8", "replace")
+        found.append((rect.left, height - rect.top, rect.right, height - rect.bottom, uri))
+    return found
+
+
 def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float]]]:
     """Fragments of every page, and page sizes."""
     try:
@@ -265,7 +289,16 @@ def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float
         for number in range(len(document)):
             page = document[number]
             reader = _Page(page, number)
-            pages.append(reader.fragments())
+            fragments = reader.fragments()
+            links = _links(document, page, reader.height)
+            for fragment in fragments if links else ():
+                x = (fragment.x0 + fragment.x1) / 2
+                y = (fragment.top + fragment.bottom) / 2
+                for x0, y0, x1, y1, uri in links:
+                    if x0 - 1 <= x <= x1 + 1 and min(y0, y1) - 1 <= y <= max(y0, y1) + 1:
+                        fragment.link = uri
+                        break
+            pages.append(fragments)
             sizes.append((reader.width, reader.height))
             page.close()
         return pages, sizes

@@ -42,6 +42,7 @@ LOCATION = re.compile(
 REMOTE = re.compile(r"^(?:remote|hybrid|on-?site|homeoffice|télétravail|remoto)$", re.IGNORECASE)
 LIST_SPLIT = re.compile(r"\s*[,;]\s*(?![^()]*\))|\s+[|•·]\s+|\s*\|\s*|\t")
 LABEL = re.compile(r"^(?P<label>[^:–—]{1,40}?)\s*(?::|\s[–—-]\s)\s*(?P<rest>.+)$")
+TAG_LINE = re.compile(r"^(?:tags|keywords|schlagw(?:ö|oe)rter|mots-cl[ée]s|etiquetas)\b", re.I)
 KEYWORDS_LABEL = re.compile(
     r"^(?:tech(?:nologies|nology| stack)?|tools|stack|built with|keywords|skills|"
     r"technologien|technologies utilisées|tecnologías)\s*:",
@@ -79,6 +80,10 @@ class Engine:
         sizes = [line.size for line in self.lines if line.size]
         self.body_size = statistics.median(sizes) if sizes else 10.0
         self.is_pdf = document.kind == "pdf"
+        self.right: dict[tuple[int, int], float] = {}
+        for line in self.lines:
+            key = (line.page, line.block)
+            self.right[key] = max(self.right.get(key, 0.0), line.x1)
 
     # -- sections ------------------------------------------------------------------------
 
@@ -125,6 +130,13 @@ class Engine:
     def basics(self, sections: Sequence[Section]) -> schema.Basics:
         basics = schema.Basics()
         header = [line for s in sections if s.kind in ("header", "contact") for line in s.lines]
+        # Contact details printed in a band or sidebar that reads after some section: the
+        # lines around an e-mail address.
+        for index, line in enumerate(self.lines):
+            if line not in header and EMAIL.search(line.text):
+                for near in self.lines[max(index - 2, 0) : index + 3]:
+                    if near not in header and near.block == line.block:
+                        header.append(near)
         profile_lines = [line for s in sections if s.kind == "profiles" for line in s.lines]
         confidences: list[float] = []
         search_order = header + profile_lines + self.lines
@@ -226,9 +238,13 @@ class Engine:
                     )
             for cell_index, cell in enumerate(line.cells):
                 icon = next((i for ci, i in line.icons if ci == cell_index), None)
-                if not icon:
-                    continue
-                network = vocab.NETWORKS.get(icon)
+                target = next((u for ci, u in line.links if ci == cell_index), None)
+                network = vocab.NETWORKS.get(icon) if icon else None
+                if network is None and target:
+                    host = re.sub(r"^[a-z]+://(?:www\.)?", "", target.lower()).split("/")[0]
+                    network = vocab.NETWORK_DOMAINS.get(host)
+                    if network is None and target.startswith("mailto:"):
+                        continue
                 if not network or network in seen_networks:
                     continue
                 handle = piece(raw, cell.start, cell.end)
@@ -410,11 +426,13 @@ class Engine:
 
     # -- entries -------------------------------------------------------------------------
 
-    def _base_x(self, lines: Sequence[Line]) -> tuple[dict[int, float], bool]:
-        """Left edge per page, and whether the section's text is centred."""
-        base: dict[int, float] = {}
+    def _base_x(self, lines: Sequence[Line]) -> tuple[dict[tuple[int, int], float], bool]:
+        """Left edge per page and column, and whether the section's text is centred."""
+        base: dict[tuple[int, int], float] = {}
         for line in lines:
-            base[line.page] = min(base.get(line.page, line.x0), line.x0)
+            # The first line of a section in a column is an entry header: indentation is
+            # measured from it (bullets may hang further left, as in brilliant-CV).
+            base.setdefault((line.page, line.block), self._x0(line))
         centred = False
         if self.is_pdf and len(lines) >= 3:
             centres = [(line.x0 + line.x1) / 2 for line in lines]
@@ -422,12 +440,25 @@ class Engine:
             centred = statistics.pstdev(centres) < 4 and statistics.pstdev(lefts) > 8
         return base, centred
 
-    def _is_bodyish(self, line: Line, base: dict[int, float], centred: bool) -> bool:
+    def _x0(self, line: Line) -> float:
+        """Where a line's content starts: after a leading date column (Europass)."""
+        for cell in line.cells:
+            if not (is_date_only(cell.text) and find_dates(cell.text)):
+                return cell.x0 or line.x0
+        return line.x0
+
+    def _is_bodyish(
+        self, line: Line, base: dict[tuple[int, int], float], centred: bool, kind: str = ""
+    ) -> bool:
         text, _ = _strip_bullet(line.text)
+        if kind == "certificates":
+            return False
+        if TAG_LINE.match(text):
+            return True
         if line.bullet or BULLET_START.match(line.text):
             return True
         words = len(text.split())
-        if self.is_pdf and not centred and line.x0 > base.get(line.page, 0) + 10:
+        if self.is_pdf and not centred and self._x0(line) > base.get((line.page, line.block), 0) + 10:
             if not URL.fullmatch(text.strip()):
                 return True
         if words >= 9 and not find_dates(text):
@@ -447,9 +478,12 @@ class Engine:
         entries: list[Entry] = []
         current: Entry | None = None
         previous_body = False
+        wrapped = self._wrapped(lines)
         for index, line in enumerate(lines):
-            bodyish = self._is_bodyish(line, base, centred)
+            bodyish = self._is_bodyish(line, base, centred, section.kind) or index in wrapped
             text = line.text.strip()
+            if section.kind == "certificates" and (index in wrapped or len(text.split()) >= 10):
+                continue  # a paragraph that ran on after the section, not a certificate
             if current is not None and current.body and not bodyish:
                 # A wrapped line of a paragraph continues it.
                 last = current.body[-1]
@@ -485,15 +519,11 @@ class Engine:
                         continue
                 elif (
                     section.kind == "certificates"
-                    and current.dates is not None
-                    and current.date_spans
-                    and current.date_spans[0][0] < current.header[-1].start + 1
-                    and self._text_count(line)
-                    and dates == []
                     and current.text_slots >= 1
-                    and lines[index - 1].start in [s for s, _ in current.date_spans]
+                    and not dates
+                    and re.search(r"\w,\s+\w", text)
                 ):
-                    starts_new = True
+                    starts_new = True  # "Name, Issuer" after a complete entry
             if bodyish and current is None:
                 current = Entry()
                 entries.append(current)
@@ -514,8 +544,29 @@ class Engine:
             previous_body = False
         return entries
 
+    def _wrapped(self, lines: Sequence[Line]) -> set[int]:
+        """Lines of paragraphs wrapped over several lines (in any alignment)."""
+        wrapped: set[int] = set()
+        for index in range(len(lines) - 1):
+            a, b = lines[index], lines[index + 1]
+            if b.gap_before or a.block != b.block or a.page != b.page:
+                continue
+            a_text, b_text = a.text.rstrip(), b.text.strip()
+            a_words = a_text.split()
+            if len(a.cells) > 1 or len(b.cells) > 1 or URL.match(b_text) or URL.match(a_text):
+                continue
+            if find_dates(a_text) or find_dates(b_text) and is_date_only(b_text):
+                continue
+            if (
+                (a_text.endswith(("-", ",")) and len(a_words) >= 3)
+                or (b_text[:1].islower() and len(a_words) >= 4)
+                or (b_text[:1].isdigit() and a_words[-1][:1].islower() and len(a_words) >= 4)
+            ):
+                wrapped.update((index, index + 1))
+        return wrapped
+
     def _date_ahead(
-        self, lines: list[Line], index: int, base: dict[int, float], centred: bool
+        self, lines: list[Line], index: int, base: dict[tuple[int, int], float], centred: bool
     ) -> bool:
         for line in lines[index : index + 4]:
             if self._is_bodyish(line, base, centred):
@@ -581,12 +632,10 @@ class Engine:
     # -- builders ------------------------------------------------------------------------
 
     def _paragraphs(
-        self, lines: list[Line], base: dict[int, float], centred: bool
+        self, lines: list[Line], base: dict[tuple[int, int], float], centred: bool
     ) -> list[tuple[Piece, bool]]:
         """Body lines grouped into items; True when the item is a list item (highlight)."""
         items: list[tuple[list[Piece], bool]] = []
-        widths = [line.x1 for line in lines]
-        right = max(widths) if widths else 0.0
         previous: Line | None = None
         for line in lines:
             text, offset = _strip_bullet(line.text)
@@ -594,11 +643,12 @@ class Engine:
             p = piece(self.raw, line.start + offset, line.end, " \t")
             if not p:
                 continue
-            indented = self.is_pdf and not centred and line.x0 > base.get(line.page, 0) + 10
+            indented = self.is_pdf and not centred and self._x0(line) > base.get((line.page, line.block), 0) + 10
             new_item = previous is None or bullet or line.gap_before
             if not new_item and previous is not None:
                 prev_text = previous.text.rstrip()
                 if self.is_pdf:
+                    right = self.right.get((previous.page, previous.block), previous.x1)
                     short = not centred and previous.x1 < right - max(
                         40.0, (right - previous.x0) * 0.18
                     )
@@ -713,7 +763,7 @@ class Engine:
         for index, (p, is_list) in enumerate(self._paragraphs(entry.body, base, centred)):
             if KEYWORDS_LABEL.match(p.text) and isinstance(item, schema.Project):
                 continue
-            if re.match(r"^(?:tags|keywords|schlagworte)\b", p.text, re.I):
+            if TAG_LINE.match(p.text):
                 continue  # per-job tag lines are not content
             if is_list:
                 item.evidence[f"highlights.{len(item.highlights)}"] = p.spans

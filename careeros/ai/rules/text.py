@@ -24,7 +24,8 @@ def piece(raw: str, start: int, end: int, trim: str = TRIM) -> Piece:
     """The value at raw[start:end], trimmed of separators at both ends."""
     while start < end and raw[start] in trim:
         start += 1
-    while end > start and raw[end - 1] in trim:
+    end_trim = trim.replace("#", "")  # "C#"
+    while end > start and raw[end - 1] in end_trim:
         end -= 1
     # Keep a trailing period of an abbreviation ("Inc.") and closing brackets.
     if end < len(raw) and raw[end : end + 1] == ")" and "(" in raw[start:end]:
@@ -53,10 +54,16 @@ _SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
 
 def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[Piece]:
     """Split raw[start:end] at separators (tabs, ``|``, `` • ``, wide spaces)."""
+    from careeros.ai.dates import find_dates
+
     pattern = _SEPARATORS if extra is None else re.compile(_SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []
     position = start
+    # A dash inside "Jan 2014 – Present" is part of the range, not a separator.
+    protected = [(start + d.span[0], start + d.span[1]) for d in find_dates(raw[start:end])]
     for match in pattern.finditer(raw, start, end):
+        if any(a < match.end() and match.start() < b for a, b in protected):
+            continue
         p = piece(raw, position, match.start(), TRIM_KEEP_DASH)
         if p:
             out.append(p)
