@@ -148,7 +148,7 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
                 run.append(row)
             elif (
                 len(row.fragments) == 1
-                and any(abs(row.fragments[0].x0 - c) < span * 0.04 for c in columns)
+                and any(abs(row.fragments[0].x0 - c) < 6 for c in columns)
                 and row.fragments[0].x1 - row.fragments[0].x0 < span / len(columns)
             ):
                 run.append(row)

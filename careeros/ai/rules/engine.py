@@ -503,14 +503,19 @@ class Engine:
             dates = [d for d in self._line_dates(line)]
             starts_new = current is None or (previous_body and not bodyish)
             if current is not None and not starts_new:
+                date_only = bool(dates) and is_date_only(text)
                 if (dates and current.dates is not None) or (
-                    section.kind in ("certificates",) and line.gap_before and current.header
+                    section.kind == "certificates"
+                    and line.gap_before
+                    and current.header
+                    and not (date_only and current.dates is None)
                 ):
                     starts_new = True
                 elif not dates and self._text_count(line) and current.text_slots >= 2:
                     # Both names are known: a new entry if a date follows before any body.
                     if (
-                        current.dates is not None and self._date_ahead(lines, index, base, centred)
+                        current.dates is not None
+                        and self._date_ahead(lines, index, base, centred, section.kind)
                     ) or section.kind == "certificates":
                         starts_new = True
                     elif current.dates is not None and section.kind != "education":
@@ -566,10 +571,15 @@ class Engine:
         return wrapped
 
     def _date_ahead(
-        self, lines: list[Line], index: int, base: dict[tuple[int, int], float], centred: bool
+        self,
+        lines: list[Line],
+        index: int,
+        base: dict[tuple[int, int], float],
+        centred: bool,
+        kind: str,
     ) -> bool:
         for line in lines[index : index + 4]:
-            if self._is_bodyish(line, base, centred):
+            if self._is_bodyish(line, base, centred, kind):
                 return False
             if find_dates(line.text):
                 return True
