@@ -38,4 +38,6 @@ class RulesProvider:
     def extract(self, document: ResumeText) -> Extraction:
         from careeros.ai.rules import extract
 
-        return extract(document)
+        extraction = extract(document)
+        extraction.ai_model_used = self.model_label
+        return extraction

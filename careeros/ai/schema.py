@@ -153,10 +153,12 @@ class Extraction(BaseModel):
     skills: list[Skill] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)
+    # Which provider and model produced this result (stored as ai_model_used).
+    ai_model_used: str = ""
 
     def to_json_resume(self) -> dict[str, Any]:
         """JSON Resume form: camelCase keys, no empty values, an open range has no endDate."""
-        data = self.model_dump()
+        data = self.model_dump(exclude={"ai_model_used"})
         for section in ("work", "volunteer", "education", "projects"):
             for item, model in zip(data[section], getattr(self, section), strict=True):
                 if model.current:

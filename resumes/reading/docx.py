@@ -44,9 +44,12 @@ def _blocks(container: Document | _Cell) -> Iterator[Paragraph | Table]:
             yield Table(child, container)  # type: ignore[arg-type]
 
 
-def _emit_paragraph(builder: _Builder, paragraph: Paragraph, gap: bool) -> bool:
+def _emit_paragraph(
+    builder: _Builder, paragraph: Paragraph, gap: bool, *, furniture: bool = False
+) -> bool:
     text = paragraph.text
     layout = _paragraph_layout(paragraph)
+    layout["furniture"] = furniture
     added = False
     for part in text.replace("\r", "\n").replace("\v", "\n").split("\n"):
         cells = [(c.strip(), 0.0, 0.0) for c in part.split("\t")]
@@ -105,5 +108,6 @@ def read_docx(data: bytes) -> ResumeText:
         for paragraph in section.footer.paragraphs:
             if paragraph.text.strip() and paragraph.text not in seen_footers:
                 seen_footers.add(paragraph.text)
-                _emit_paragraph(builder, paragraph, True)
+                # Kept in the raw text, but a running footer is not content.
+                _emit_paragraph(builder, paragraph, True, furniture=True)
     return builder.build("docx")

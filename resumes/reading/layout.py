@@ -50,11 +50,11 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
     small, large = (left, right) if len(left) <= len(right) else (right, left)
     if not small:
         return 0.0
-    baselines = sorted(f.bottom for f in large)
+    baselines = sorted(f.baseline for f in large)
     aligned = 0
     for fragment in small:
         tolerance = max(0.6, fragment.size * 0.12)
-        if any(abs(b - fragment.bottom) <= tolerance for b in baselines):
+        if any(abs(b - fragment.baseline) <= tolerance for b in baselines):
             aligned += 1
     return aligned / len(small)
 

@@ -60,14 +60,12 @@ class Fragment:
     icons: list[str] = field(default_factory=list)
     last_right: float = 0.0
     link: str | None = None
+    baseline: float = 0.0
 
     @property
     def string(self) -> str:
         return "".join(self.text).strip()
 
-    @property
-    def baseline(self) -> float:
-        return self.bottom
 
 
 def _is_private_use(code: int) -> bool:
@@ -125,6 +123,7 @@ class _Page:
         codes = list(buffer)[:count]
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         font_name = ctypes.create_string_buffer(128)
         font_flags = ctypes.c_int()
         height = self.height
@@ -227,6 +226,11 @@ class _Page:
                 if pending_icons:
                     current.icons = pending_icons
                     pending_icons = []
+                # Box bottoms differ with descenders; the origin is the true baseline.
+                if pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y):
+                    current.baseline = height - origin_y.value
+                else:
+                    current.baseline = y_bottom
                 fragments.append(current)
             current.text.append(char)
             current.x0 = min(current.x0, x0)

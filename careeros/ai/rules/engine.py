@@ -338,6 +338,18 @@ class Engine:
                 if line in header:
                     score += 2.0
                 candidates.append((score, p))
+        # A first and last name stacked on two lines of the same large type.
+        for order, (a, b) in enumerate(zip(pool, pool[1:], strict=False)):
+            if a.block != b.block or len(a.cells) != 1 or len(b.cells) != 1:
+                continue
+            if not (a.size and a.size == b.size and a.size >= self.body_size * 1.4):
+                continue
+            words = (a.text.strip(), b.text.strip())
+            if all(re.fullmatch(r"[^\W\d_][\w'’\-]+", w) and w[0].isupper() for w in words):
+                if any(vocab.heading_kind(w) for w in words):
+                    continue
+                p = join([piece(self.raw, a.start, a.end), piece(self.raw, b.start, b.end)])
+                candidates.append((a.size * (1.6 if a.bold else 1.0) - order * 0.05, p))
         if candidates:
             best = max(candidates, key=lambda c: c[0])[1]
             basics.name = best.text
@@ -718,7 +730,9 @@ class Engine:
             # "Senior Developer, Company" or "Developer at Company" on one line.
             only = texts[0][0]
             parts = split_piece(self.raw, only, re.compile(r",\s+|\s+(?:at|@|bei|chez|en)\s+"))
-            if len(parts) == 2 and any(vocab.TITLE_WORDS.search(x.text) for x in parts):
+            if len(parts) == 2 and any(
+                vocab.is_title(x.text) or vocab.COMPANY_WORDS.search(x.text) for x in parts
+            ):
                 texts = [(parts[0], texts[0][1]), (parts[1], texts[0][1])]
         position: Piece | None = None
         company: Piece | None = None
@@ -726,19 +740,22 @@ class Engine:
             texts,
             key=lambda t: (
                 -(
-                    len(vocab.TITLE_WORDS.findall(t[0].text))
+                    vocab.title_score(t[0].text)
                     - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text))
                 )
             ),
         )
         confidences: list[float] = []
-        if scored and vocab.TITLE_WORDS.search(scored[0][0].text):
+        leftover: list[Piece] = []
+        if scored and vocab.is_title(scored[0][0].text):
             position = scored[0][0]
             confidences.append(0.9)
             rest = [t for t in texts if t[0] is not position]
             if rest:
-                company = rest[0][0]
+                companies = [t for t in rest if vocab.COMPANY_WORDS.search(t[0].text)] or rest
+                company = companies[0][0]
                 confidences.append(0.85)
+                leftover = [t[0] for t in rest if t[0] is not company]
         elif texts:
             company = texts[0][0]
             if len(texts) > 1:
@@ -754,6 +771,19 @@ class Engine:
             work.position = position.text
             work.evidence["position"] = position.spans
         location = self._location_piece(entry)
+        if location is None:
+            # "Title | Company | City": a short capitalised remainder is the place.
+            location = next(
+                (
+                    p
+                    for p in leftover
+                    if len(p.text.split()) <= 3
+                    and p.text[:1].isupper()
+                    and not vocab.is_title(p.text)
+                    and not find_dates(p.text)
+                ),
+                None,
+            )
         if location:
             work.location = location.text
             work.evidence["location"] = location.spans
@@ -894,9 +924,12 @@ class Engine:
             if index == 0:
                 project.name = p.text
                 project.evidence["name"] = p.spans
-            elif len(p.text.split()) <= 6 and not p.text.endswith("."):
+            elif len(p.text.split()) <= 5 and not p.text.endswith(".") and not URL.search(p.text):
                 project.evidence[f"roles.{len(project.roles)}"] = p.spans
                 project.roles.append(p.text)
+            elif project.description is None:
+                project.description = p.text
+                project.evidence["description"] = p.spans
         for line in entry.header + entry.body:
             label = KEYWORDS_LABEL.match(line.text)
             if label:

@@ -287,11 +287,13 @@ TITLE_WORDS = re.compile(
     r"sachbearbeiter|kaufmann|kauffrau|geschaftsfuhrer|developpeur|ingenieur|chef de|"
     r"stagiaire|responsable|directeur|directrice|charge|chargee|alternant|"
     r"desarrollador|ingeniero|jefe|gerente|analista|becario|practicante|consultor|"
-    r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b",
+    r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b|"
+    r"cheffe|tresorier|secretaire|secretary|treasurer|chair|trainer|coach|tutor|mentor|"
+    r"betreuer|vorstand|gruppenleiter|ayudante|auxiliar|profesor|enseignant|formateur",
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
-    r"\b(?:inc|llc|ltd|limited|gmbh|ag|se|sa|sas|sarl|srl|sl|bv|nv|plc|corp|corporation|"
+    r"\be\.\s?v\.|\b(?:mairie|ville de|stadt|ayuntamiento|inc|llc|ltd|limited|gmbh|ag|se|sa|sas|sarl|srl|sl|bv|nv|plc|corp|corporation|"
     r"company|co|group|holdings|labs?|technologies|technology|solutions|systems|services|"
     r"consulting|partners|bank|agency|studio|studios|foundation|organization|"
     r"organisation|association|institute|university|hospital|ministry|department|"
@@ -631,3 +633,12 @@ def skills_vocabulary() -> dict[str, str]:
 def canonical_skill(name: str) -> str | None:
     """The vocabulary's name for a skill (``js`` → ``JavaScript``), or None if unknown."""
     return skills_vocabulary().get(fold(name))
+
+
+def title_score(text: str) -> int:
+    """How many job-title words a text holds (accents ignored: "Chargée" is "chargee")."""
+    return len(TITLE_WORDS.findall(fold(text)))
+
+
+def is_title(text: str) -> bool:
+    return title_score(text) > 0
