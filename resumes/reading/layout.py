@@ -15,6 +15,7 @@ GUTTER_MIN = 7.0  # points of empty space between two columns
 # Above this share of baseline-aligned fragments, two "columns" are a table read row by row
 # (Europass date column, "Label  value" skill rows), not two independent columns.
 ROW_ALIGNED = 0.55
+TABLE_GAP = 60.0
 
 
 @dataclass(slots=True)
@@ -96,7 +97,10 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         return None
     if min(len(left), len(right)) < total * 0.12:
         return None
-    if _aligned_share(left, right) >= ROW_ALIGNED:
+    # Rows that line up across a narrow gap are a table read row by row; a wide gutter
+    # separates independent columns even when their lines happen to align.
+    gap = min(f.x0 for f in right) - max(f.x1 for f in left)
+    if gap < TABLE_GAP and _aligned_share(left, right) >= ROW_ALIGNED:
         return None
     # A narrow, sparse left column holds labels and dates for the blocks beside it
     # (Europass style): read row by row so each label stays with its block.

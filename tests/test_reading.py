@@ -1,0 +1,203 @@
+"""Reading resume files into raw text with layout."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from resumes.reading import ResumeText, UnreadableDocument, read_document
+from tests.fixtures.resumes.build import Rect, Text, make_pdf
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "resumes"
+
+
+def lines(text: ResumeText) -> list[str]:
+    return [line.text for line in text.lines]
+
+
+def assert_offsets(text: ResumeText) -> None:
+    for line in text.lines:
+        assert text.raw[line.start : line.end] == line.text
+        for cell in line.cells:
+            assert text.raw[cell.start : cell.end] == cell.text
+
+
+def test_txt_raw_text_is_the_file() -> None:
+    """Plain text is kept as is (newlines normalised); lines and cells index into it."""
+    data = "Ada Lovelace\r\n\r\nEXPERIENCE\r\n- Wrote the first program\r\nAnalyst    2019 - 2020\r\n"
+    text = read_document(data.encode(), "txt")
+    assert text.raw == data.replace("\r\n", "\n")
+    assert lines(text) == [
+        "Ada Lovelace",
+        "EXPERIENCE",
+        "- Wrote the first program",
+        "Analyst    2019 - 2020",
+    ]
+    assert text.lines[1].gap_before
+    assert text.lines[2].bullet
+    assert [c.text for c in text.lines[3].cells] == ["Analyst", "2019 - 2020"]
+    assert_offsets(text)
+
+
+def test_txt_in_other_encodings() -> None:
+    """Latin-1 text and UTF-8 with a BOM both decode."""
+    assert read_document("Zoë Müller".encode("cp1252"), "txt").raw.startswith("Zoë Müller")
+    assert read_document("\ufeffJosé".encode(), "txt").raw.startswith("José")
+
+
+def test_docx_paragraphs_tables_headers_and_footers_in_order() -> None:
+    """DOCX: page header first, then paragraphs and table rows in order, footer last."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "ana@example.com"
+    document.sections[0].footer.paragraphs[0].text = "Page footer"
+    document.add_paragraph("Ana Silva", style="Title")
+    document.add_heading("Skills", level=1)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Tools"
+    table.cell(0, 1).text = "Git, Docker"
+    document.add_paragraph("Wrote tests", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_document(buffer.getvalue(), "docx")
+    assert lines(text) == [
+        "ana@example.com",
+        "Ana Silva",
+        "Skills",
+        "Tools\tGit, Docker",
+        "Wrote tests",
+        "Page footer",
+    ]
+    assert text.lines[2].bold
+    assert text.lines[4].bullet
+    assert text.lines[-1].furniture
+    assert [c.text for c in text.lines[3].cells] == ["Tools", "Git, Docker"]
+    assert_offsets(text)
+
+
+def test_pdf_sidebar_is_read_before_the_main_column() -> None:
+    """Two columns come out column by column, not interleaved line by line."""
+    pdf = make_pdf(
+        [
+            [
+                Text(40, 60, "Sidebar one"),
+                Text(40, 74, "Sidebar two"),
+                Text(40, 88, "Sidebar three"),
+                Text(40, 102, "Sidebar four"),
+                Text(260, 60, "Main column first line of text"),
+                Text(260, 74, "Main column second line of text"),
+                Text(260, 88, "Main column third line of text"),
+                Text(260, 102, "Main column fourth line of text"),
+                Text(260, 116, "Main column fifth line of text"),
+            ]
+        ]
+    )
+    text = read_document(pdf, "pdf")
+    assert lines(text) == [
+        "Sidebar one",
+        "Sidebar two",
+        "Sidebar three",
+        "Sidebar four",
+        "Main column first line of text",
+        "Main column second line of text",
+        "Main column third line of text",
+        "Main column fourth line of text",
+        "Main column fifth line of text",
+    ]
+    assert_offsets(text)
+
+
+def test_pdf_right_aligned_dates_stay_on_their_row() -> None:
+    """A right-aligned date is a second cell of its title's line."""
+    pdf = make_pdf(
+        [
+            [
+                Text(40, 60, "Software Engineer", 11, "Helvetica-Bold"),
+                Text(470, 60, "Jan 2020 - Present", 9),
+                Text(40, 76, "Acme Corporation"),
+                Text(40, 92, "- Built a thing that many people used every single day"),
+            ]
+        ]
+    )
+    text = read_document(pdf, "pdf")
+    assert [c.text for c in text.lines[0].cells] == ["Software Engineer", "Jan 2020 - Present"]
+    assert text.lines[0].text == "Software Engineer\tJan 2020 - Present"
+
+
+def test_pdf_hidden_text_is_dropped() -> None:
+    """White text on a white page and tiny text are not read; white text on a dark band is."""
+    pdf = make_pdf(
+        [
+            [
+                Rect(0, 0, 595, 80, (20, 40, 80)),
+                Text(40, 50, "Visible On Band", 20, "Helvetica-Bold", (255, 255, 255)),
+                Text(40, 120, "Keyword stuffing nobody sees", 10, color=(255, 255, 255)),
+                Text(40, 140, "Microscopic keywords", 1.5),
+                Text(40, 160, "Normal visible text on the page"),
+            ]
+        ]
+    )
+    text = read_document(pdf, "pdf")
+    assert "Visible On Band" in text.raw
+    assert "Normal visible text on the page" in text.raw
+    assert "stuffing" not in text.raw
+    assert "Microscopic" not in text.raw
+
+
+def test_generated_fixture_keeps_hidden_keywords_out() -> None:
+    """The sidebar fixture's keyword stuffing is not in the raw text."""
+    text = read_document((FIXTURES / "sidebar_en.pdf").read_bytes(), "pdf")
+    assert "Rockstar" not in text.raw and "Haskell" not in text.raw
+    assert "Priya" in text.raw and "priya.raman@mail.example" in text.raw
+    assert_offsets(text)
+
+
+def test_pdf_running_header_is_furniture() -> None:
+    """A line repeated at the top of every page is kept in the raw text but marked furniture."""
+    page = [Text(200, 30, "Curriculum Vitae Jane Doe", 9)]
+    pdf = make_pdf(
+        [
+            page + [Text(40, 100, "First page content line here")],
+            page + [Text(40, 100, "Second page content line here")],
+        ]
+    )
+    text = read_document(pdf, "pdf")
+    headers = [line for line in text.lines if line.text == "Curriculum Vitae Jane Doe"]
+    assert len(headers) == 2 and all(line.furniture for line in headers)
+    assert not any(line.furniture for line in text.lines if "content" in line.text)
+
+
+def test_pdf_without_text_layer_is_unreadable() -> None:
+    """An image-only PDF is refused with a message about scanned resumes."""
+    pdf = make_pdf([[Rect(50, 50, 400, 600, (120, 120, 120))]])
+    with pytest.raises(UnreadableDocument, match="scanned"):
+        read_document(pdf, "pdf")
+
+
+def test_password_protected_pdf_is_unreadable() -> None:
+    """An encrypted PDF is refused with a message about the password."""
+    reader = PdfReader(io.BytesIO(make_pdf([[Text(40, 60, "Secret resume text here")]])))
+    writer = PdfWriter()
+    writer.append_pages_from_reader(reader)
+    writer.encrypt(user_password="hunter2", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(UnreadableDocument, match="password"):
+        read_document(buffer.getvalue(), "pdf")
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_corrupt_files_are_unreadable(kind: str) -> None:
+    """Garbage bytes give UnreadableDocument with a user-facing message."""
+    with pytest.raises(UnreadableDocument) as error:
+        read_document(b"this is not a real file at all", kind)
+    assert "damaged" in error.value.message
+
+
+def test_unknown_kind_is_unreadable() -> None:
+    """Only the supported kinds are read."""
+    with pytest.raises(UnreadableDocument, match="cannot be read"):
+        read_document(b"{}", "exe")
