@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -120,6 +121,11 @@ def parse_point(text: str) -> str | None:
 
 def find_dates(text: str) -> list[DateRange]:
     """Every date or range in ``text``, in order."""
+    return list(_find_dates(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str) -> tuple[DateRange, ...]:
     found: list[DateRange] = []
     for match in SINCE.finditer(text):
         start = parse_point(match.group("start"))
@@ -138,9 +144,10 @@ def find_dates(text: str) -> list[DateRange]:
         else:
             found.append(DateRange(start, start, False, match.span()))
     found.sort(key=lambda d: d.span)
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=4096)
 def is_date_only(text: str) -> bool:
     """True if ``text`` is nothing but dates (and separators or labels like "Since")."""
     rest = text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import statistics
 from collections import Counter
@@ -72,10 +74,21 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     best: tuple[float, float, float] | None = None  # (crossing, -run, x)
     step = 1.5
     x = lo + span * 0.12
+    steps = int((span * 0.76) / step) + 1
+    # How many fragments cross each sampled x, by a difference array (one pass).
+    delta = [0] * (steps + 2)
+    for f in fragments:
+        first = max(0, math.floor((f.x0 - x) / step) + 1)
+        last = min(steps, math.ceil((f.x1 - x) / step) - 1)
+        if first <= last:
+            delta[first] += 1
+            delta[last + 1] -= 1
+    crossings = list(itertools.accumulate(delta))
     run_start: float | None = None
     run_cross = -1
-    while x <= lo + span * 0.88:
-        crossing = sum(1 for f in fragments if f.x0 < x < f.x1)
+    for index in range(steps):
+        x = lo + span * 0.12 + index * step
+        crossing = crossings[index]
         if crossing <= total * 0.12:
             if run_start is None or crossing != run_cross:
                 run_start, run_cross = x, crossing
@@ -87,7 +100,6 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
                     best = key
         else:
             run_start, run_cross = None, -1
-        x += step
     if best is None:
         return None
     gutter = best[2]

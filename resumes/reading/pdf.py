@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -42,6 +43,9 @@ ICONS = {
     0xF041: "location",
     0xF3C5: "location",
 }
+# Characters copied without their boxes in the middle of a word.
+_PLAIN_RUN = re.compile("[\x21-\u2bff]+")
+WORD_BREAKS = frozenset((10, 13, 32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B))
 BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
 BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
 
@@ -68,6 +72,15 @@ class Fragment:
 
 
 
+class _StyleBuffers:
+    """ctypes out-parameters reused for every style lookup of a page."""
+
+    def __init__(self) -> None:
+        self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
+        self.font_name = ctypes.create_string_buffer(128)
+        self.font_flags = ctypes.c_int()
+
+
 def _is_private_use(code: int) -> bool:
     return 0xE000 <= code <= 0xF8FF or code >= 0xF0000
 
@@ -79,32 +92,41 @@ class _Page:
         self.page = page
         self.number = number
         self.width, self.height = page.get_size()
-        self._backgrounds: list[tuple[float, float, float, float]] | None = None
+        self._backgrounds: list[tuple[float, float, float, float]] = []
+        self._scanned = 0
+        self._objects = -1
 
-    def backgrounds(self) -> list[tuple[float, float, float, float]]:
-        """Boxes of filled non-white shapes and images, where white text is visible."""
-        if self._backgrounds is None:
-            boxes: list[tuple[float, float, float, float]] = []
-            r, g, b, a = (ctypes.c_uint() for _ in range(4))
-            left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-            handle = self.page.raw
-            for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
-                obj = pdfium_c.FPDFPage_GetObject(handle, index)
-                kind = pdfium_c.FPDFPageObj_GetType(obj)
-                if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) or a.value == 0:
-                        continue
-                    if min(r.value, g.value, b.value) > 235:
-                        continue
-                elif kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
+    def _scan_backgrounds(self) -> Iterator[tuple[float, float, float, float]]:
+        """Boxes of filled non-white shapes and images (where white text is visible), found
+        lazily: a band behind white text is usually among the first objects drawn."""
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        handle = self.page.raw
+        if self._objects < 0:
+            self._objects = pdfium_c.FPDFPage_CountObjects(handle)
+        while self._scanned < self._objects:
+            obj = pdfium_c.FPDFPage_GetObject(handle, self._scanned)
+            self._scanned += 1
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) or a.value == 0:
                     continue
-                if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-                    boxes.append((left.value, bottom.value, right.value, top.value))
-            self._backgrounds = boxes
-        return self._backgrounds
+                if min(r.value, g.value, b.value) > 235:
+                    continue
+            elif kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
+                continue
+            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                box = (left.value, bottom.value, right.value, top.value)
+                self._backgrounds.append(box)
+                yield box
 
     def on_background(self, x: float, y: float) -> bool:
-        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in self.backgrounds())
+        def inside(box: tuple[float, float, float, float]) -> bool:
+            return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+        if any(inside(box) for box in self._backgrounds):
+            return True
+        return any(inside(box) for box in self._scan_backgrounds())
 
     def fragments(self) -> list[Fragment]:
         textpage = self.page.get_textpage()
@@ -122,10 +144,9 @@ class _Page:
         # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
         codes = list(buffer)[:count]
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        font_name = ctypes.create_string_buffer(128)
-        font_flags = ctypes.c_int()
+        style = _StyleBuffers()
+        last_object: int | None = None
         height = self.height
         fragments: list[Fragment] = []
         current: Fragment | None = None
@@ -136,11 +157,15 @@ class _Page:
         size = 10.0
         bold = False
         pending_icons: list[str] = []
+        string = "".join(map(chr, codes))
+        index = -1
         skip = False
-        for index, code in enumerate(codes):
-            if skip:
-                skip = False
-                continue
+        while True:
+            index += 1 + skip
+            skip = False
+            if index >= count:
+                break
+            code = codes[index]
             if code in (10, 13):
                 if code == 10 or (index + 1 < len(codes) and codes[index + 1] != 10):
                     row += 1
@@ -155,26 +180,35 @@ class _Page:
             if 0xD800 <= code < 0xDC00 and index + 1 < count:
                 code = 0x10000 + ((code - 0xD800) << 10) + (codes[index + 1] - 0xDC00)
                 skip = True
+            first = word_start
             if word_start:
-                # Style is read once a word: per character would double the reading time.
-                size = pdfium_c.FPDFText_GetFontSize(handle, index) or size
-                pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
-                obj = pdfium_c.FPDFText_GetTextObject(handle, index)
-                mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-                pdfium_c.FPDFText_GetFontInfo(handle, index, font_name, 128, font_flags)
-                bold = BOLD_FONT.search(font_name.value) is not None
-                hidden = (
-                    mode in (3, 7)
-                    or size < MIN_VISIBLE_SIZE
-                    or (
-                        a.value > 0
-                        and min(r.value, g.value, b.value) > 240
-                        and self._white_hidden(handle, index)
-                    )
-                )
                 word_start = False
+                # Style is read once a word (per character would double the reading time),
+                # and only when another text object than the last one draws the word.
+                obj = pdfium_c.FPDFText_GetTextObject(handle, index)
+                address = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+                if address is None or address != last_object:
+                    last_object = address
+                    size, bold, hidden = self._style(handle, index, obj, size, style)
             if hidden:
                 continue
+            if (
+                not first
+                and current is not None
+                and 0x20 < code < 0x2BFF
+                and index + 1 < count
+                and codes[index + 1] not in WORD_BREAKS
+            ):
+                # Inside a word only the text matters: boxes are read at word edges, which
+                # is all the layout needs. Plain runs are copied in one slice.
+                run = _PLAIN_RUN.match(string, index)
+                end = run.end() if run else index + 1
+                if end >= count or codes[end] in WORD_BREAKS:
+                    end -= 1  # the word's last character is read with its box
+                if end > index:
+                    current.text.append(string[index:end])
+                    index = end - 1
+                    continue
             if not pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top):
                 continue
             x0, x1 = left.value, right.value
@@ -195,10 +229,10 @@ class _Page:
                 char = chr(code)
                 if 0xFB00 <= code <= 0xFB06:
                     char = unicodedata.normalize("NFKC", char)
-                elif unicodedata.category(char) == "So" and code > 0x2BFF:
+                elif code > 0x2BFF and unicodedata.category(char) == "So":
                     # Pictographs (phone, envelope) are decoration, not text.
                     continue
-            if current is not None:
+            if current is not None and first:
                 gap = x0 - current.last_right
                 same_row = abs(y_bottom - current.bottom) < max(size, current.size) * 0.6
                 resized = abs(size - current.size) > 0.25 * max(size, current.size)
@@ -242,6 +276,27 @@ class _Page:
                 current.size = max(current.size, size)
             pending_space = False
         return [f for f in fragments if f.string]
+
+    def _style(
+        self, handle: object, index: int, obj: object, size: float, buffers: _StyleBuffers
+    ) -> tuple[float, bool, bool]:
+        """Font size, boldness and whether the text is hidden, for the character's object."""
+        size = pdfium_c.FPDFText_GetFontSize(handle, index) or size
+        r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
+        pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
+        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
+        pdfium_c.FPDFText_GetFontInfo(handle, index, buffers.font_name, 128, buffers.font_flags)
+        bold = BOLD_FONT.search(buffers.font_name.value) is not None
+        hidden = (
+            mode in (3, 7)  # invisible, clip only
+            or size < MIN_VISIBLE_SIZE
+            or (
+                a.value > 0
+                and min(r.value, g.value, b.value) > 240
+                and self._white_hidden(handle, index)
+            )
+        )
+        return size, bold, hidden
 
     def _white_hidden(self, handle: object, index: int) -> bool:
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))

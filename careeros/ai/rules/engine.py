@@ -80,6 +80,8 @@ class Engine:
         sizes = [line.size for line in self.lines if line.size]
         self.body_size = statistics.median(sizes) if sizes else 10.0
         self.is_pdf = document.kind == "pdf"
+        self._segments_cache: dict[int, list[Piece]] = {}
+        self._classify_cache: dict[tuple[str, tuple[tuple[int, int], ...]], tuple[str, object]] = {}
         self.right: dict[tuple[int, int], float] = {}
         for line in self.lines:
             key = (line.page, line.block)
@@ -102,6 +104,8 @@ class Engine:
     def _unknown_heading(self, line: Line) -> bool:
         """An all-capitals or large/bold short line not in our vocabulary ends the section."""
         text = line.text.strip().strip(":")
+        if not line.gap_before or len(text) > 60 or not text.isupper():
+            return False
         letters = [c for c in text if c.isalpha()]
         if len(letters) < 4 or len(text.split()) > 4 or len(line.cells) > 1:
             return False
@@ -454,6 +458,8 @@ class Engine:
 
     def _x0(self, line: Line) -> float:
         """Where a line's content starts: after a leading date column (Europass)."""
+        if len(line.cells) == 1:
+            return line.x0
         for cell in line.cells:
             if not (is_date_only(cell.text) and find_dates(cell.text)):
                 return cell.x0 or line.x0
@@ -606,10 +612,14 @@ class Engine:
         return count
 
     def _header_segments(self, line: Line) -> list[Piece]:
+        cached = self._segments_cache.get(line.start)
+        if cached is not None:
+            return cached
         out: list[Piece] = []
         for cell in line.cells:
             for p in segments(self.raw, cell.start, cell.end):
                 out.extend(self._cut_dates(p))
+        self._segments_cache[line.start] = out
         return out
 
     def _cut_dates(self, p: Piece) -> list[Piece]:
@@ -635,6 +645,13 @@ class Engine:
         return out
 
     def _classify_segment(self, p: Piece) -> tuple[str, object]:
+        key = (p.text, tuple(p.spans))
+        cached = self._classify_cache.get(key)
+        if cached is None:
+            cached = self._classify_cache[key] = self._classify(p)
+        return cached
+
+    def _classify(self, p: Piece) -> tuple[str, object]:
         text = p.text
         if not text:
             return "empty", None

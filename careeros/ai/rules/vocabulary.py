@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case- and accent-insensitive key."""
     text = unicodedata.normalize("NFKD", text.casefold())
