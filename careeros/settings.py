@@ -153,6 +153,35 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="careeros")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# -- Resume uploads ------------------------------------------------------------------------
+
+# Refused before the body is buffered (resumes.files.SizeCappedUploadHandler).
+RESUME_MAX_UPLOAD_BYTES = env.int("RESUME_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+RESUME_MAX_FILES_PER_UPLOAD = env.int("RESUME_MAX_FILES_PER_UPLOAD", default=10)
+# Checked on a DOCX's zip directory before python-docx inflates anything.
+RESUME_DOCX_LIMITS = {
+    "max_entries": env.int("RESUME_DOCX_MAX_ENTRIES", default=1000),
+    "max_uncompressed_bytes": env.int("RESUME_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 2**20),
+    "max_ratio": env.int("RESUME_DOCX_MAX_RATIO", default=100),
+    # Parts smaller than this may compress as well as they like (XML of empty tables does).
+    "ratio_floor_bytes": 1024 * 1024,
+}
+# The parsing child process (resumes.sandbox): memory above what the worker already uses,
+# CPU seconds, and wall-clock seconds before it is killed.
+RESUME_PARSE_LIMITS = {
+    "memory_mb": env.int("RESUME_PARSE_MEMORY_MB", default=512),
+    "cpu_seconds": env.int("RESUME_PARSE_CPU_SECONDS", default=60),
+    "wall_seconds": env.int("RESUME_PARSE_WALL_SECONDS", default=90),
+}
+# A stage in progress for longer than this (or a version left pending) is considered
+# stuck: its worker died. The reconciler re-enqueues it, and the stage may be claimed
+# again. It must exceed CELERY_TASK_TIME_LIMIT (checked by resumes.E001).
+RESUME_STUCK_AFTER_SECONDS = env.int("RESUME_STUCK_AFTER_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
+    "task": "resumes.tasks.resume_versions_reconcile",
+    "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=60)),
+}
+
 # -- Accounts --------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "profiles.User"

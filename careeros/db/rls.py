@@ -166,7 +166,13 @@ def _execute(schema_editor: BaseDatabaseSchemaEditor, statements: list[sql.Compo
 
 
 # Tables owned by a user without a user_id column of their own.
-OWNED_WITHOUT_USER_ID = {"profiles"}
+OWNED_WITHOUT_USER_ID = {
+    "profiles",
+    # Owned through their stream (resumes migration 0002).
+    "resume_versions",
+    "parsed_resume_entities",
+    "resume_diffs",
+}
 
 
 def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:

@@ -1,0 +1,34 @@
+"""System checks for the resume pipeline's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+
+@register()
+def check_resume_pipeline_limits(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    hard = settings.CELERY_TASK_TIME_LIMIT
+    soft = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    if hard >= settings.RESUME_STUCK_AFTER_SECONDS:
+        errors.append(
+            Error(
+                f"RESUME_STUCK_AFTER_SECONDS ({settings.RESUME_STUCK_AFTER_SECONDS}s) must exceed "
+                f"CELERY_TASK_TIME_LIMIT ({hard}s).",
+                hint="Otherwise the reconciler would hand a running stage to a second worker.",
+                id="resumes.E001",
+            )
+        )
+    if settings.RESUME_PARSE_LIMITS["wall_seconds"] >= soft:
+        errors.append(
+            Error(
+                f"RESUME_PARSE_WALL_SECONDS ({settings.RESUME_PARSE_LIMITS['wall_seconds']}s) "
+                f"must be below CELERY_TASK_SOFT_TIME_LIMIT ({soft}s).",
+                hint="The parsing child must be stopped before Celery stops the task.",
+                id="resumes.E002",
+            )
+        )
+    return errors

@@ -1,0 +1,195 @@
+"""Parsing an untrusted file in a child process with memory, CPU and wall-clock limits.
+
+``parse_document(data, kind)`` forks the calling process: the child caps its address space
+(RLIMIT_AS, as a budget above what the parent already uses), its CPU time (RLIMIT_CPU) and
+the files it may write (RLIMIT_FSIZE 0), then reads the document and runs the extraction
+engine, and sends the result back through a pipe. The parent kills it at the wall-clock
+limit. A decompression bomb, a pathological PDF or a crash in a native library (PDFium,
+lxml) therefore ends the child, never the Celery worker.
+
+Why fork and not a fresh interpreter: importing the readers and the engine takes about half
+a second, which would be most of the pipeline's overhead; a forked child starts with them
+already imported (``preload``) in a few milliseconds. The child touches no inherited
+database or broker connection and leaves with ``os._exit`` so it never closes them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import select
+import signal
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from careeros.ai import ProviderError, TransientProviderError, get_provider
+from careeros.ai.schema import Extraction
+from resumes.reading import UnreadableDocument, read_document
+
+
+class ParseFailed(Exception):
+    """Parsing did not produce a result; ``message`` is for the user."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Parsed:
+    raw: str
+    pages: int
+    extraction: Extraction
+    model_label: str
+
+
+def preload() -> None:
+    """Import every reader up front, so forked children start with them loaded."""
+    import resumes.reading.docx
+    import resumes.reading.layout
+    import resumes.reading.pdf
+    import resumes.reading.plain  # noqa: F401
+
+
+def parse_document(data: bytes, kind: str) -> Parsed:
+    """Read and extract ``data`` (of detected type ``kind``) inside a limited child."""
+    preload()
+    provider = get_provider()
+    limits = settings.RESUME_PARSE_LIMITS
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        # Python warns that fork() in a threaded process may deadlock the child on a lock
+        # another thread held. The child only parses and _exits: it takes no logging, database
+        # or broker lock, so the risk does not apply.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(write_end, data, kind, provider, limits)
+    os.close(write_end)
+    started = time.monotonic()
+    chunks: list[bytes] = []
+    timed_out = False
+    try:
+        while True:
+            remaining = limits["wall_seconds"] - (time.monotonic() - started)
+            if remaining <= 0:
+                timed_out = True
+                os.kill(pid, signal.SIGKILL)
+                break
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # reaped by someone else's SIGCHLD handler
+            status = 0
+    return _outcome(b"".join(chunks), status, timed_out, limits)
+
+
+def _outcome(payload: bytes, status: int, timed_out: bool, limits: dict[str, int]) -> Parsed:
+    if timed_out:
+        raise ParseFailed(
+            f"Reading this file took longer than {limits['wall_seconds']} seconds; "
+            "it was stopped. Try exporting the resume to PDF again."
+        )
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        if number in (signal.SIGXCPU, signal.SIGKILL):
+            raise ParseFailed(
+                "Reading this file needed too much processing time; it was stopped. "
+                "Try exporting the resume to PDF again."
+            )
+        raise ParseFailed(
+            "This file made the document reader crash; it may be damaged. "
+            "Try exporting the resume to PDF again."
+        )
+    try:
+        result: dict[str, Any] = json.loads(payload)
+    except ValueError:
+        raise ParseFailed(
+            "This file could not be read; it may be damaged. Try exporting it to PDF again."
+        ) from None
+    if "error" in result:
+        raise ParseFailed(result["error"], transient=bool(result.get("transient")))
+    return Parsed(
+        raw=result["raw"],
+        pages=result["pages"],
+        extraction=Extraction.model_validate(result["extraction"]),
+        model_label=result["model_label"],
+    )
+
+
+def _child(fd: int, data: bytes, kind: str, provider: Any, limits: dict[str, int]) -> None:
+    code = 0
+    try:
+        _die_with_parent()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        budget = limits["memory_mb"] * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (_address_space() + budget,) * 2)
+        cpu = limits["cpu_seconds"]
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+        try:
+            document = read_document(data, kind)
+            extraction = provider.extract(document)
+            result: dict[str, Any] = {
+                "raw": document.raw,
+                "pages": document.pages,
+                "extraction": extraction.model_dump(mode="json"),
+                "model_label": provider.model_label,
+            }
+        except UnreadableDocument as error:
+            result = {"error": error.message}
+        except MemoryError:
+            result = {
+                "error": "Reading this file needed more memory than a resume ever should; "
+                "it was stopped. It may be damaged or built to exhaust memory."
+            }
+        except TransientProviderError as error:
+            result = {"error": f"The extraction service is unavailable: {error}", "transient": True}
+        except ProviderError as error:
+            result = {"error": f"The extraction service failed: {error}"}
+        except Exception:
+            result = {
+                "error": "This file could not be read; it may be damaged. "
+                "Try exporting it to PDF again."
+            }
+        payload = json.dumps(result).encode()
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _address_space() -> int:
+    """This process's current virtual memory size in bytes."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL the child if the worker dies (kill -9) while it parses."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

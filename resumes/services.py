@@ -1,0 +1,478 @@
+"""Writes to the resume tables: streams, uploads, the processing pipeline's stages, retries.
+
+The pipeline runs ``upload → parse → enrich → complete``; each stage is run by
+``resume_stage_run`` in three steps, each its own short transaction in the owner's row level
+security context:
+
+1. *claim* (compare-and-set): lock the version row; go on only if every earlier stage is
+   completed and this one is pending, or in progress for longer than
+   ``RESUME_STUCK_AFTER_SECONDS`` (its worker died). Mark it in progress, which counts an
+   attempt. A second delivery of the same task finds the stage taken or done and stops.
+2. *work*, outside any transaction (reading storage, the parsing child process), producing a
+   function that stores the result.
+3. *finish*: lock the row again; store the result and mark the stage completed only if the
+   stage is still in progress under this attempt (a worker that was presumed dead and lost
+   its claim stores nothing). Storing replaces the version's earlier rows of that stage,
+   so entities and diffs are never duplicated. The next stage is enqueued on commit.
+
+A permanent failure marks the stage and the version failed with a message for the user; a
+transient one (the AI endpoint is down) puts the stage back to pending for a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import IO, Any
+from uuid import UUID, uuid4
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from careeros.db.rls import user_context
+from profiles.models import Certification, Education, Project, Skill, User, WorkExperience
+from resumes import storage
+from resumes.diffs import Comparable, comparable, compare, profile_comparable
+from resumes.files import detect
+from resumes.models import (
+    ParsedResumeEntity,
+    ProcessingStatus,
+    ResumeDiff,
+    ResumeStream,
+    ResumeVersion,
+    UploadSource,
+)
+from resumes.reading import UnreadableDocument
+from resumes.sandbox import ParseFailed, parse_document
+from resumes.schemas import (
+    PROGRESS,
+    STAGES,
+    Differences,
+    StageStatus,
+    entities_from_extraction,
+    entity_data_model,
+    initial_stages,
+)
+
+logger = logging.getLogger(__name__)
+
+# A stage claimed this many times without finishing (its worker keeps dying on it) fails.
+MAX_STAGE_ATTEMPTS = 3
+
+PROFILE_MODELS = {
+    "work_experience": WorkExperience,
+    "education": Education,
+    "skill": Skill,
+    "project": Project,
+    "certification": Certification,
+}
+
+
+class StageFailed(Exception):
+    """A stage cannot succeed for this file; ``message`` is for the user."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+
+
+# -- Streams and uploads -------------------------------------------------------------
+
+
+def resume_stream_create(*, user: User, name: str, description: str = "") -> ResumeStream:
+    """Create a stream, or return the user's stream of that name."""
+    with transaction.atomic():
+        stream, _ = ResumeStream.objects.get_or_create(
+            user=user, name=name.strip(), defaults={"description": description.strip() or None}
+        )
+    return stream
+
+
+def resume_version_upload(
+    *,
+    user: User,
+    stream: ResumeStream,
+    filename: str,
+    content: IO[bytes],
+    size: int,
+    source: str = UploadSource.WEB_UI,
+    enqueue: bool = True,
+) -> ResumeVersion:
+    """Keep the original file as the stream's next version and start its pipeline.
+
+    The stream row is locked so concurrent uploads into one stream get consecutive
+    numbers and ``total_uploads``/``latest_version`` stay true. The pipeline's first task
+    is enqueued when the transaction commits (never for a rolled-back upload).
+    """
+    with transaction.atomic():
+        locked = ResumeStream.objects.select_for_update().get(pk=stream.pk, user=user)
+        version_id = uuid4()
+        path = storage.original_path(user_id=user.pk, version_id=version_id, filename=filename)
+        stored = storage.original_save(path=path, content=content)
+        number = (
+            ResumeVersion.objects.filter(stream=locked)
+            .order_by("-version_number")
+            .values_list("version_number", flat=True)
+            .first()
+            or 0
+        ) + 1
+        version = ResumeVersion.objects.create(
+            id=version_id,
+            stream=locked,
+            version_number=number,
+            original_filename=filename[:255],
+            file_size_bytes=size,
+            storage_path=stored,
+            upload_source=source,
+            processing_stages=initial_stages(),
+        )
+        ResumeStream.objects.filter(pk=locked.pk).update(
+            total_uploads=F("total_uploads") + 1, latest_version=version, updated_at=Now()
+        )
+        if enqueue:
+            _enqueue_on_commit(version, "upload")
+    return version
+
+
+def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion:
+    """Start a failed version's pipeline again from the stage that failed.
+
+    Raises ``ValueError`` unless the version failed. The original file was kept, so
+    nothing needs uploading again.
+    """
+    with transaction.atomic():
+        locked = ResumeVersion.objects.for_user(user).select_for_update().get(pk=version.pk)
+        if locked.processing_status != ProcessingStatus.FAILED:
+            raise ValueError("Only a failed version can be retried.")
+        stages = locked.stages
+        failed = next(name for name in STAGES if stages.get(name).status != StageStatus.COMPLETED)
+        for name in STAGES[STAGES.index(failed) :]:
+            state = stages.get(name)
+            state.status, state.error, state.completed_at, state.started_at = (
+                StageStatus.PENDING,
+                None,
+                None,
+                None,
+            )
+            state.attempts = 0
+        locked.processing_stages = stages.model_dump(mode="json", exclude_none=True)
+        locked.processing_completed_at = None
+        locked.save(update_fields=["processing_stages", "processing_completed_at"])
+        locked.mark_stage(failed, StageStatus.PENDING, progress=PROGRESS[failed][0])
+        _enqueue_on_commit(locked, failed)
+    return locked
+
+
+def _enqueue_on_commit(version: ResumeVersion, stage: str) -> None:
+    from resumes.tasks import STAGE_TASKS
+
+    task = STAGE_TASKS[stage]
+    user_id = str(version.stream.user_id)
+    version_id = str(version.pk)
+    transaction.on_commit(lambda: task.delay(version_id, user_id=user_id))
+
+
+# -- Running a stage -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    version: ResumeVersion
+    attempt: int
+
+
+def resume_stage_claim(*, version_id: UUID | str, stage: str) -> Claim | None:
+    """Compare-and-set: take ``stage`` of the version if it is runnable now, else None."""
+    with transaction.atomic():
+        version = (
+            ResumeVersion.objects.select_for_update().select_related("stream").filter(pk=version_id)
+        ).first()
+        if version is None or version.is_terminal:
+            return None
+        stages = version.stages
+        if any(stages.get(name).status != StageStatus.COMPLETED for name in _before(stage)):
+            return None
+        state = stages.get(stage)
+        stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
+        if state.status == StageStatus.IN_PROGRESS and version.updated_at < stale:
+            if state.attempts >= MAX_STAGE_ATTEMPTS:
+                version.mark_stage(
+                    stage,
+                    StageStatus.FAILED,
+                    error="Processing this file was interrupted repeatedly, so it was stopped. "
+                    "Retry, or upload the resume exported again.",
+                )
+                return None
+        elif state.status != StageStatus.PENDING:
+            return None
+        version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=PROGRESS[stage][0])
+        return Claim(version=version, attempt=version.stages.get(stage).attempts)
+
+
+def resume_stage_run(
+    *, version_id: UUID | str, stage: str, user_id: UUID | str, enqueue_next: bool = True
+) -> str:
+    """Run one stage of one version, safely under redelivery; returns what happened.
+
+    Not one transaction: the claim and the result are committed separately so progress
+    shows while the stage works, and no transaction stays open during parsing.
+    """
+    with user_context(user_id):
+        claim = resume_stage_claim(version_id=version_id, stage=stage)
+    if claim is None:
+        return "skipped"
+    try:
+        store = STAGE_WORK[stage](claim.version, user_id)
+    except StageFailed as failure:
+        with user_context(user_id):
+            _release(claim, stage, failure)
+        if failure.transient:
+            raise
+        return "failed"
+    with user_context(user_id):
+        return _finish(claim, stage, store, enqueue_next=enqueue_next)
+
+
+def _finish(
+    claim: Claim, stage: str, store: Callable[[ResumeVersion], None], *, enqueue_next: bool
+) -> str:
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().get(pk=claim.version.pk)
+        state = version.stages.get(stage)
+        if state.status != StageStatus.IN_PROGRESS or state.attempts != claim.attempt:
+            return "superseded"
+        store(version)
+        version.mark_stage(stage, StageStatus.COMPLETED, progress=PROGRESS[stage][1])
+        following = _after(stage)
+        if following is not None and enqueue_next:
+            _enqueue_on_commit(version, following)
+    return "completed"
+
+
+def _release(claim: Claim, stage: str, failure: StageFailed) -> None:
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().get(pk=claim.version.pk)
+        state = version.stages.get(stage)
+        if state.status != StageStatus.IN_PROGRESS or state.attempts != claim.attempt:
+            return
+        if failure.transient:
+            version.mark_stage(stage, StageStatus.PENDING, error=failure.message)
+        else:
+            version.mark_stage(stage, StageStatus.FAILED, error=failure.message)
+
+
+def resume_stage_fail(*, version_id: UUID | str, stage: str, message: str) -> None:
+    """Give up on a stage (retries exhausted, time limit): the version fails with ``message``."""
+    with transaction.atomic():
+        version = ResumeVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is not None and not version.is_terminal:
+            version.mark_stage(stage, StageStatus.FAILED, error=message)
+
+
+def _before(stage: str) -> tuple[str, ...]:
+    return STAGES[: STAGES.index(stage)]
+
+
+def _after(stage: str) -> str | None:
+    index = STAGES.index(stage) + 1
+    return STAGES[index] if index < len(STAGES) else None
+
+
+# -- The stages' work ----------------------------------------------------------------------
+
+
+def _read_original(version: ResumeVersion) -> bytes:
+    limit = settings.RESUME_MAX_UPLOAD_BYTES
+    try:
+        data = storage.original_read(version.storage_path or "", limit=limit)
+    except OSError as error:
+        raise StageFailed(
+            "The uploaded file could not be read from storage; retry in a moment.",
+            transient=True,
+        ) from error
+    if len(data) > limit:
+        raise StageFailed(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    return data
+
+
+def _upload_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[ResumeVersion], None]:
+    """Check the stored file and decide its type from its bytes."""
+    data = _read_original(version)
+    try:
+        kind = detect(data, version.original_filename).kind
+    except UnreadableDocument as error:
+        raise StageFailed(error.message) from error
+
+    def store(locked: ResumeVersion) -> None:
+        locked.file_type = kind
+        locked.file_size_bytes = len(data)
+        locked.save(update_fields=["file_type", "file_size_bytes"])
+
+    return store
+
+
+def _parse_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[ResumeVersion], None]:
+    """Text and structured extraction in the resource-limited child process."""
+    data = _read_original(version)
+    try:
+        parsed = parse_document(data, version.file_type or "")
+    except ParseFailed as failure:
+        raise StageFailed(failure.message, transient=failure.transient) from failure
+    entities = entities_from_extraction(parsed.extraction)
+    notes = f"{parsed.pages} page(s)"
+
+    def store(locked: ResumeVersion) -> None:
+        locked.raw_content = parsed.raw
+        locked.structured_content = parsed.extraction.model_dump(mode="json")
+        locked.save(update_fields=["raw_content", "structured_content"])
+        # Replace, never add: a parse that runs twice leaves one set of entities.
+        ParsedResumeEntity.objects.filter(resume_version=locked).delete()
+        ParsedResumeEntity.objects.bulk_create(
+            ParsedResumeEntity(
+                resume_version=locked,
+                entity_type=entity.entity_type,
+                entity_data=entity.data.model_dump(mode="json"),
+                extraction_confidence=entity.confidence,
+                ai_model_used=parsed.model_label,
+                extraction_notes=notes,
+            )
+            for entity in entities
+        )
+
+    return store
+
+
+def _version_entities(version: ResumeVersion) -> list[Comparable]:
+    return [
+        comparable(entity_data_model(row.entity_type).model_validate(row.entity_data))
+        for row in ParsedResumeEntity.objects.filter(resume_version=version).order_by("created_at")
+    ]
+
+
+def _profile_entities(user_id: UUID | str) -> list[Comparable]:
+    return [
+        profile_comparable(entity_type, entity.content())
+        for entity_type, model in PROFILE_MODELS.items()
+        for entity in model.objects.for_user(user_id).current()
+    ]
+
+
+def _enrich_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[ResumeVersion], None]:
+    """Diffs against the stream's previous version and against the current profile."""
+    with user_context(user_id):
+        mine = _version_entities(version)
+        previous = (
+            ResumeVersion.objects.filter(
+                stream_id=version.stream_id,
+                version_number__lt=version.version_number,
+                structured_content__isnull=False,
+            )
+            .order_by("-version_number")
+            .first()
+        )
+        diffs: list[tuple[str, UUID, Differences, float]] = []
+        if previous is not None:
+            differences, similarity = compare(_version_entities(previous), mine)
+            differences.text_changed = previous.raw_content != version.raw_content
+            diffs.append(
+                (ResumeDiff.ComparisonType.VERSION_TO_VERSION, previous.pk, differences, similarity)
+            )
+        differences, similarity = compare(_profile_entities(user_id), mine)
+        diffs.append(
+            (
+                ResumeDiff.ComparisonType.VERSION_TO_PROFILE,
+                UUID(str(user_id)),
+                differences,
+                similarity,
+            )
+        )
+
+    def store(locked: ResumeVersion) -> None:
+        for comparison_type, against, found, score in diffs:
+            ResumeDiff.objects.update_or_create(
+                resume_version=locked,
+                comparison_type=comparison_type,
+                defaults={
+                    "compared_against_id": against,
+                    "differences": found.model_dump(mode="json"),
+                    "similarity_score": Decimal(str(score)),
+                    "analysis_model": "rules-diff-1",
+                },
+            )
+
+    return store
+
+
+def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[ResumeVersion], None]:
+    """Hand the parsed entities to merge review.
+
+    Merge review is its own part (the merges app): it reads a completed version's
+    parsed_resume_entities that are not yet applied_to_profile. Nothing to write here yet.
+    """
+
+    def store(locked: ResumeVersion) -> None:
+        logger.info(
+            "resume version complete",
+            extra={"version_id": str(locked.pk), "entities": locked.parsed_entities.count()},
+        )
+
+    return store
+
+
+STAGE_WORK: dict[str, Callable[[ResumeVersion, Any], Callable[[ResumeVersion], None]]] = {
+    "upload": _upload_work,
+    "parse": _parse_work,
+    "enrich": _enrich_work,
+    "complete": _complete_work,
+}
+
+
+def resume_pipeline_run_inline(*, version_id: UUID | str, user_id: UUID | str) -> None:
+    """Run every remaining stage in this process (the CLI without a worker): the same
+    claims and stage functions the Celery tasks use."""
+    for stage in STAGES:
+        try:
+            resume_stage_run(
+                version_id=version_id, stage=stage, user_id=user_id, enqueue_next=False
+            )
+        except StageFailed as failure:
+            with user_context(user_id):
+                resume_stage_fail(version_id=version_id, stage=stage, message=failure.message)
+            return
+
+
+# -- Stuck work ------------------------------------------------------------------------------
+
+
+def resume_versions_reconcile() -> int:
+    """Re-enqueue the next stage of every version stuck in a non-terminal state.
+
+    Runs in the system context (every user's versions). A version is stuck when it has not
+    changed for ``RESUME_STUCK_AFTER_SECONDS``: its task was lost or its worker died. The
+    re-enqueued task's claim decides whether the stage really may run again.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
+    stuck = (
+        ResumeVersion.objects.unfinished()
+        .filter(updated_at__lt=stale)
+        .select_related("stream")
+        .order_by("updated_at")[:500]
+    )
+    count = 0
+    for version in stuck:
+        stages = version.stages
+        stage = next((n for n in STAGES if stages.get(n).status != StageStatus.COMPLETED), None)
+        if stage is None:
+            continue
+        _enqueue_on_commit(version, stage)
+        count += 1
+    if count:
+        logger.warning("re-enqueued stuck resume versions", extra={"count": count})
+    return count

@@ -1,0 +1,84 @@
+"""The resume pipeline's Celery tasks: one per stage, plus the stuck-work reconciler.
+
+The stage tasks are plain tasks, not ``UserTask``: a stage commits several times (its
+claim, so the progress bar moves, then its result), and must not hold a transaction open
+while a file is parsed, so ``resumes.services.resume_stage_run`` opens its own
+``user_context`` blocks for the ``user_id`` the task was enqueued with. Each task takes ids
+only and is safe to run twice: the claim (a compare-and-set on the version row) lets one
+delivery work and turns the others into no-ops. ``acks_late`` and
+``reject_on_worker_lost`` (global settings) bring a task back if its worker dies; the
+reconciler covers the case where the broker does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from careeros.celery import SystemTask
+from careeros.db.rls import user_context
+from resumes import services
+
+MAX_TRANSIENT_RETRIES = 5
+
+
+def _run(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str:
+    try:
+        return services.resume_stage_run(version_id=version_id, stage=stage, user_id=user_id)
+    except services.StageFailed as failure:  # transient: the stage is pending again
+        if task.request.retries >= MAX_TRANSIENT_RETRIES:
+            with user_context(user_id):
+                services.resume_stage_fail(
+                    version_id=version_id, stage=stage, message=failure.message
+                )
+            return "failed"
+        raise task.retry(countdown=5 * 2**task.request.retries) from failure
+    except SoftTimeLimitExceeded:
+        with user_context(user_id):
+            services.resume_stage_fail(
+                version_id=version_id,
+                stage=stage,
+                message="Processing took too long and was stopped. Retry, or upload the "
+                "resume exported again.",
+            )
+        return "failed"
+
+
+@shared_task(bind=True, name="resumes.tasks.resume_upload_stage")
+def resume_upload_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+    """Check the stored file: size, and its type from its bytes (refusing hostile files)."""
+    return _run(self, version_id, "upload", user_id)
+
+
+@shared_task(bind=True, name="resumes.tasks.resume_parse_stage")
+def resume_parse_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+    """Extract text and entities in the resource-limited child process."""
+    return _run(self, version_id, "parse", user_id)
+
+
+@shared_task(bind=True, name="resumes.tasks.resume_enrich_stage")
+def resume_enrich_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+    """Diff the version against its predecessor and against the current profile."""
+    return _run(self, version_id, "enrich", user_id)
+
+
+@shared_task(bind=True, name="resumes.tasks.resume_complete_stage")
+def resume_complete_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+    """Hand the parsed entities to merge review and mark the version complete."""
+    return _run(self, version_id, "complete", user_id)
+
+
+STAGE_TASKS: dict[str, Any] = {
+    "upload": resume_upload_stage,
+    "parse": resume_parse_stage,
+    "enrich": resume_enrich_stage,
+    "complete": resume_complete_stage,
+}
+
+
+@shared_task(base=SystemTask, name="resumes.tasks.resume_versions_reconcile")
+def resume_versions_reconcile() -> int:
+    """Beat, every minute: re-enqueue versions stuck in a non-terminal state (system context)."""
+    return services.resume_versions_reconcile()

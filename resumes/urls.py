@@ -1,0 +1,25 @@
+from django.urls import path
+
+from resumes import views
+
+urlpatterns = [
+    path("", views.resume_index, name="resume_index"),
+    path("upload/", views.resume_upload, name="resume_upload"),
+    path("streams/<uuid:stream_id>/", views.resume_stream, name="resume_stream"),
+    path("versions/<uuid:version_id>/", views.resume_version, name="resume_version"),
+    path(
+        "versions/<uuid:version_id>/status_hx/",
+        views.resume_version_status_hx,
+        name="resume_version_status_hx",
+    ),
+    path(
+        "versions/<uuid:version_id>/file/",
+        views.resume_version_download,
+        name="resume_version_download",
+    ),
+    path(
+        "versions/<uuid:version_id>/retry/",
+        views.resume_version_retry,
+        name="resume_version_retry",
+    ),
+]

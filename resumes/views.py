@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from profiles.models import User
+from resumes import selectors, services, storage
+from resumes.files import SizeCappedUploadHandler
+from resumes.forms import UploadForm
+from resumes.models import ResumeDiff, ResumeVersion
+
+# The status partial answers this when the version is finished: htmx stops polling.
+STOP_POLLING = 286
+
+
+@login_required
+@require_GET
+def resume_index(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    return render(request, "resumes/index.html", {"streams": selectors.streams_for(request.user)})
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def resume_upload(request: HttpRequest) -> HttpResponse:
+    """Upload one or more files into a chosen or new stream.
+
+    The size cap must be installed before anything reads the body, and the CSRF check
+    reads it (request.POST); so this view is exempt and checks CSRF itself, after adding
+    the handler, as Django's upload-handler documentation prescribes.
+    """
+    request.upload_handlers.insert(0, SizeCappedUploadHandler(request))
+    return _resume_upload(request)
+
+
+@csrf_protect
+def _resume_upload(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    user = request.user
+    max_files = settings.RESUME_MAX_FILES_PER_UPLOAD
+    if request.method == "GET":
+        form = UploadForm(user=user, max_files=max_files, initial=_initial_stream(request))
+        return render(request, "resumes/upload.html", {"form": form})
+    form = UploadForm(request.POST, request.FILES, user=user, max_files=max_files)
+    if getattr(request, "upload_too_large", False):
+        form = UploadForm(user=user, max_files=max_files)
+        limit = settings.RESUME_MAX_UPLOAD_BYTES // (1024 * 1024)
+        form.add_error(None, f"That upload is too large: each file may be at most {limit} MB.")
+        return render(request, "resumes/upload.html", {"form": form}, status=413)
+    if not form.is_valid():
+        return render(request, "resumes/upload.html", {"form": form}, status=422)
+    stream = form.cleaned_data["stream"] or services.resume_stream_create(
+        user=user,
+        name=form.cleaned_data["new_stream_name"],
+        description=form.cleaned_data["new_stream_description"],
+    )
+    versions = [
+        services.resume_version_upload(
+            user=user,
+            stream=stream,
+            filename=upload.name or "resume",
+            content=upload,
+            size=upload.size or 0,
+        )
+        for upload in form.cleaned_data["documents"]
+    ]
+    if len(versions) == 1:
+        return redirect("resume_version", version_id=versions[0].pk)
+    messages.success(request, f"{len(versions)} files uploaded; they are being read.")
+    return redirect("resume_stream", stream_id=stream.pk)
+
+
+def _initial_stream(request: HttpRequest) -> dict[str, str]:
+    stream = request.GET.get("stream", "")
+    return {"stream": stream} if _is_uuid(stream) else {}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+@require_GET
+def resume_stream(request: HttpRequest, stream_id: UUID) -> HttpResponse:
+    assert isinstance(request.user, User)
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    versions = stream.versions.order_by("-version_number")
+    return render(request, "resumes/stream.html", {"stream": stream, "versions": versions})
+
+
+def _version(request: HttpRequest, version_id: UUID) -> ResumeVersion:
+    assert isinstance(request.user, User)
+    return get_object_or_404(selectors.versions_for(request.user), pk=version_id)
+
+
+@login_required
+@require_GET
+def resume_version(request: HttpRequest, version_id: UUID) -> HttpResponse:
+    version = _version(request, version_id)
+    return render(request, "resumes/version.html", _version_context(version))
+
+
+@login_required
+@require_GET
+def resume_version_status_hx(request: HttpRequest, version_id: UUID) -> HttpResponse:
+    """The progress bar and stage list, polled by htmx; 286 stops the polling when done."""
+    version = _version(request, version_id)
+    if version.is_terminal and request.headers.get("HX-Request") == "true":
+        # Finished while the page polled: reload the whole page once, with its results.
+        response = HttpResponse(status=STOP_POLLING)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "resumes/version.html#version-status",
+        _version_context(version),
+        status=STOP_POLLING if version.is_terminal else 200,
+    )
+
+
+def _version_context(version: ResumeVersion) -> dict[str, object]:
+    diffs = {diff.comparison_type: diff for diff in version.diffs.all()}
+    return {
+        "version": version,
+        "entities": version.parsed_entities.order_by("entity_type", "created_at"),
+        "diff_to_version": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_VERSION),
+        "diff_to_profile": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_PROFILE),
+    }
+
+
+@login_required
+@require_GET
+def resume_version_download(request: HttpRequest, version_id: UUID) -> FileResponse:
+    """The original file, to its owner only."""
+    version = _version(request, version_id)
+    if not version.storage_path or not storage.original_exists(version.storage_path):
+        raise Http404("The original file is missing.")
+    return FileResponse(
+        storage.original_open(version.storage_path),
+        as_attachment=True,
+        filename=version.original_filename,
+        content_type="application/octet-stream",
+    )
+
+
+@login_required
+@require_POST
+def resume_version_retry(request: HttpRequest, version_id: UUID) -> HttpResponse:
+    assert isinstance(request.user, User)
+    version = _version(request, version_id)
+    try:
+        services.resume_version_retry(user=request.user, version=version)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Processing restarted.")
+    return redirect("resume_version", version_id=version.pk)
