@@ -119,7 +119,10 @@ def _present(value: object) -> bool:
 
 
 def _match_lists(
-    gold: Sequence[Any], predicted: Sequence[Any], score: Callable[[Any, Any], float], threshold: float
+    gold: Sequence[Any],
+    predicted: Sequence[Any],
+    score: Callable[[Any, Any], float],
+    threshold: float,
 ) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
     """Greedy one-to-one alignment by descending similarity."""
     pairs = sorted(
@@ -179,7 +182,12 @@ def _degree(item: dict[str, Any]) -> str:
 
 # Per section: key used to align items, and the scored fields.
 _FIELDS: dict[str, dict[str, Callable[[Any, Any], bool]]] = {
-    "work": {"name": same_text, "position": same_text, "location": same_text, "summary": same_long_text},
+    "work": {
+        "name": same_text,
+        "position": same_text,
+        "location": same_text,
+        "summary": same_long_text,
+    },
     "volunteer": {"organization": same_text, "position": same_text, "summary": same_long_text},
     "education": {"institution": same_text, "score": same_text},
     "projects": {"name": same_text, "description": same_long_text, "url": same_url},

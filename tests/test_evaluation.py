@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from resumes.evaluation import (
@@ -46,7 +48,7 @@ def test_basics_fields_count_once_each() -> None:
 
 def test_work_alignment_dates_and_highlights() -> None:
     """Items align one-to-one; YYYY-MM counts for YYYY gold; current must be predicted."""
-    gold = [
+    gold: list[dict[str, Any]] = [
         {
             "name": "Acme",
             "position": "Engineer",
@@ -55,7 +57,7 @@ def test_work_alignment_dates_and_highlights() -> None:
         },
         {"name": "Initech", "position": "Intern", "startDate": "2018-01", "endDate": "2018-06"},
     ]
-    predicted = [
+    predicted: list[dict[str, Any]] = [
         {"name": "Initech", "position": "Intern", "startDate": "2018-01", "endDate": "2018-06"},
         {
             "name": "Acme",
@@ -97,8 +99,14 @@ def test_unmatched_items_count_all_their_fields() -> None:
 
 def test_skills_are_flattened_atomic_terms() -> None:
     """Keywords plus names of keyword-less entries; whole-word subsequences match."""
-    gold = [{"name": "Languages", "keywords": ["Python", "Go"]}, {"name": "REST APIs"}]
-    predicted = [{"name": "Python"}, {"name": "Backend", "keywords": ["REST", "Rust"]}]
+    gold: list[dict[str, Any]] = [
+        {"name": "Languages", "keywords": ["Python", "Go"]},
+        {"name": "REST APIs"},
+    ]
+    predicted: list[dict[str, Any]] = [
+        {"name": "Python"},
+        {"name": "Backend", "keywords": ["REST", "Rust"]},
+    ]
     score = score_skills(gold, predicted)
     assert (score.tp, score.fp, score.fn) == (2, 1, 1)
 
@@ -107,7 +115,8 @@ def test_sections_absent_on_both_sides_are_not_counted() -> None:
     """Nothing annotated and nothing predicted scores nothing."""
     scores = score_document({"basics": {"name": "A B"}}, {"basics": {"name": "A B"}})
     assert scores["basics"].tp == 1
-    assert not scores["projects"].counted and not scores["skills"].counted
+    assert not scores["projects"].counted
+    assert not scores["skills"].counted
 
 
 @pytest.mark.parametrize(

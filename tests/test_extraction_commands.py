@@ -16,7 +16,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "resumes"
 def test_parse_resume_prints_json_resume() -> None:
     """parse_resume prints the extraction as JSON Resume."""
     out = StringIO()
-    call_command("parse_resume", str(FIXTURES / "lebenslauf_de.txt"), "--provider", "rules", stdout=out)
+    call_command(
+        "parse_resume", str(FIXTURES / "lebenslauf_de.txt"), "--provider", "rules", stdout=out
+    )
     data = json.loads(out.getvalue())
     assert data["basics"]["name"] == "Lukas Schneider"
     assert data["work"][0]["name"] == "Sternwerk GmbH"

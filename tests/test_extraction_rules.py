@@ -146,7 +146,8 @@ def test_json_resume_has_no_empty_values_and_open_ranges_have_no_end() -> None:
                 walk(item)
 
     walk(data)
-    assert data["work"][0]["startDate"] == "2021-03" and "endDate" not in data["work"][0]
+    assert data["work"][0]["startDate"] == "2021-03"
+    assert "endDate" not in data["work"][0]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,8 @@ def test_json_resume_has_no_empty_values_and_open_ranges_have_no_end() -> None:
 def test_headings_in_four_languages(heading: str, kind: str) -> None:
     """Section headings are recognised in English, German, French and Spanish."""
     found = heading_kind(heading)
-    assert found is not None and found[0] == kind
+    assert found is not None
+    assert found[0] == kind
 
 
 def test_skills_vocabulary_normalises_synonyms() -> None:

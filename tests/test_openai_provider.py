@@ -80,7 +80,9 @@ def answer(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def completion(content: str | None, *, refusal: str | None = None, finish: str = "stop") -> dict[str, Any]:
+def completion(
+    content: str | None, *, refusal: str | None = None, finish: str = "stop"
+) -> dict[str, Any]:
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
@@ -243,7 +245,13 @@ def test_values_not_in_the_text_are_dropped(server: FakeOpenAI, provider: OpenAI
     invented["basics"]["url"] = "https://evil.example"
     invented["work"][0]["highlights"].append("Won the Nobel prize in physics")
     invented["certificates"] = [
-        {"name": "AWS Certified Hacker", "issuer": None, "date": None, "url": None, "credential_id": None}
+        {
+            "name": "AWS Certified Hacker",
+            "issuer": None,
+            "date": None,
+            "url": None,
+            "credential_id": None,
+        }
     ]
     server.replies = [Reply(body=completion(json.dumps(invented)))]
     result = provider.extract(document(RESUME + INJECTION.replace("Mallory Evil", "someone")))
@@ -256,7 +264,9 @@ def test_values_not_in_the_text_are_dropped(server: FakeOpenAI, provider: OpenAI
 def test_rate_limit_is_retried(server: FakeOpenAI, provider: OpenAIProvider) -> None:
     """A 429 is retried with backoff and the next answer is used."""
     server.replies = [
-        Reply(status=429, body={"error": {"message": "slow down"}}, headers={"retry-after-ms": "10"}),
+        Reply(
+            status=429, body={"error": {"message": "slow down"}}, headers={"retry-after-ms": "10"}
+        ),
         Reply(body=completion(json.dumps(answer()))),
     ]
     result = provider.extract(document())

@@ -28,7 +28,9 @@ def assert_offsets(text: ResumeText) -> None:
 
 def test_txt_raw_text_is_the_file() -> None:
     """Plain text is kept as is (newlines normalised); lines and cells index into it."""
-    data = "Ada Lovelace\r\n\r\nEXPERIENCE\r\n- Wrote the first program\r\nAnalyst    2019 - 2020\r\n"
+    data = (
+        "Ada Lovelace\r\n\r\nEXPERIENCE\r\n- Wrote the first program\r\nAnalyst    2019 - 2020\r\n"
+    )
     text = read_document(data.encode(), "txt")
     assert text.raw == data.replace("\r\n", "\n")
     assert lines(text) == [
@@ -150,8 +152,10 @@ def test_pdf_hidden_text_is_dropped() -> None:
 def test_generated_fixture_keeps_hidden_keywords_out() -> None:
     """The sidebar fixture's keyword stuffing is not in the raw text."""
     text = read_document((FIXTURES / "sidebar_en.pdf").read_bytes(), "pdf")
-    assert "Rockstar" not in text.raw and "Haskell" not in text.raw
-    assert "Priya" in text.raw and "priya.raman@mail.example" in text.raw
+    assert "Rockstar" not in text.raw
+    assert "Haskell" not in text.raw
+    assert "Priya" in text.raw
+    assert "priya.raman@mail.example" in text.raw
     assert_offsets(text)
 
 
@@ -160,13 +164,14 @@ def test_pdf_running_header_is_furniture() -> None:
     page = [Text(200, 30, "Curriculum Vitae Jane Doe", 9)]
     pdf = make_pdf(
         [
-            page + [Text(40, 100, "First page content line here")],
-            page + [Text(40, 100, "Second page content line here")],
+            [*page, Text(40, 100, "First page content line here")],
+            [*page, Text(40, 100, "Second page content line here")],
         ]
     )
     text = read_document(pdf, "pdf")
     headers = [line for line in text.lines if line.text == "Curriculum Vitae Jane Doe"]
-    assert len(headers) == 2 and all(line.furniture for line in headers)
+    assert len(headers) == 2
+    assert all(line.furniture for line in headers)
     assert not any(line.furniture for line in text.lines if "content" in line.text)
 
 

@@ -205,7 +205,9 @@ class Grounder:
         item.evidence[key] = spans
         return value.strip()
 
-    def dated(self, item: schema.Dated, source: LLMWork | LLMVolunteer | LLMEducation | LLMProject) -> None:
+    def dated(
+        self, item: schema.Dated, source: LLMWork | LLMVolunteer | LLMEducation | LLMProject
+    ) -> None:
         item.start_date = self.date(item, "startDate", source.start_date)
         item.current = bool(source.current and item.start_date)
         item.end_date = None if item.current else self.date(item, "endDate", source.end_date)
@@ -305,7 +307,9 @@ def _confidences(extraction: schema.Extraction) -> None:
     for item in items:
         item.confidence = 0.8 if item.evidence else 0.0
     if extraction.basics.evidence:
-        extraction.basics.confidence = round(statistics.mean([0.8] * len(extraction.basics.evidence)), 3)
+        extraction.basics.confidence = round(
+            statistics.mean([0.8] * len(extraction.basics.evidence)), 3
+        )
 
 
 class OpenAIProvider:

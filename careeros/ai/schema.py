@@ -134,7 +134,7 @@ def _clean(value: Any) -> Any:
             cleaned = _clean(item)
             if cleaned in (None, "", [], {}):
                 continue
-            out[_JSON_NAMES.get(key, key)] = cleaned
+            out[_JSON_NAMES.get(str(key), str(key))] = cleaned
         return out
     if isinstance(value, list):
         return [c for c in (_clean(v) for v in value) if c not in (None, "", [], {})]

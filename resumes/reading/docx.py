@@ -39,9 +39,9 @@ def _blocks(container: Document | _Cell) -> Iterator[Paragraph | Table]:
     body = container.element.body if isinstance(container, Document) else container._tc
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            yield Paragraph(child, container)  # type: ignore[arg-type]
+            yield Paragraph(child, container)
         elif child.tag == qn("w:tbl"):
-            yield Table(child, container)  # type: ignore[arg-type]
+            yield Table(child, container)
 
 
 def _emit_paragraph(

@@ -160,9 +160,7 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
         while end < len(rows):
             row = rows[end]
             other = _grid_columns(row, lo, span)
-            if other is not None and len(other) == len(columns):
-                run.append(row)
-            elif (
+            if (other is not None and len(other) == len(columns)) or (
                 len(row.fragments) == 1
                 and any(abs(row.fragments[0].x0 - c) < 6 for c in columns)
                 and row.fragments[0].x1 - row.fragments[0].x0 < span / len(columns)
@@ -275,8 +273,7 @@ def build(
                         (row.top > height * 0.955 or row.bottom < height * 0.03)
                         and (
                             max(f.size for f in row.fragments) < body * 0.9
-                            or _PAGE_NUMBER.fullmatch(" ".join(t for t, _, _ in texts))
-                            is not None
+                            or _PAGE_NUMBER.fullmatch(" ".join(t for t, _, _ in texts)) is not None
                         )
                     )
                 )

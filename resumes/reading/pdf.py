@@ -71,7 +71,6 @@ class Fragment:
         return "".join(self.text).strip()
 
 
-
 class _StyleBuffers:
     """ctypes out-parameters reused for every style lookup of a page."""
 
@@ -135,7 +134,7 @@ class _Page:
         finally:
             textpage.close()
 
-    def _fragments(self, handle: object) -> list[Fragment]:  # noqa: C901 - one tight loop
+    def _fragments(self, handle: object) -> list[Fragment]:
         count = pdfium_c.FPDFText_CountChars(handle)
         if count <= 0:
             return []
@@ -307,7 +306,9 @@ class _Page:
         return not self.on_background(x, y)
 
 
-def _links(document: pdfium.PdfDocument, page: pdfium.PdfPage, height: float) -> list[tuple[float, float, float, float, str]]:
+def _links(
+    document: pdfium.PdfDocument, page: pdfium.PdfPage, height: float
+) -> list[tuple[float, float, float, float, str]]:
     """URI link areas of a page (top-down boxes): the target tells which network a bare
     handle under a logo links to."""
     found: list[tuple[float, float, float, float, str]] = []

@@ -43,8 +43,11 @@ def read_text(text: str, kind: str = "txt") -> ResumeText:
             if m.group().strip()
         )
         cells = tuple(
-            Cell(c.start + (len(raw[c.start : c.end]) - len(raw[c.start : c.end].lstrip())),
-                 c.start + len(raw[c.start : c.end].rstrip()), c.text)
+            Cell(
+                c.start + (len(raw[c.start : c.end]) - len(raw[c.start : c.end].lstrip())),
+                c.start + len(raw[c.start : c.end].rstrip()),
+                c.text,
+            )
             for c in cells
         )
         lines.append(

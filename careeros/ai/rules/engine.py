@@ -7,6 +7,7 @@ document.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -97,9 +98,7 @@ class Engine:
         if line.bullet or BULLET_START.match(text):
             return False
         words = len(text.split())
-        if words > 5:
-            return False
-        return True
+        return not words > 5
 
     def _unknown_heading(self, line: Line) -> bool:
         """An all-capitals or large/bold short line not in our vocabulary ends the section."""
@@ -343,14 +342,14 @@ class Engine:
                     score += 2.0
                 candidates.append((score, p))
         # A first and last name stacked on two lines of the same large type.
-        for order, (a, b) in enumerate(zip(pool, pool[1:], strict=False)):
+        for order, (a, b) in enumerate(itertools.pairwise(pool)):
             if a.block != b.block or len(a.cells) != 1 or len(b.cells) != 1:
                 continue
             if not (a.size and a.size == b.size and a.size >= self.body_size * 1.4):
                 continue
-            words = (a.text.strip(), b.text.strip())
-            if all(re.fullmatch(r"[^\W\d_][\w'’\-]+", w) and w[0].isupper() for w in words):
-                if any(vocab.heading_kind(w) for w in words):
+            pair = (a.text.strip(), b.text.strip())
+            if all(re.fullmatch(r"[^\W\d_][\w'’\-]+", w) and w[0].isupper() for w in pair):
+                if any(vocab.heading_kind(w) for w in pair):
                     continue
                 p = join([piece(self.raw, a.start, a.end), piece(self.raw, b.start, b.end)])
                 candidates.append((a.size * (1.6 if a.bold else 1.0) - order * 0.05, p))
@@ -409,12 +408,12 @@ class Engine:
         if not keep or len(keep) > 3:
             return None
         cleaned: list[tuple[str, tuple[int, int]]] = []
-        for t, (s, e) in keep:
-            region_zip = re.fullmatch(r"([A-Z]{2})\s+\d{4,5}", t)
+        for value, (begin, finish) in keep:
+            region_zip = re.fullmatch(r"([A-Z]{2})\s+\d{4,5}", value)
             if region_zip:
-                t = region_zip.group(1)
-                e = s + 2
-            cleaned.append((t, (s, e)))
+                value = region_zip.group(1)
+                finish = begin + 2
+            cleaned.append((value, (begin, finish)))
         location = schema.Location()
         spans: dict[str, list[tuple[int, int]]] = {}
         country = vocab.COUNTRIES.get(vocab.fold(cleaned[-1][0]))
@@ -476,16 +475,23 @@ class Engine:
         if line.bullet or BULLET_START.match(line.text):
             return True
         words = len(text.split())
-        if self.is_pdf and not centred and self._x0(line) > base.get((line.page, line.block), 0) + 10:
-            if not URL.fullmatch(text.strip()):
-                return True
+        indented = (
+            self.is_pdf
+            and not centred
+            and self._x0(line) > base.get((line.page, line.block), 0) + 10
+        )
+        if indented and not URL.fullmatch(text.strip()):
+            return True
         if words >= 9 and not find_dates(text):
             return True
         stripped = text.rstrip()
-        if words >= 3 and stripped.endswith((".", "…")) and not ABBREVIATION_END.search(stripped):
-            if not find_dates(stripped):
-                return True
-        return False
+        # A sentence ends with a period; "Acme Inc." does not make a line a sentence.
+        return (
+            words >= 3
+            and stripped.endswith((".", "…"))
+            and not ABBREVIATION_END.search(stripped)
+            and not find_dates(stripped)
+        )
 
     def _line_dates(self, line: Line) -> list[DateRange]:
         return find_dates(line.text)
@@ -578,7 +584,7 @@ class Engine:
             a_words = a_text.split()
             if len(a.cells) > 1 or len(b.cells) > 1 or URL.match(b_text) or URL.match(a_text):
                 continue
-            if find_dates(a_text) or find_dates(b_text) and is_date_only(b_text):
+            if find_dates(a_text) or (find_dates(b_text) and is_date_only(b_text)):
                 continue
             if (
                 (a_text.endswith(("-", ",")) and len(a_words) >= 3)
@@ -677,12 +683,16 @@ class Engine:
         items: list[tuple[list[Piece], bool]] = []
         previous: Line | None = None
         for line in lines:
-            text, offset = _strip_bullet(line.text)
+            _text, offset = _strip_bullet(line.text)
             bullet = line.bullet or offset > 0
             p = piece(self.raw, line.start + offset, line.end, " \t")
             if not p:
                 continue
-            indented = self.is_pdf and not centred and self._x0(line) > base.get((line.page, line.block), 0) + 10
+            indented = (
+                self.is_pdf
+                and not centred
+                and self._x0(line) > base.get((line.page, line.block), 0) + 10
+            )
             new_item = previous is None or bullet or line.gap_before
             if not new_item and previous is not None:
                 prev_text = previous.text.rstrip()
@@ -756,10 +766,7 @@ class Engine:
         scored = sorted(
             texts,
             key=lambda t: (
-                -(
-                    vocab.title_score(t[0].text)
-                    - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text))
-                )
+                -(vocab.title_score(t[0].text) - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text)))
             ),
         )
         confidences: list[float] = []

@@ -263,7 +263,7 @@ _SPLIT_HEADING = re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|/|,|\+)\s*")
 
 
 def heading_kind(text: str) -> tuple[str, tuple[str, ...]] | None:
-    """The section a heading names, and any further sections it names ("Projects & Associations")."""
+    """The section a heading names, and any others it names ("Projects & Associations")."""
     key = fold(text).strip(" :.-–—|•#*_")
     key = re.sub(r"\s+", " ", key)
     if not key or len(key) > 48:
@@ -294,7 +294,8 @@ TITLE_WORDS = re.compile(
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
-    r"\be\.\s?v\.|\b(?:mairie|ville de|stadt|ayuntamiento|inc|llc|ltd|limited|gmbh|ag|se|sa|sas|sarl|srl|sl|bv|nv|plc|corp|corporation|"
+    r"\be\.\s?v\.|\b(?:mairie|ville de|stadt|ayuntamiento|inc|llc|ltd|limited|gmbh|ag|se|"
+    r"sa|sas|sarl|srl|sl|bv|nv|plc|corp|corporation|"
     r"company|co|group|holdings|labs?|technologies|technology|solutions|systems|services|"
     r"consulting|partners|bank|agency|studio|studios|foundation|organization|"
     r"organisation|association|institute|university|hospital|ministry|department|"
@@ -579,7 +580,8 @@ REGIONS = {
 COUNTRIES = {
     fold(name): code
     for code, names in {
-        "US": "USA|U.S.A.|US|United States|United States of America|Vereinigte Staaten|États-Unis|Estados Unidos",
+        "US": "USA|U.S.A.|US|United States|United States of America|Vereinigte Staaten|"
+        "États-Unis|Estados Unidos",
         "GB": "UK|U.K.|United Kingdom|Great Britain|Vereinigtes Königreich|Royaume-Uni|Reino Unido",
         "DE": "Germany|Deutschland|Allemagne|Alemania",
         "FR": "France|Frankreich|Francia",

@@ -1,0 +1,143 @@
+"""What row level security costs: one user's current entities among 1,000,000 rows.
+
+Builds (once, kept for re-runs) a ``careeros_bench`` database with ``work_experience``
+holding 1,000,000 rows of 5,000 users (200 versions each, 20 of them current), then times
+the query the profile pages run, ``WorkExperience.objects.for_user(u).current()``:
+
+- with RLS: as the runtime role in the user's context, the policy applies;
+- without RLS: as the table owner with RLS not forced, so the policy is skipped.
+
+Usage: ``.venv/bin/python bench/rls_current_entities.py [--rounds 300]`` (honours
+DATABASE_URL like the app; the embedded server otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from careeros.db.rls import user_context  # noqa: E402
+from careeros.db.roles import owner_connection  # noqa: E402
+from profiles.models import WorkExperience  # noqa: E402
+
+USERS = 5_000
+VERSIONS_PER_USER = 200
+CURRENT_PER_USER = 20
+
+
+def prepare() -> str:
+    """Create and fill the bench database if needed; return the user id to query."""
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench"
+    with owner_connection():
+        connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM users")
+            if cursor.fetchone()[0] < USERS:
+                with transaction.atomic():
+                    fill(cursor)
+            cursor.execute("SELECT id FROM users ORDER BY email LIMIT 1 OFFSET %s", [USERS // 2])
+            return str(cursor.fetchone()[0])
+
+
+def fill(cursor: object) -> None:
+    started = time.perf_counter()
+    cursor.execute(  # type: ignore[attr-defined]
+        "INSERT INTO users (id, password, email, is_active, is_staff, is_superuser) "
+        "SELECT gen_random_uuid(), '!', 'bench' || n || '@example.com', true, false, false "
+        "FROM generate_series(1, %s) n",
+        [USERS],
+    )
+    cursor.execute(f"SET LOCAL ROLE {settings.DATABASE_SYSTEM_ROLE}")  # type: ignore[attr-defined]
+    # Each user: CURRENT_PER_USER jobs, each with VERSIONS_PER_USER / CURRENT_PER_USER
+    # versions of which the last is current.
+    versions = VERSIONS_PER_USER // CURRENT_PER_USER
+    cursor.execute(  # type: ignore[attr-defined]
+        """
+        INSERT INTO work_experience (user_id, logical_entity_id, version, is_current, title,
+                                     company, start_date, source, operation, change_reason)
+        SELECT u.id, job.logical_id, v, v = %(versions)s,
+               'Engineer ' || v, 'Company ' || job.n, '2020-01', 'manual', 'revise', ''
+          FROM users u
+          CROSS JOIN LATERAL (
+            SELECT n, md5(u.id::text || '-' || n)::uuid AS logical_id
+              FROM generate_series(1, %(jobs)s) n
+          ) job
+          CROSS JOIN generate_series(1, %(versions)s) v
+        """,
+        {"versions": versions, "jobs": CURRENT_PER_USER},
+    )
+    cursor.execute("RESET ROLE")  # type: ignore[attr-defined]
+    cursor.execute("ANALYZE work_experience")  # type: ignore[attr-defined]
+    cursor.execute("ANALYZE users")  # type: ignore[attr-defined]
+    print(f"filled work_experience in {time.perf_counter() - started:.1f} s")
+
+
+def timed(run: object, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        rows = run()  # type: ignore[operator]
+        samples.append((time.perf_counter() - started) * 1000)
+        assert rows == CURRENT_PER_USER, rows
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=300)
+    args = parser.parse_args()
+    user_id = prepare()
+    query = WorkExperience.objects.for_user(user_id).current()
+    sql, params = query.query.sql_with_params()
+
+    def count_rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return len(cursor.fetchall())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM work_experience")  # runtime role, no context
+        assert cursor.fetchone()[0] == 0
+
+    with user_context(user_id):
+        timed(count_rows, 20)  # warm the cache
+        with_rls = timed(count_rows, args.rounds)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan_rls = "\n".join(row[0] for row in cursor.fetchall())
+
+    with owner_connection(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE work_experience NO FORCE ROW LEVEL SECURITY")
+        try:
+            timed(count_rows, 20)
+            without_rls = timed(count_rows, args.rounds)
+        finally:
+            cursor.execute("ALTER TABLE work_experience FORCE ROW LEVEL SECURITY")
+
+    total = USERS * VERSIONS_PER_USER
+    median_rls, median_plain = statistics.median(with_rls), statistics.median(without_rls)
+    p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
+    print(f"rows in work_experience: {total:,}; user's current rows: {CURRENT_PER_USER}")
+    print(f"rounds: {args.rounds}")
+    print(f"without RLS: median {median_plain:.3f} ms, p95 {p95(without_rls):.3f} ms")
+    print(f"with RLS:    median {median_rls:.3f} ms, p95 {p95(with_rls):.3f} ms")
+    print(f"RLS overhead (median): {(median_rls / median_plain - 1) * 100:+.1f}%")
+    print("plan with RLS:\n  " + plan_rls.replace("\n", "\n  "))
+
+
+if __name__ == "__main__":
+    main()
