@@ -19,7 +19,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-class UserTask(Task):  # type: ignore[type-arg]
+class UserTask(Task):
     """Run the task body in the RLS context of its ``user_id`` keyword argument."""
 
     abstract = True
@@ -33,7 +33,7 @@ class UserTask(Task):  # type: ignore[type-arg]
             return super().__call__(*args, **kwargs)
 
 
-class SystemTask(Task):  # type: ignore[type-arg]
+class SystemTask(Task):
     """Run the task body with the row level security bypass: system jobs only."""
 
     abstract = True

@@ -7,11 +7,10 @@ request's database transaction, so it works (and reports) while the database is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from collections.abc import Callable
-
 from django.db import connection
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.cache import never_cache

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
-from profiles.models import Profile, User
+from careeros.db.versioning import VersionedEntity
+from profiles.models import ENTITY_TYPES, Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -44,3 +49,81 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ("email", "full_name", "created_at", "updated_at")
     search_fields = ("email", "full_name")
     readonly_fields = ("user", "email", "created_at", "updated_at")
+
+
+class VersionedEntityAdmin(admin.ModelAdmin):
+    """Versions are read-only to operators: history is never rewritten, not even here.
+
+    Each version's page lists the entity's whole history.
+    """
+
+    list_display = (
+        "__str__",
+        "user",
+        "version",
+        "is_current",
+        "operation",
+        "source",
+        "source_confidence",
+        "created_at",
+    )
+    list_filter = ("is_current", "source", "operation")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "logical_entity_id")
+    readonly_fields = ("history",)
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        model = self.model
+        return (
+            "user",
+            "logical_entity_id",
+            "version",
+            "is_current",
+            "operation",
+            "source",
+            "source_confidence",
+            "change_reason",
+            "created_at",
+            *model.content_fields,
+            "history",
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.get_fields(request, obj)
+
+    @admin.display(description="History")
+    def history(self, obj: VersionedEntity) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    version.version,
+                    "current" if version.is_current else "",
+                    version.get_operation_display(),
+                    version.get_source_display() or "",
+                    version.source_confidence,
+                    version.change_reason,
+                )
+                for version in type(obj).objects.history(obj.logical_entity_id)
+            ),
+        )
+        return format_html(
+            "<table><tr><th>Version</th><th></th><th>Operation</th><th>Source</th>"
+            "<th>Confidence</th><th>Reason</th></tr>{}</table>",
+            rows,
+        )
+
+
+for _model in ENTITY_TYPES.values():
+    admin.site.register(_model, VersionedEntityAdmin)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
@@ -83,11 +83,11 @@ def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | No
     return formfield
 
 
-class EntityForm(forms.ModelForm):  # type: ignore[type-arg]
+class EntityForm(forms.ModelForm):
     """The editable fields of one versioned entity; saving goes through the services."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name, value in cleaned.items():
             if isinstance(value, str):
                 cleaned[name] = value.strip() or None
@@ -104,6 +104,7 @@ class EntityForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @cache
 def entity_form_class(model: type[VersionedEntity]) -> type[EntityForm]:
-    return forms.modelform_factory(
+    form_class = forms.modelform_factory(
         model, form=EntityForm, fields=model.content_fields, formfield_callback=_formfield
     )
+    return cast(type[EntityForm], form_class)

@@ -284,7 +284,7 @@ def profile_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     hits = selectors.entity_search(user=request.user, query=query) if query else []
     context = {"query": query, "hits": hits}
-    if request.htmx:
+    if request.headers.get("HX-Request"):
         return render(request, "profiles/search.html#search-results", context)
     return render(request, "profiles/search.html", context)
 

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def django_db_setup(django_test_environment: None, django_db_blocker: object) -> Iterator[None]:
     """Create the test database and run migrations as the owner, as `manage.py migrate` does."""
     with django_db_blocker.unblock(), owner_connection():  # type: ignore[attr-defined]
-        databases = setup_databases(verbosity=0, interactive=False)
+        # serialized_aliases=(): no test uses serialized_rollback, so skip dumping every table.
+        databases = setup_databases(verbosity=0, interactive=False, serialized_aliases=())
     yield
     with django_db_blocker.unblock(), owner_connection():  # type: ignore[attr-defined]
         teardown_databases(databases, verbosity=0)

@@ -44,9 +44,11 @@ def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> I
             (previous,) = cursor.fetchone()
             cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, _as_text(user_id)])
         yield
-        # On an exception the rollback (of the transaction or savepoint) restores it.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous or ""])
+        # After an exception or set_rollback(), the rollback (of the transaction or the
+        # savepoint) restores the previous value instead.
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous or ""])
 
 
 @contextmanager
@@ -63,8 +65,9 @@ def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             (previous,) = cursor.fetchone()
             cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(_system_role()))
         yield
-        with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(previous)))
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(previous)))
 
 
 def current_user_id(using: str = DEFAULT_DB_ALIAS) -> str | None:

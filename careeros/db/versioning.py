@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
@@ -148,7 +148,8 @@ class VersionedEntity(models.Model):
 
 
 def field_label(model: type[VersionedEntity], name: str) -> str:
-    return capfirst(str(model._meta.get_field(name).verbose_name))
+    field = model._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name)))
 
 
 class VersionConflict(Exception):
@@ -259,7 +260,7 @@ def _lock_latest[E: VersionedEntity](
             raise model.DoesNotExist(f"No {model._meta.verbose_name} {logical_entity_id}.")
         locked = chain.select_for_update().filter(pk=latest.pk).first()
         if locked is not None and not chain.filter(version__gt=locked.version).exists():
-            return locked
+            return cast(E, locked)
     raise ObjectDoesNotExist(f"Could not lock {model._meta.verbose_name} {logical_entity_id}.")
 
 
@@ -307,4 +308,13 @@ def _clean(model: type[VersionedEntity], changes: dict[str, Any]) -> dict[str, A
     unknown = set(changes) - set(model.content_fields)
     if unknown:
         raise ValueError(f"Not fields of {model.__name__}: {', '.join(sorted(unknown))}.")
-    return dict(changes)
+    return {name: _without_nul(value) for name, value in changes.items()}
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; extracted text sometimes does."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
