@@ -751,8 +751,27 @@ class Engine:
                     return p
         return None
 
+    def _location_suffix(self, p: Piece) -> tuple[Piece, Piece | None]:
+        """Split "Acme, San Francisco, CA" into the name and a trailing printed place."""
+        if len(p.spans) != 1:
+            return p, None
+        for match in re.finditer(r",\s+", p.text):
+            tail = sub = piece(self.raw, p.spans[0][0] + match.end(), p.spans[0][1])
+            found = self._parse_location(sub)
+            if found and (found[0].region or found[0].country_code) and found[0].city:
+                head = piece(self.raw, p.spans[0][0], p.spans[0][0] + match.start())
+                if head:
+                    return head, tail
+        return p, None
+
     def work(self, entry: Entry) -> schema.Work | None:
-        texts = self._text_pieces(entry)
+        location = self._location_piece(entry)
+        texts: list[tuple[Piece, Line]] = []
+        for p, line in self._text_pieces(entry):
+            rest, place = self._location_suffix(p)
+            if place is not None and location is None:
+                location = place
+            texts.append((rest, line))
         if len(texts) == 1:
             # "Senior Developer, Company" or "Developer at Company" on one line.
             only = texts[0][0]
@@ -794,7 +813,6 @@ class Engine:
         if position:
             work.position = position.text
             work.evidence["position"] = position.spans
-        location = self._location_piece(entry)
         if location is None:
             # "Title | Company | City": a short capitalised remainder is the place.
             location = next(
