@@ -768,10 +768,10 @@ class Engine:
         location = self._location_piece(entry)
         texts: list[tuple[Piece, Line]] = []
         for p, line in self._text_pieces(entry):
-            rest, place = self._location_suffix(p)
+            named, place = self._location_suffix(p)
             if place is not None and location is None:
                 location = place
-            texts.append((rest, line))
+            texts.append((named, line))
         if len(texts) == 1:
             # "Senior Developer, Company" or "Developer at Company" on one line.
             only = texts[0][0]
