@@ -19,6 +19,9 @@ logconfig_dict = {
             "formatter": "json",
         },
     },
+    # Gunicorn merges this over its defaults key by key: its "root" names a handler that
+    # our "handlers" replaced, so it is given here too.
+    "root": {"handlers": ["stdout"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

@@ -289,6 +289,10 @@ OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=60.0)
+# Retries with backoff on 429, 5xx, timeouts and connection errors.
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=3)
+# On malformed output, a refusal or truncation, use the offline rules engine instead of failing.
+AI_FALLBACK_TO_RULES = env.bool("AI_FALLBACK_TO_RULES", default=False)
 
 # Key ring for the vault: "key_id:base64-32-byte-key" entries, newest first. The first
 # key encrypts; the others only decrypt (rotation). Required when DEBUG is off.

@@ -350,8 +350,8 @@ class OpenAIProvider:
             base_url=settings.OPENAI_BASE_URL or None,
             model=settings.OPENAI_MODEL,
             timeout=settings.OPENAI_TIMEOUT_SECONDS,
-            max_retries=getattr(settings, "OPENAI_MAX_RETRIES", 3),
-            fallback_to_rules=getattr(settings, "AI_FALLBACK_TO_RULES", False),
+            max_retries=settings.OPENAI_MAX_RETRIES,
+            fallback_to_rules=settings.AI_FALLBACK_TO_RULES,
         )
 
     def messages(self, document: ResumeText) -> list[dict[str, str]]:
