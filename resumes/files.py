@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from resumes.reading import UnreadableDocument
 
@@ -170,11 +173,14 @@ class SizeCappedUploadHandler(FileUploadHandler):
         content_length: int,
         boundary: str,
         encoding: str | None = None,
-    ) -> None:
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | None:
         self.limit = settings.RESUME_MAX_UPLOAD_BYTES * settings.RESUME_MAX_FILES_PER_UPLOAD
         self.received = 0
         if content_length > self.limit + 64 * 1024:  # room for the form's other fields
-            self._refuse()
+            # Answering here ends parsing: the body is never read.
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            return QueryDict(), MultiValueDict()
+        return None
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)

@@ -5,6 +5,7 @@ from resumes import views
 urlpatterns = [
     path("", views.resume_index, name="resume_index"),
     path("upload/", views.resume_upload, name="resume_upload"),
+    path("dashboard_card_hx/", views.resume_dashboard_card_hx, name="resume_dashboard_card_hx"),
     path("streams/<uuid:stream_id>/", views.resume_stream, name="resume_stream"),
     path("versions/<uuid:version_id>/", views.resume_version, name="resume_version"),
     path(

@@ -27,6 +27,15 @@ def resume_index(request: HttpRequest) -> HttpResponse:
     return render(request, "resumes/index.html", {"streams": selectors.streams_for(request.user)})
 
 
+@login_required
+@require_GET
+def resume_dashboard_card_hx(request: HttpRequest) -> HttpResponse:
+    """The dashboard's Resumes card: the latest streams and their latest versions."""
+    assert isinstance(request.user, User)
+    streams = selectors.streams_for(request.user)[:5]
+    return render(request, "resumes/index.html#resume-card", {"streams": streams})
+
+
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -51,10 +60,17 @@ def _resume_upload(request: HttpRequest) -> HttpResponse:
         return render(request, "resumes/upload.html", {"form": form})
     form = UploadForm(request.POST, request.FILES, user=user, max_files=max_files)
     if getattr(request, "upload_too_large", False):
-        form = UploadForm(user=user, max_files=max_files)
         limit = settings.RESUME_MAX_UPLOAD_BYTES // (1024 * 1024)
-        form.add_error(None, f"That upload is too large: each file may be at most {limit} MB.")
-        return render(request, "resumes/upload.html", {"form": form}, status=413)
+        return render(
+            request,
+            "resumes/upload.html",
+            {
+                "form": UploadForm(user=user, max_files=max_files),
+                "upload_error": f"That upload is too large: each file may be at most {limit} MB, "
+                f"and at most {max_files} files at once.",
+            },
+            status=413,
+        )
     if not form.is_valid():
         return render(request, "resumes/upload.html", {"form": form}, status=422)
     stream = form.cleaned_data["stream"] or services.resume_stream_create(

@@ -142,7 +142,8 @@ def test_hostile_file_fails_cleanly_and_the_worker_survives(
     import re
 
     name, build, message = HOSTILE[case]
-    version = wait_for(_version_of(upload(signed_in, [(name, build())])))
+    content = build()
+    version = wait_for(_version_of(upload(signed_in, [(name, content)])))
     assert version.processing_status == "failed", version.processing_stages
     assert version.error is not None
     assert re.search(message, version.error, re.IGNORECASE), version.error
@@ -152,7 +153,7 @@ def test_hostile_file_fails_cleanly_and_the_worker_survives(
     # The original is kept, and the worker answers.
     download = signed_in.get(f"/resumes/versions/{version.pk}/file/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == build()  # type: ignore[attr-defined]
+    assert b"".join(download.streaming_content) == content  # type: ignore[attr-defined]
     download.close()
     assert ping.delay("alive").get(timeout=30)["payload"] == "alive"
     assert signed_in.get(f"/resumes/versions/{version.pk}/status_hx/").status_code == 286

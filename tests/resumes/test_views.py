@@ -1,0 +1,224 @@
+"""Upload, stream and version pages: size cap, polling status, downloads, and isolation."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from careeros.db.rls import user_context
+from profiles.models import User
+from resumes import services
+from resumes.models import ResumeStream, ResumeVersion
+from resumes.schemas import StageStatus
+from tests.resumes import hostile
+from tests.resumes.conftest import upload
+
+
+def _version(user: User, *, content: bytes = b"Ada Lovelace\nAnalyst") -> ResumeVersion:
+    with user_context(user.pk):
+        stream = services.resume_stream_create(user=user, name="Main")
+        return services.resume_version_upload(
+            user=user,
+            stream=stream,
+            filename="cv.txt",
+            content=io.BytesIO(content),
+            size=len(content),
+            enqueue=False,
+        )
+
+
+@pytest.mark.django_db
+def test_upload_page_offers_streams_and_drag_and_drop(signed_in: Client, user: User) -> None:
+    """The upload page lists the user's own streams and has the drop zone."""
+    _version(user)
+    response = signed_in.get("/resumes/upload/")
+    assert response.status_code == 200
+    assert b"data-dropzone" in response.content
+    assert b"multiple" in response.content
+    assert b">Main<" in response.content
+
+
+@pytest.mark.django_db
+def test_upload_keeps_the_original_and_creates_the_version(
+    signed_in: Client, user: User, media_root: Path
+) -> None:
+    """A file becomes version 1 of a new stream; the original is stored under the user's id."""
+    response = upload(signed_in, [("My CV.pdf", hostile.ONE_PAGE_PDF.read_bytes())])
+    assert response.status_code == 302
+    with user_context(user.pk):
+        version = ResumeVersion.objects.select_related("stream").get()
+    assert response["Location"] == f"/resumes/versions/{version.pk}/"
+    assert version.version_number == 1
+    assert version.stream.name == "Backend roles"
+    assert version.stream.total_uploads == 1
+    assert version.processing_status == "pending"
+    assert version.stages.get("upload").status == StageStatus.PENDING
+    stored = media_root / (version.storage_path or "")
+    assert stored.read_bytes() == hostile.ONE_PAGE_PDF.read_bytes()
+    assert str(user.pk) in (version.storage_path or "")
+
+
+@pytest.mark.django_db
+def test_upload_into_an_existing_stream_numbers_versions(
+    signed_in: Client, user: User, media_root: Path
+) -> None:
+    """Files uploaded into a chosen stream get the next version numbers."""
+    first = _version(user)
+    response = signed_in.post(
+        "/resumes/upload/",
+        {
+            "documents": [SimpleUploadedFile("a.txt", b"one"), SimpleUploadedFile("b.txt", b"two")],
+            "stream": str(first.stream_id),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/resumes/streams/{first.stream_id}/"
+    with user_context(user.pk):
+        stream = ResumeStream.objects.get()
+        numbers = list(
+            stream.versions.order_by("version_number").values_list("version_number", flat=True)
+        )
+        latest = stream.versions.get(version_number=3)
+    assert numbers == [1, 2, 3]
+    assert stream.total_uploads == 3
+    assert stream.latest_version_id == latest.pk
+
+
+@pytest.mark.django_db
+def test_upload_needs_a_stream(signed_in: Client, user: User, media_root: Path) -> None:
+    """Without a chosen stream or a new stream's name, the form asks for one."""
+    response = upload(signed_in, [("a.txt", b"text")], stream="")
+    assert response.status_code == 422
+    assert b"Name the new stream" in response.content
+
+
+@pytest.mark.django_db
+def test_another_users_stream_cannot_be_chosen(
+    signed_in: Client, user: User, other_user: User, media_root: Path
+) -> None:
+    """Posting another user's stream id is a form error, and nothing is stored."""
+    theirs = _version(other_user)
+    response = signed_in.post(
+        "/resumes/upload/",
+        {"documents": [SimpleUploadedFile("a.txt", b"text")], "stream": str(theirs.stream_id)},
+    )
+    assert response.status_code == 422
+    with user_context(user.pk):
+        assert not ResumeVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_oversized_file_is_refused_while_streaming(
+    signed_in: Client, user: User, settings: Any, media_root: Path
+) -> None:
+    """A file over the cap stops the upload at the first chunk past it; nothing is stored."""
+    settings.RESUME_MAX_UPLOAD_BYTES = 100 * 1024
+    response = upload(signed_in, [("big.pdf", b"%PDF-1.7\n" + b"0" * (300 * 1024))])
+    assert response.status_code == 413
+    assert b"too large" in response.content
+    with user_context(user.pk):
+        assert not ResumeVersion.objects.exists()
+    assert not any(media_root.rglob("*.pdf"))
+
+
+@pytest.mark.django_db
+def test_oversized_request_is_refused_from_its_content_length(
+    signed_in: Client, user: User, settings: Any, media_root: Path
+) -> None:
+    """A declared Content-Length over the cap is refused before the body is read."""
+    settings.RESUME_MAX_UPLOAD_BYTES = 10 * 1024
+    settings.RESUME_MAX_FILES_PER_UPLOAD = 1
+    files = [(f"{n}.txt", b"x" * 9 * 1024) for n in range(12)]  # each under, together over
+    response = upload(signed_in, files)
+    assert response.status_code == 413
+    with user_context(user.pk):
+        assert not ResumeVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_status_partial_polls_until_terminal(signed_in: Client, user: User) -> None:
+    """The status partial answers 200 while processing and 286 (stop polling) when done."""
+    version = _version(user)
+    response = signed_in.get(
+        f"/resumes/versions/{version.pk}/status_hx/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert b'hx-trigger="every 1s"' in response.content
+    with user_context(user.pk):
+        version.mark_stage("upload", StageStatus.FAILED, error="The file is empty.")
+    response = signed_in.get(
+        f"/resumes/versions/{version.pk}/status_hx/", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 286
+    assert response["HX-Refresh"] == "true"
+    page = signed_in.get(f"/resumes/versions/{version.pk}/")
+    assert b"The file is empty." in page.content
+    assert b"Retry" in page.content
+    assert b"hx-trigger" not in page.content
+
+
+@pytest.mark.django_db
+def test_download_returns_the_original(signed_in: Client, user: User, media_root: Path) -> None:
+    """The owner downloads the original bytes under the original name."""
+    version = _version(user, content=b"original bytes")
+    response = signed_in.get(f"/resumes/versions/{version.pk}/file/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"original bytes"  # type: ignore[attr-defined]
+    assert 'filename="cv.txt"' in response["Content-Disposition"]
+    response.close()
+
+
+@pytest.mark.django_db
+def test_retry_refuses_a_version_that_did_not_fail(signed_in: Client, user: User) -> None:
+    """Only failed versions can be retried."""
+    version = _version(user)
+    response = signed_in.post(f"/resumes/versions/{version.pk}/retry/", follow=True)
+    assert b"Only a failed version can be retried." in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/resumes/streams/{stream}/"),
+        ("get", "/resumes/versions/{version}/"),
+        ("get", "/resumes/versions/{version}/status_hx/"),
+        ("get", "/resumes/versions/{version}/file/"),
+        ("post", "/resumes/versions/{version}/retry/"),
+    ],
+)
+def test_second_user_gets_404(
+    client: Client, user: User, other_user: User, media_root: Path, method: str, path: str
+) -> None:
+    """Another user can neither see, poll, download nor retry someone's versions."""
+    version = _version(user)
+    with user_context(user.pk):
+        version.mark_stage("parse", StageStatus.FAILED, error="x")
+    client.force_login(other_user)
+    url = path.format(stream=version.stream_id, version=version.pk)
+    assert getattr(client, method)(url).status_code == 404
+    client.force_login(user)
+    response = getattr(client, method)(url)
+    assert response.status_code in (200, 286, 302)
+    response.close()
+
+
+@pytest.mark.django_db
+def test_index_and_dashboard_list_only_own_streams(
+    signed_in: Client, user: User, other_user: User
+) -> None:
+    """The resume list and the dashboard card show the user's streams, not others'."""
+    _version(user)
+    with user_context(other_user.pk):
+        services.resume_stream_create(user=other_user, name="Secret plans")
+    assert b"/resumes/dashboard_card_hx/" in signed_in.get("/").content
+    for url in ("/resumes/", "/resumes/dashboard_card_hx/"):
+        response = signed_in.get(url)
+        assert response.status_code == 200
+        assert b"Main" in response.content
+        assert b"Secret plans" not in response.content
