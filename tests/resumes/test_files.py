@@ -1,0 +1,119 @@
+"""File type from bytes, DOCX checks, and the resource-limited parsing child."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from resumes.files import detect
+from resumes.reading import UnreadableDocument
+from resumes.sandbox import ParseFailed, parse_document
+from tests.resumes import hostile
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("cv.pdf", hostile.ONE_PAGE_PDF.read_bytes(), "pdf"),
+        ("cv.txt", hostile.PLAIN_TEXT.read_bytes(), "txt"),
+        ("cv.md", b"# Ada Lovelace\n\n## Experience\n", "md"),
+        ("cv.bin", hostile.docx_plain(), "docx"),
+        ("cv.docx", hostile.ONE_PAGE_PDF.read_bytes(), "pdf"),
+    ],
+)
+def test_type_comes_from_the_bytes_not_the_name(name: str, content: bytes, kind: str) -> None:
+    """PDF, DOCX and text are recognised whatever the file is called."""
+    assert detect(content, name).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (hostile.executable(), "Windows program"),
+        (b"\x7fELF\x02\x01\x01" + b"\0" * 100, "Linux program"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "PNG image"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Word"),
+        (bytes(range(256)) * 40, "not recognised"),
+    ],
+)
+def test_non_documents_are_refused_with_a_reason(content: bytes, message: str) -> None:
+    """Programs, images, old Office files and binary noise are named and refused."""
+    with pytest.raises(UnreadableDocument, match=message):
+        detect(content, "resume.pdf")
+
+
+def test_docx_zip_bomb_is_refused_from_the_directory(settings: Any) -> None:
+    """A part declaring hundreds of MB is refused before anything inflates it."""
+    with pytest.raises(UnreadableDocument, match="zip bomb"):
+        detect(hostile.docx_zip_bomb(200), "cv.docx")
+
+
+def test_docx_ratio_bomb_under_the_total_cap_is_refused(settings: Any) -> None:
+    """A part compressed beyond any real document's ratio is refused."""
+    settings.RESUME_DOCX_LIMITS = {**settings.RESUME_DOCX_LIMITS, "max_uncompressed_bytes": 2**40}
+    with pytest.raises(UnreadableDocument, match="compressed suspiciously well"):
+        detect(hostile.docx_zip_bomb(50), "cv.docx")
+
+
+def test_docx_with_external_entity_is_refused() -> None:
+    """A DOCTYPE (XXE) in a DOCX part is refused before python-docx parses it."""
+    with pytest.raises(UnreadableDocument, match="DOCTYPE"):
+        detect(hostile.docx_with_external_entity(), "cv.docx")
+
+
+def test_zip_that_is_not_a_docx_is_refused() -> None:
+    """A zip archive without a Word document inside is not taken for one."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableDocument, match="not a Word"):
+        detect(out.getvalue(), "cv.docx")
+
+
+def test_sandbox_parses_a_resume() -> None:
+    """The child returns the text, pages, extraction and model label."""
+    parsed = parse_document(hostile.TWO_PAGE_PDF.read_bytes(), "pdf")
+    assert parsed.pages == 2
+    assert parsed.extraction.work
+    assert parsed.model_label == "rules-1"
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (hostile.pdf_encrypted, "password-protected"),
+        (hostile.pdf_without_text, "no text layer"),
+    ],
+)
+def test_sandbox_reports_unreadable_pdfs(build: Any, message: str) -> None:
+    """Encrypted and text-less PDFs end with the reader's message."""
+    with pytest.raises(ParseFailed, match=message):
+        parse_document(build(), "pdf")
+
+
+def test_sandbox_memory_limit_stops_an_inflation_bomb(settings: Any) -> None:
+    """A PDF inflating far past the memory budget ends the child, not this process."""
+    settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "memory_mb": 256}
+    with pytest.raises(ParseFailed) as failure:
+        parse_document(hostile.pdf_inflation_bomb(1024), "pdf")
+    assert failure.value.message
+
+
+def test_sandbox_cpu_limit(settings: Any) -> None:
+    """A parse that needs more CPU seconds than allowed is killed by RLIMIT_CPU."""
+    settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "cpu_seconds": 1}
+    with pytest.raises(ParseFailed, match="processing time"):
+        parse_document(hostile.PLAIN_TEXT.read_bytes() * 250, "txt")
+
+
+def test_sandbox_wall_clock_limit(settings: Any) -> None:
+    """A parse running past the wall-clock limit is killed."""
+    settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "wall_seconds": 0.3}
+    with pytest.raises(ParseFailed, match="longer than"):
+        parse_document(hostile.PLAIN_TEXT.read_bytes() * 250, "txt")

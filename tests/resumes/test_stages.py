@@ -1,0 +1,269 @@
+"""Stages in-process: compare-and-set claims, idempotence, the reconciler, RLS and the
+stage function, diffs."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+
+from careeros.db.rls import system_context, unprotected_tables, user_context
+from profiles.models import Skill, User
+from profiles.services import entity_create
+from resumes import services
+from resumes.diffs import compare, comparable
+from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
+from resumes.schemas import STAGES, SkillData, StageStatus, WorkExperienceData
+from tests.resumes import hostile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _upload(
+    user: User, content: bytes, name: str = "cv.txt", stream: str = "Main"
+) -> ResumeVersion:
+    with user_context(user.pk):
+        found = services.resume_stream_create(user=user, name=stream)
+        return services.resume_version_upload(
+            user=user,
+            stream=found,
+            filename=name,
+            content=io.BytesIO(content),
+            size=len(content),
+            enqueue=False,
+        )
+
+
+def _run_all(version: ResumeVersion, user: User) -> list[str]:
+    return [
+        services.resume_stage_run(
+            version_id=version.pk, stage=stage, user_id=user.pk, enqueue_next=False
+        )
+        for stage in STAGES
+    ]
+
+
+def _reload(version: ResumeVersion) -> ResumeVersion:
+    with system_context():
+        return ResumeVersion.objects.get(pk=version.pk)
+
+
+def _count(model: Any, user: User, version: ResumeVersion) -> int:
+    with user_context(user.pk):
+        return int(model.objects.filter(resume_version_id=version.pk).count())
+
+
+def test_stages_run_in_order_and_a_second_run_changes_nothing(user: User, media_root: Path) -> None:
+    """Each stage runs once; running every stage again is a no-op (claims are refused)."""
+    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    assert _run_all(version, user) == ["completed"] * 4
+    done = _reload(version)
+    entities = _count(ParsedResumeEntity, user, version)
+    assert entities > 0
+    assert _run_all(version, user) == ["skipped"] * 4
+    assert _reload(version).updated_at == done.updated_at
+    assert _count(ParsedResumeEntity, user, version) == entities
+    assert _count(ResumeDiff, user, version) == 1
+
+
+def test_a_stage_cannot_start_before_the_previous_one(user: User, media_root: Path) -> None:
+    """Parse is refused while upload has not completed."""
+    version = _upload(user, b"Ada Lovelace\nAnalyst")
+    result = services.resume_stage_run(
+        version_id=version.pk, stage="parse", user_id=user.pk, enqueue_next=False
+    )
+    assert result == "skipped"
+    assert _reload(version).stages.get("parse").status == StageStatus.PENDING
+
+
+def test_rerunning_parse_replaces_entities_instead_of_adding(user: User, media_root: Path) -> None:
+    """A parse that runs again (a retry) leaves one set of parsed entities."""
+    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    _run_all(version, user)
+    before = _count(ParsedResumeEntity, user, version)
+    with user_context(user.pk):
+        locked = ResumeVersion.objects.get(pk=version.pk)
+        locked.mark_stage("enrich", StageStatus.FAILED, error="boom")
+        services.resume_version_retry(user=user, version=locked)
+        # Retry from parse as if parse had failed.
+        locked = ResumeVersion.objects.get(pk=version.pk)
+        locked.mark_stage("parse", StageStatus.PENDING)
+    for stage in ("parse", "enrich", "complete"):
+        services.resume_stage_run(
+            version_id=version.pk, stage=stage, user_id=user.pk, enqueue_next=False
+        )
+    assert _reload(version).processing_status == "completed"
+    assert _count(ParsedResumeEntity, user, version) == before
+    assert _count(ResumeDiff, user, version) == 1
+
+
+def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
+    user: User, media_root: Path, settings: Any
+) -> None:
+    """A claimed stage is refused to others until it is stuck; then the stale claimer's
+    result is discarded."""
+    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage="upload", user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        first = services.resume_stage_claim(version_id=version.pk, stage="parse")
+        assert first is not None
+        assert services.resume_stage_claim(version_id=version.pk, stage="parse") is None
+    with system_context():
+        ResumeVersion.objects.filter(pk=version.pk).update(
+            updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS + 1)
+        )
+    with user_context(user.pk):
+        second = services.resume_stage_claim(version_id=version.pk, stage="parse")
+    assert second is not None
+    assert second.attempt == first.attempt + 1
+    store_calls: list[int] = []
+    with user_context(user.pk):
+        outcome = services._finish(
+            first, "parse", lambda v: store_calls.append(1), enqueue_next=False
+        )
+    assert outcome == "superseded"
+    assert store_calls == []
+
+
+def test_reconciler_requeues_only_stuck_versions(
+    user: User,
+    media_root: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Versions unchanged for longer than the timeout get their next stage enqueued."""
+    stuck = _upload(user, b"Ada Lovelace\nAnalyst", stream="A")
+    fresh = _upload(user, b"Ada Lovelace\nAnalyst", stream="B")
+    done = _upload(user, hostile.PLAIN_TEXT.read_bytes(), stream="C")
+    _run_all(done, user)
+    with system_context():
+        ResumeVersion.objects.filter(pk__in=[stuck.pk, done.pk]).update(
+            updated_at=F("updated_at") - timedelta(hours=1)
+        )
+    sent: list[tuple[str, str]] = []
+    from resumes import tasks
+
+    for stage, task in tasks.STAGE_TASKS.items():
+        monkeypatch.setattr(
+            task, "delay", lambda version_id, user_id, stage=stage: sent.append((stage, version_id))
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        with system_context():
+            assert services.resume_versions_reconcile() == 1
+    assert sent == [("upload", str(stuck.pk))]
+    assert fresh.pk not in [v for _, v in sent]
+
+
+def test_beat_schedules_the_reconciler(settings: Any) -> None:
+    """Celery beat runs the reconciler."""
+    entry = settings.CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"]
+    assert entry["task"] == "resumes.tasks.resume_versions_reconcile"
+
+
+def test_rls_hides_other_users_streams_versions_entities_and_diffs(
+    user: User, other_user: User, media_root: Path
+) -> None:
+    """Another user's context sees none of the resume rows, and cannot write into them."""
+    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    _run_all(version, user)
+    with user_context(other_user.pk):
+        assert not ResumeStream.objects.exists()
+        assert not ResumeVersion.objects.exists()
+        assert not ParsedResumeEntity.objects.exists()
+        assert not ResumeDiff.objects.exists()
+    with user_context(None):
+        assert not ResumeVersion.objects.exists()
+    with (
+        pytest.raises(Exception, match="row-level security"),
+        user_context(other_user.pk),
+        transaction.atomic(),
+    ):
+        ResumeVersion.objects.create(
+            stream_id=version.stream_id, version_number=99, original_filename="x"
+        )
+    assert unprotected_tables(connection) == []
+
+
+def test_stage_function_runs_as_the_caller_so_rls_applies(
+    user: User, other_user: User, media_root: Path
+) -> None:
+    """update_resume_processing_stage is SECURITY INVOKER: a stranger's call changes nothing."""
+    version = _upload(user, b"Ada")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT prosecdef FROM pg_proc WHERE proname = 'update_resume_processing_stage'"
+        )
+        assert cursor.fetchone() == (False,)
+    with user_context(other_user.pk), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT update_resume_processing_stage(%s, 'upload', 'failed', 'hijacked', 100)",
+            [version.pk],
+        )
+        assert cursor.fetchone() == (False,)
+    assert _reload(version).processing_status == "pending"
+    with user_context(user.pk), connection.cursor() as cursor:
+        with pytest.raises(Exception, match="not a stage"), transaction.atomic():
+            cursor.execute(
+                "SELECT update_resume_processing_stage(%s, 'upload; DROP', 'failed')", [version.pk]
+            )
+
+
+def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root: Path) -> None:
+    """Skills already in the profile are unchanged in the diff; the rest are added."""
+    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    services.resume_stage_run(version_id=version.pk, stage="upload", user_id=user.pk)
+    services.resume_stage_run(
+        version_id=version.pk, stage="parse", user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        skill = ParsedResumeEntity.objects.filter(
+            resume_version_id=version.pk, entity_type="skill"
+        ).first()
+        assert skill is not None
+        entity_create(model=Skill, user=user, fields={"name": skill.entity_data["name"]})
+        total = ParsedResumeEntity.objects.filter(resume_version_id=version.pk).count()
+    services.resume_stage_run(
+        version_id=version.pk, stage="enrich", user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        diff = ResumeDiff.objects.get(resume_version_id=version.pk)
+    document = diff.document
+    assert diff.comparison_type == "version_to_profile"
+    assert diff.compared_against_id == user.pk
+    assert len(document.added) + len(document.changed) + document.unchanged == total
+    assert document.unchanged + len(document.changed) == 1
+    assert 0 < float(diff.similarity_score or 0) < 1
+
+
+def test_compare_reports_added_removed_and_changed_fields() -> None:
+    """The differences document names entities and fields; similarity is 1 for identical sets."""
+    old = [
+        comparable(WorkExperienceData(title="Engineer", company="Acme", start_date="2020")),
+        comparable(SkillData(name="Python")),
+        comparable(SkillData(name="Perl")),
+    ]
+    new = [
+        comparable(WorkExperienceData(title="Engineer", company="ACME", start_date="2021")),
+        comparable(SkillData(name="Python")),
+        comparable(SkillData(name="Go")),
+    ]
+    differences, similarity = compare(old, new)
+    assert [e.label for e in differences.added] == ["Go"]
+    assert [e.label for e in differences.removed] == ["Perl"]
+    assert len(differences.changed) == 1
+    assert [(f.field, f.before, f.after) for f in differences.changed[0].fields] == [
+        ("start_date", "2020", "2021")
+    ]
+    assert differences.unchanged == 1
+    assert 0 < similarity < 1
+    assert compare(old, old) == (compare(old, old)[0], 1.0)
+    assert compare([], [])[1] == 1.0
