@@ -153,8 +153,12 @@ def entity_new_hx(request: HttpRequest, kind: str) -> HttpResponse:
         entity = services.entity_create(
             model=section.model, user=request.user, fields=form.changes(), reason="Added by hand."
         )
+        # The first entity also removes the empty-list notice.
+        first = section.model.objects.for_user(request.user).current().count() == 1
         return render(
-            request, "profiles/entities.html#entity-created", {"section": section, "entity": entity}
+            request,
+            "profiles/entities.html#entity-created",
+            {"section": section, "entity": entity, "first": first},
         )
     return render(
         request,
