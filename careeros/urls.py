@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("resumes/", include("resumes.urls")),
+    path("review/", include("merges.urls")),
     path("", include("profiles.urls")),
 ]

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Now
 
@@ -71,6 +72,16 @@ class Profile(models.Model):
     email = models.TextField(unique=True)
     full_name = models.TextField(null=True, blank=True)  # noqa: DJ001 - the seed allows NULL
     avatar_url = models.TextField(null=True, blank=True)  # noqa: DJ001
+    # CareerOS's addition: apply merge suggestions at or above this confidence without
+    # review (NULL: every near match waits for the person).
+    merge_auto_apply_threshold = models.DecimalField(
+        "apply suggestions automatically from confidence",
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -94,6 +105,7 @@ def _text(verbose_name: str, **kwargs: Any) -> models.TextField[Any, Any]:
 
 
 class WorkExperience(VersionedEntity):
+    slug = "work"  # its pages: /profile/work/
     title = models.TextField("job title")
     company = models.TextField()
     location = _text("location")
@@ -129,6 +141,7 @@ class WorkExperience(VersionedEntity):
 
 
 class Education(VersionedEntity):
+    slug = "education"  # its pages: /profile/education/
     institution = models.TextField()
     degree = _text("degree")
     field_of_study = _text("field of study")
@@ -169,6 +182,7 @@ class Education(VersionedEntity):
 
 
 class Skill(VersionedEntity):
+    slug = "skills"  # its pages: /profile/skills/
     name = models.TextField()
     category = _text("category", help_text="e.g. programming, framework, soft skill")
     proficiency_level = _text(
@@ -193,6 +207,7 @@ class Skill(VersionedEntity):
 
 
 class Project(VersionedEntity):
+    slug = "projects"  # its pages: /profile/projects/
     title = models.TextField()
     description = _text("description")
     technologies = ArrayField(models.TextField(), null=True, blank=True)
@@ -225,6 +240,7 @@ class Project(VersionedEntity):
 
 
 class Certification(VersionedEntity):
+    slug = "certifications"  # its pages: /profile/certifications/
     name = models.TextField()
     issuing_organization = models.TextField("issuing organization")
     credential_id = _text("credential ID")
@@ -261,9 +277,5 @@ class Certification(VersionedEntity):
 
 # The profile's entity types by URL slug, in the order the profile shows them.
 ENTITY_TYPES: dict[str, type[VersionedEntity]] = {
-    "work": WorkExperience,
-    "education": Education,
-    "skills": Skill,
-    "projects": Project,
-    "certifications": Certification,
+    model.slug: model for model in (WorkExperience, Education, Skill, Project, Certification)
 }

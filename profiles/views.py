@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careeros.db.versioning import EntityRetired, VersionConflict, VersionedEntity
+from merges.selectors import pending_count
 from profiles import selectors, services
 from profiles.forms import ProfileForm, SignUpForm, entity_form_class
 from profiles.models import (
@@ -76,7 +77,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/dashboard.html",
-        {"profile": profile_for(request.user), "sections": sections},
+        {
+            "profile": profile_for(request.user),
+            "sections": sections,
+            "pending_reviews": pending_count(request.user),
+        },
     )
 
 

@@ -413,14 +413,22 @@ def _enrich_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resum
 def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[ResumeVersion], None]:
     """Hand the parsed entities to merge review.
 
-    Merge review is its own part (the merges app): it reads a completed version's
-    parsed_resume_entities that are not yet applied_to_profile. Nothing to write here yet.
+    Every parsed entity gets a merge decision against the profile: new entities and exact
+    duplicates are applied at once, near matches wait for the person (merges app).
+    Proposing skips entities that already have a decision, so a re-run adds nothing.
     """
 
     def store(locked: ResumeVersion) -> None:
+        from merges.services import merge_decisions_propose
+
+        decisions = merge_decisions_propose(version=locked)
         logger.info(
             "resume version complete",
-            extra={"version_id": str(locked.pk), "entities": locked.parsed_entities.count()},
+            extra={
+                "version_id": str(locked.pk),
+                "entities": locked.parsed_entities.count(),
+                "decisions": len(decisions),
+            },
         )
 
     return store

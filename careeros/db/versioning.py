@@ -91,6 +91,8 @@ class VersionedEntity(models.Model):
 
     objects: ClassVar[VersionedQuerySet] = VersionedQuerySet.as_manager()  # type: ignore[assignment]
 
+    # The entity type's name in URLs; set by each concrete model.
+    slug: ClassVar[str] = ""
     # The fields a person edits, in display order; set by each concrete model.
     content_fields: ClassVar[tuple[str, ...]] = ()
     # The field naming an entity in lists and history ("Senior Engineer at Acme").

@@ -1,0 +1,396 @@
+"""Proposing and applying merge decisions. Every profile write goes through
+``careeros.db.versioning.write_version`` with the upload as its source: nothing is
+overwritten, and every applied decision can be undone from the entity's history."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from careeros.db.versioning import (
+    EntityRetired,
+    Operation,
+    Source,
+    VersionConflict,
+    VersionedEntity,
+    field_label,
+    write_version,
+)
+from merges.matching import (
+    MATCH_THRESHOLD,
+    SCORERS,
+    Candidate,
+    Match,
+    best_matches,
+    empty,
+    fields_equal,
+)
+from merges.models import DecisionStatus, DecisionType, MergeDecision
+from merges.schemas import FieldPreferences, Prefer
+from profiles.models import Certification, Education, Profile, Project, Skill, User, WorkExperience
+from resumes.models import ParsedResumeEntity, ResumeVersion
+
+logger = logging.getLogger(__name__)
+
+ENTITY_MODELS: dict[str, type[VersionedEntity]] = {
+    "work_experience": WorkExperience,
+    "education": Education,
+    "skill": Skill,
+    "project": Project,
+    "certification": Certification,
+}
+
+
+class StaleDecision(Exception):
+    """The profile entity changed after the proposal; the decision was re-evaluated."""
+
+    def __init__(self, decision: MergeDecision) -> None:
+        super().__init__(
+            "Your profile changed since this suggestion was made, so it was worked out again. "
+            "Review the updated suggestion and apply it once more."
+        )
+        self.decision = decision
+
+
+# -- Proposing ----------------------------------------------------------------------------
+
+
+def merge_decisions_propose(*, version: ResumeVersion) -> list[MergeDecision]:
+    """Propose a decision for every parsed entity of ``version`` that has none yet.
+
+    New entities and exact duplicates are applied at once; near matches and conflicts wait
+    for review, unless the person chose to auto-apply suggestions above a confidence.
+    Safe to run twice: an entity with a decision is left alone. Runs in the owner's RLS
+    context (the pipeline's complete stage).
+    """
+    user_id = version.stream.user_id
+    threshold = (
+        Profile.objects.filter(user_id=user_id)
+        .values_list("merge_auto_apply_threshold", flat=True)
+        .first()
+    )
+    parsed = list(
+        ParsedResumeEntity.objects.filter(
+            resume_version=version, merge_decision_id__isnull=True
+        ).order_by("created_at", "id")
+    )
+    proposed: list[MergeDecision] = []
+    for entity_type, model in ENTITY_MODELS.items():
+        batch = [entity for entity in parsed if entity.entity_type == entity_type]
+        if not batch:
+            continue
+        candidates = _candidates(model, user_id)
+        uploads = [entity.data.fields() for entity in batch]
+        matches = best_matches(entity_type, uploads, candidates)
+        added: list[dict[str, Any]] = []
+        for entity, upload, match in zip(batch, uploads, matches, strict=True):
+            decision = _propose(entity, upload, match, model, added)
+            decision.user_id = user_id
+            decision.resume_version = version
+            decision.save(force_insert=True)
+            entity.merge_decision_id = decision.pk
+            entity.save(update_fields=["merge_decision_id"])
+            proposed.append(decision)
+            if decision.decision_type == DecisionType.KEEP_SEPARATE:
+                added.append(upload)
+    for decision in proposed:
+        if _applies_automatically(decision, threshold):
+            _apply(decision)  # a stale one is re-evaluated and waits for review
+    return proposed
+
+
+def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
+    """The user's current entities, each knowing which of its values were typed by hand."""
+    current = list(model.objects.for_user(user_id).current().order_by("created_at"))
+    versions = model.objects.for_user(user_id).filter(
+        logical_entity_id__in=[row.logical_entity_id for row in current]
+    )
+    chains: dict[Any, list[VersionedEntity]] = {}
+    for version in versions.order_by("logical_entity_id", "version"):
+        chains.setdefault(version.logical_entity_id, []).append(version)
+    return [
+        Candidate(
+            row.logical_entity_id,
+            row.version,
+            row.content(),
+            _manual_fields(chains[row.logical_entity_id]),
+        )
+        for row in current
+    ]
+
+
+def _manual_fields(chain: list[VersionedEntity]) -> frozenset[str]:
+    """The fields whose value was last set by a manual version of the chain."""
+    setter: dict[str, str | None] = {}
+    previous: dict[str, Any] = {}
+    for version in chain:
+        for name, value in version.content().items():
+            if value != previous.get(name) or name not in setter:
+                setter[name] = version.source
+        previous = version.content()
+    return frozenset(name for name, source in setter.items() if source == Source.MANUAL)
+
+
+def _candidate(entity: VersionedEntity) -> Candidate:
+    chain = list(type(entity).objects.history(entity.logical_entity_id))
+    return Candidate(
+        entity.logical_entity_id, entity.version, entity.content(), _manual_fields(chain)
+    )
+
+
+def _propose(
+    entity: ParsedResumeEntity,
+    upload: dict[str, Any],
+    match: Match | None,
+    model: type[VersionedEntity],
+    added: list[dict[str, Any]],
+) -> MergeDecision:
+    confidence = entity.extraction_confidence
+    if match is None:
+        scorer = SCORERS[entity.entity_type]
+        if any(scorer(upload, earlier) >= MATCH_THRESHOLD for earlier in added):
+            return MergeDecision(
+                entity_type=entity.entity_type,
+                source_entity_id=entity.pk,
+                decision_type=DecisionType.SKIP,
+                confidence_score=confidence,
+                merge_reason="Appears twice in this resume; the first is kept.",
+            )
+        return MergeDecision(
+            entity_type=entity.entity_type,
+            source_entity_id=entity.pk,
+            decision_type=DecisionType.KEEP_SEPARATE,
+            confidence_score=confidence,
+            merge_reason=f"Nothing like it in your profile yet: it will be added as a new "
+            f"{model._meta.verbose_name}.",
+        )
+    preferences, differing = suggest_preferences(model, upload, match.candidate)
+    label = model(**match.candidate.fields)
+    if not differing:
+        return MergeDecision(
+            entity_type=entity.entity_type,
+            source_entity_id=entity.pk,
+            target_entity_id=match.candidate.logical_entity_id,
+            target_version=match.candidate.version,
+            decision_type=DecisionType.SKIP,
+            field_preferences=preferences.dump(),
+            confidence_score=Decimal(str(match.score)),
+            merge_reason=f"Already in your profile as “{label}”: nothing new.",
+        )
+    names = ", ".join(field_label(model, name).lower() for name in differing)
+    return MergeDecision(
+        entity_type=entity.entity_type,
+        source_entity_id=entity.pk,
+        target_entity_id=match.candidate.logical_entity_id,
+        target_version=match.candidate.version,
+        decision_type=DecisionType.MERGE,
+        field_preferences=preferences.dump(),
+        confidence_score=Decimal(str(match.score)),
+        merge_reason=f"Looks like “{label}” in your profile ({round(match.score * 100)}% alike); "
+        f"differs in {names}.",
+    )
+
+
+def suggest_preferences(
+    model: type[VersionedEntity], upload: dict[str, Any], candidate: Candidate
+) -> tuple[FieldPreferences, list[str]]:
+    """Per field, which value to keep, and the fields where the upload adds or differs.
+
+    The upload fills empty fields. Where both have a value, the newer resume wins over an
+    earlier upload, but a value the person typed in by hand is kept.
+    """
+    preferences: dict[str, Prefer] = {}
+    differing: list[str] = []
+    for name in model.content_fields:
+        new, old = upload.get(name), candidate.fields.get(name)
+        if empty(new) or fields_equal(name, new, old):
+            continue
+        differing.append(name)
+        by_hand = name in candidate.manual_fields
+        preferences[name] = Prefer.PROFILE if by_hand and not empty(old) else Prefer.UPLOAD
+    return FieldPreferences(preferences), differing
+
+
+def _applies_automatically(decision: MergeDecision, threshold: Decimal | None) -> bool:
+    if decision.decision_type in (DecisionType.KEEP_SEPARATE, DecisionType.SKIP):
+        return True
+    return threshold is not None and decision.confidence >= threshold
+
+
+# -- Applying -----------------------------------------------------------------------------
+
+
+def merge_decision_apply(
+    *,
+    user: User,
+    decision_id: UUID | str,
+    decision_type: DecisionType | None = None,
+    preferences: dict[str, Prefer] | None = None,
+) -> MergeDecision:
+    """Apply a decision, optionally as another type or with the person's field choices.
+
+    Applying an applied decision changes nothing. If the profile entity changed since the
+    proposal, the decision is re-evaluated and ``StaleDecision`` raised instead.
+    """
+    with transaction.atomic():
+        decision = MergeDecision.objects.for_user(user).select_for_update().get(pk=decision_id)
+        if decision.status != DecisionStatus.PENDING:
+            return decision
+        if decision_type is not None:
+            decision.decision_type = decision_type
+        if preferences is not None:
+            decision.field_preferences = FieldPreferences(preferences).dump()
+        applied = _apply(decision, skipped_by_person=decision_type == DecisionType.SKIP)
+    if not applied:
+        raise StaleDecision(decision)
+    return decision
+
+
+def merge_decisions_accept_all(*, user: User, resume_version_id: UUID | None = None) -> int:
+    """Apply every pending decision as suggested; returns how many were applied."""
+    pending = MergeDecision.objects.for_user(user).pending()
+    if resume_version_id is not None:
+        pending = pending.filter(resume_version_id=resume_version_id)
+    applied = 0
+    for decision_id in pending.values_list("id", flat=True):
+        try:
+            merge_decision_apply(user=user, decision_id=decision_id)
+        except StaleDecision:
+            continue
+        applied += 1
+    return applied
+
+
+def merge_decision_reject(*, user: User, decision_id: UUID | str) -> MergeDecision:
+    """The person skips this entity: nothing is written to the profile."""
+    return merge_decision_apply(user=user, decision_id=decision_id, decision_type=DecisionType.SKIP)
+
+
+def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
+    """Write the decision's outcome to the profile and mark it applied.
+
+    Returns False, having re-evaluated the decision, when its target changed since.
+    """
+    entity = ParsedResumeEntity.objects.select_related("resume_version").get(
+        pk=decision.source_entity_id
+    )
+    model = ENTITY_MODELS[decision.entity_type]
+    upload = entity.data.fields()
+    write: dict[str, Any] = {
+        "user": decision.user_id,
+        "source": Source.UPLOAD,
+        "confidence": entity.extraction_confidence,
+        "reason": f"From {entity.resume_version.original_filename} "
+        f"(upload {entity.resume_version.version_number} of its stream).",
+    }
+    kind = decision.decision_type
+    # A duplicate's facts are in the profile already; what the person skips is not.
+    in_profile = not skipped_by_person
+    if kind == DecisionType.SKIP:
+        pass  # nothing to write
+    elif kind == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None:
+        created = write_version(
+            model,
+            operation=Operation.CREATE,
+            changes={name: value for name, value in upload.items() if not empty(value)},
+            **write,
+        )
+        decision.target_entity_id = created.logical_entity_id
+        decision.target_version = created.version
+    else:
+        current = (
+            model.objects.for_user(decision.user_id)
+            .current()
+            .filter(logical_entity_id=decision.target_entity_id)
+            .first()
+        )
+        if current is None or current.version != decision.target_version:
+            _reevaluate(decision, upload, model)
+            return False
+        changes = _changes(kind, decision.preferences, upload, current, model)
+        if changes:
+            try:
+                written = write_version(
+                    model,
+                    operation=Operation.REVISE,
+                    logical_entity_id=decision.target_entity_id,
+                    changes=changes,
+                    expected_version=decision.target_version,
+                    **write,
+                )
+            except (VersionConflict, EntityRetired):
+                _reevaluate(decision, upload, model)
+                return False
+            decision.target_version = written.version
+    decision.status = DecisionStatus.APPLIED
+    decision.applied_at = timezone.now()
+    decision.updated_at = timezone.now()
+    decision.save()
+    entity.applied_to_profile = in_profile
+    entity.merge_decision_id = decision.pk
+    entity.save(update_fields=["applied_to_profile", "merge_decision_id"])
+    return True
+
+
+def _changes(
+    kind: str,
+    preferences: FieldPreferences,
+    upload: dict[str, Any],
+    current: VersionedEntity,
+    model: type[VersionedEntity],
+) -> dict[str, Any]:
+    content = current.content()
+    if kind == DecisionType.REPLACE:
+        # The upload's entity as it is; required fields it lacks keep the profile's value.
+        wanted = {
+            name: upload.get(name)
+            for name in model.content_fields
+            if not (empty(upload.get(name)) and not model._meta.get_field(name).null)
+        }
+    else:
+        wanted = {
+            name: upload[name]
+            for name in model.content_fields
+            if preferences.get(name) == Prefer.UPLOAD and not empty(upload.get(name))
+        }
+    return {name: value for name, value in wanted.items() if value != content.get(name)}
+
+
+def _reevaluate(
+    decision: MergeDecision, upload: dict[str, Any], model: type[VersionedEntity]
+) -> None:
+    """Work the suggestion out again against the profile as it is now."""
+    current = (
+        model.objects.for_user(decision.user_id)
+        .current()
+        .filter(logical_entity_id=str(decision.target_entity_id))
+        .first()
+        if decision.target_entity_id
+        else None
+    )
+    if current is None:
+        decision.decision_type = DecisionType.KEEP_SEPARATE
+        decision.target_entity_id = None
+        decision.target_version = None
+        decision.field_preferences = None
+        decision.merge_reason = (
+            "The matching entity was removed from your profile since; this one would be "
+            "added as new."
+        )
+    else:
+        preferences, differing = suggest_preferences(model, upload, _candidate(current))
+        decision.target_version = current.version
+        decision.field_preferences = preferences.dump()
+        decision.decision_type = DecisionType.MERGE if differing else DecisionType.SKIP
+        decision.merge_reason = (
+            f"Your profile's “{current}” changed since this was suggested (now version "
+            f"{current.version}); the suggestion was worked out again."
+        )
+    decision.status = DecisionStatus.PENDING
+    decision.updated_at = timezone.now()
+    decision.save()

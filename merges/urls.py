@@ -1,0 +1,10 @@
+from django.urls import path
+
+from merges import views
+
+urlpatterns = [
+    path("", views.merge_review, name="merge_review"),
+    path("accept-all", views.merge_accept_all, name="merge_accept_all"),
+    path("settings", views.merge_settings, name="merge_settings"),
+    path("<uuid:decision_id>/apply_hx", views.merge_decision_hx, name="merge_decision_hx"),
+]

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from merges import selectors, services
+from merges.models import DecisionType, MergeDecision
+from merges.schemas import Prefer
+from merges.services import ENTITY_MODELS, StaleDecision
+from profiles.models import Profile, User
+from profiles.selectors import profile_for
+
+ACTIONS = {
+    "accept": None,
+    "keep_separate": DecisionType.KEEP_SEPARATE,
+    "replace": DecisionType.REPLACE,
+    "skip": DecisionType.SKIP,
+}
+
+
+@login_required
+@require_GET
+def merge_review(request: HttpRequest) -> HttpResponse:
+    """Every pending decision, grouped by resume version, fields side by side."""
+    assert isinstance(request.user, User)
+    return render(
+        request,
+        "merges/review.html",
+        {
+            "groups": selectors.review_groups(request.user),
+            "profile": profile_for(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def merge_decision_hx(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """Accept (with the chosen field values), keep separate, replace or skip one entity."""
+    assert isinstance(request.user, User)
+    decision = get_object_or_404(MergeDecision.objects.for_user(request.user), pk=decision_id)
+    action = request.POST.get("action", "accept")
+    if action not in ACTIONS:
+        return HttpResponse("Unknown action.", status=400)
+    model = ENTITY_MODELS[decision.entity_type]
+    preferences = {
+        name: Prefer(request.POST[f"prefer_{name}"])
+        for name in model.content_fields
+        if request.POST.get(f"prefer_{name}") in Prefer.__members__.values()
+    }
+    try:
+        decision = services.merge_decision_apply(
+            user=request.user,
+            decision_id=decision.pk,
+            decision_type=ACTIONS[action],
+            preferences=preferences or None,
+        )
+    except StaleDecision as stale:
+        card = selectors.decision_card(request.user, stale.decision)
+        return render(
+            request,
+            "merges/review.html#decision-card",
+            {"card": card, "notice": str(stale)},
+            status=409,
+        )
+    return render(request, "merges/review.html#decision-done", {"decision": decision})
+
+
+@login_required
+@require_POST
+def merge_accept_all(request: HttpRequest) -> HttpResponse:
+    """Apply every pending suggestion (of one resume version, if given)."""
+    assert isinstance(request.user, User)
+    version_id = request.POST.get("resume_version")
+    try:
+        version = UUID(version_id) if version_id else None
+    except ValueError:
+        raise Http404("No such resume version.") from None
+    applied = services.merge_decisions_accept_all(user=request.user, resume_version_id=version)
+    left = selectors.pending_count(request.user)
+    text = f"Applied {applied} suggestion{'s' if applied != 1 else ''}."
+    if left:
+        text += f" {left} changed under review and wait for you again."
+    messages.success(request, text)
+    return redirect("merge_review")
+
+
+@login_required
+@require_POST
+def merge_settings(request: HttpRequest) -> HttpResponse:
+    """Auto-apply suggestions at or above a confidence, or never (empty)."""
+    assert isinstance(request.user, User)
+    raw = request.POST.get("threshold", "").strip()
+    try:
+        threshold = Decimal(raw) if raw else None
+    except InvalidOperation:
+        threshold = Decimal("-1")
+    if threshold is not None and not Decimal("0.50") <= threshold <= Decimal("1.00"):
+        messages.error(request, "Choose a confidence between 0.50 and 1.00, or leave it empty.")
+        return redirect("merge_review")
+    Profile.objects.filter(user=request.user).update(merge_auto_apply_threshold=threshold)
+    if threshold is None:
+        messages.success(request, "Every near match now waits for your review.")
+    else:
+        messages.success(
+            request, f"Suggestions with confidence {threshold} or more now apply by themselves."
+        )
+    return redirect("merge_review")
