@@ -13,7 +13,8 @@ security context:
 3. *finish*: lock the row again; store the result and mark the stage completed only if the
    stage is still in progress under this attempt (a worker that was presumed dead and lost
    its claim stores nothing). Storing replaces the version's earlier rows of that stage,
-   so entities and diffs are never duplicated. The next stage is enqueued on commit.
+   so entities and diffs are never duplicated. The caller goes on with the next stage
+   (the Celery task, in-process) or has it enqueued on commit.
 
 A permanent failure marks the stage and the version failed with a message for the user; a
 transient one (the AI endpoint is down) puts the stage back to pending for a retry.
@@ -292,6 +293,8 @@ def _read_original(version: ResumeVersion) -> bytes:
     limit = settings.RESUME_MAX_UPLOAD_BYTES
     try:
         data = storage.original_read(version.storage_path or "", limit=limit)
+    except FileNotFoundError as error:
+        raise StageFailed("The uploaded file is missing from storage; upload it again.") from error
     except OSError as error:
         raise StageFailed(
             "The uploaded file could not be read from storage; retry in a moment.",

@@ -17,7 +17,7 @@ from careeros.db.rls import system_context, unprotected_tables, user_context
 from profiles.models import Skill, User
 from profiles.services import entity_create
 from resumes import services
-from resumes.diffs import compare, comparable
+from resumes.diffs import comparable, compare
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
 from resumes.schemas import STAGES, SkillData, StageStatus, WorkExperienceData
 from tests.resumes import hostile
@@ -156,9 +156,8 @@ def test_reconciler_requeues_only_stuck_versions(
         monkeypatch.setattr(
             task, "delay", lambda version_id, user_id, stage=stage: sent.append((stage, version_id))
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        with system_context():
-            assert services.resume_versions_reconcile() == 1
+    with django_capture_on_commit_callbacks(execute=True), system_context():
+        assert services.resume_versions_reconcile() == 1
     assert sent == [("upload", str(stuck.pk))]
     assert fresh.pk not in [v for _, v in sent]
 
@@ -210,11 +209,15 @@ def test_stage_function_runs_as_the_caller_so_rls_applies(
         )
         assert cursor.fetchone() == (False,)
     assert _reload(version).processing_status == "pending"
-    with user_context(user.pk), connection.cursor() as cursor:
-        with pytest.raises(Exception, match="not a stage"), transaction.atomic():
-            cursor.execute(
-                "SELECT update_resume_processing_stage(%s, 'upload; DROP', 'failed')", [version.pk]
-            )
+    with (
+        user_context(user.pk),
+        connection.cursor() as cursor,
+        pytest.raises(Exception, match="not a stage"),
+        transaction.atomic(),
+    ):
+        cursor.execute(
+            "SELECT update_resume_processing_stage(%s, 'upload; DROP', 'failed')", [version.pk]
+        )
 
 
 def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root: Path) -> None:
