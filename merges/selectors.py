@@ -10,7 +10,7 @@ from careeros.db.versioning import VersionedEntity, field_label
 from merges.matching import empty, fields_equal
 from merges.models import MergeDecision
 from merges.schemas import Prefer
-from merges.services import ENTITY_MODELS
+from merges.services import ENTITY_MODELS, missing_required
 from profiles.models import User
 from resumes.models import ParsedResumeEntity, ResumeVersion
 
@@ -45,6 +45,8 @@ class DecisionCard:
     upload_label: str
     target: VersionedEntity | None
     rows: list[FieldRow]
+    # Required profile fields the upload lacks (only matters for a new entity).
+    missing: list[str]
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def _cards(user: User, decisions: list[MergeDecision]) -> list[DecisionCard]:
                 upload_label=entity.label,
                 target=target,
                 rows=_rows(model, decision, entity, target),
+                missing=[] if target else missing_required(model, entity.data.fields()),
             )
         )
     return cards

@@ -161,13 +161,22 @@ def _propose(
                 confidence_score=confidence,
                 merge_reason="Appears twice in this resume; the first is kept.",
             )
+        missing = missing_required(model, upload)
+        reason = (
+            f"Nothing like it in your profile yet: it will be added as a new "
+            f"{model._meta.verbose_name}."
+        )
+        if missing:
+            reason = (
+                f"The resume gives no {' or '.join(missing)} for it, which your profile "
+                "needs: skip it, or add it by hand with the missing details."
+            )
         return MergeDecision(
             entity_type=entity.entity_type,
             source_entity_id=entity.pk,
             decision_type=DecisionType.KEEP_SEPARATE,
             confidence_score=confidence,
-            merge_reason=f"Nothing like it in your profile yet: it will be added as a new "
-            f"{model._meta.verbose_name}.",
+            merge_reason=reason,
         )
     preferences, differing = suggest_preferences(model, upload, match.candidate)
     label = model(**match.candidate.fields)
@@ -216,8 +225,24 @@ def suggest_preferences(
     return FieldPreferences(preferences), differing
 
 
+def missing_required(model: type[VersionedEntity], fields: dict[str, Any]) -> list[str]:
+    """The profile's required fields (NOT NULL columns) that ``fields`` leaves empty."""
+    return [
+        field_label(model, name).lower()
+        for name in model.content_fields
+        if not model._meta.get_field(name).null and empty(fields.get(name))
+    ]
+
+
+class IncompleteEntity(Exception):
+    """The extracted entity lacks a field the profile requires; nothing was written."""
+
+
 def _applies_automatically(decision: MergeDecision, threshold: Decimal | None) -> bool:
-    if decision.decision_type in (DecisionType.KEEP_SEPARATE, DecisionType.SKIP):
+    if decision.decision_type == DecisionType.KEEP_SEPARATE:
+        entity = ParsedResumeEntity.objects.get(pk=decision.source_entity_id)
+        return not missing_required(ENTITY_MODELS[decision.entity_type], entity.data.fields())
+    if decision.decision_type == DecisionType.SKIP:
         return True
     return threshold is not None and decision.confidence >= threshold
 
@@ -260,7 +285,7 @@ def merge_decisions_accept_all(*, user: User, resume_version_id: UUID | None = N
     for decision_id in pending.values_list("id", flat=True):
         try:
             merge_decision_apply(user=user, decision_id=decision_id)
-        except StaleDecision:
+        except (StaleDecision, IncompleteEntity):
             continue
         applied += 1
     return applied
@@ -294,6 +319,12 @@ def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
     if kind == DecisionType.SKIP:
         pass  # nothing to write
     elif kind == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None:
+        missing = missing_required(model, upload)
+        if missing:
+            raise IncompleteEntity(
+                f"This {model._meta.verbose_name} has no {' or '.join(missing)} in the resume, "
+                "so it cannot be added as it is. Skip it, or add it by hand."
+            )
         created = write_version(
             model,
             operation=Operation.CREATE,

@@ -61,6 +61,14 @@ def merge_decision_hx(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             decision_type=ACTIONS[action],
             preferences=preferences or None,
         )
+    except services.IncompleteEntity as incomplete:
+        card = selectors.decision_card(request.user, decision)
+        return render(
+            request,
+            "merges/review.html#decision-card",
+            {"card": card, "notice": str(incomplete)},
+            status=422,
+        )
     except StaleDecision as stale:
         card = selectors.decision_card(request.user, stale.decision)
         return render(

@@ -282,3 +282,37 @@ def test_the_threshold_setting_is_validated(signed_in: Client, user: User) -> No
     signed_in.post(reverse("merge_settings"), {"threshold": "0.85"})
     with user_context(user.pk):
         assert str(Profile.objects.get(user=user).merge_auto_apply_threshold) == "0.85"
+
+
+def test_an_entity_missing_a_required_field_waits_and_explains(
+    signed_in: Client,
+    user: User,
+    media_root: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A job without an employer cannot become a profile entity: it waits, nothing breaks."""
+    resume = tmp_path / "no_company.txt"
+    resume.write_text(
+        "Sam Lee\nsam@example.com\n\nEXPERIENCE\n\nFreelance Photographer\nJan 2018 - Present\n"
+        "- Shot weddings and events\n\nSKILLS\n\nLightroom, Photoshop\n"
+    )
+    import_resume(user, resume)
+    waiting = pending(user)
+    assert [(d.entity_type, d.decision_type) for d in waiting] == [
+        ("work_experience", "keep_separate")
+    ]
+    # The engine cannot tell a title from an employer here: one of them is missing.
+    assert "The resume gives no" in (waiting[0].merge_reason or "")
+    assert counts(user)["skills"] == 2
+    page = signed_in.get(reverse("merge_review")).content.decode()
+    assert "Add it by hand" in page
+    response = signed_in.post(
+        reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "accept"}, headers=HX
+    )
+    assert response.status_code == 422
+    assert "cannot be added as it is" in response.content.decode()
+    assert counts(user)["work"] == 0
+    with user_context(user.pk):
+        assert services.merge_decisions_accept_all(user=user) == 0
+    signed_in.post(reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "skip"})
+    assert pending(user) == []
