@@ -21,7 +21,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pipeline_support import (  # type: ignore[import-not-found]
+from pipeline_support import (
     Browser,
     bench_user,
     child_environment,

@@ -19,7 +19,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from pipeline_support import (  # type: ignore[import-not-found]
+from pipeline_support import (
     bench_user,
     child_environment,
     configure_environment,
