@@ -316,3 +316,15 @@ def test_an_entity_missing_a_required_field_waits_and_explains(
         assert services.merge_decisions_accept_all(user=user) == 0
     signed_in.post(reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "skip"})
     assert pending(user) == []
+
+
+def test_operators_see_decisions_in_the_admin(
+    client: Client,
+    user: User,
+    media_root: Path,  # noqa: F811
+) -> None:
+    import_resume(user, RESUME_A)
+    operator = User.objects.create_superuser("ops@example.com", "x-ops-password-1")
+    client.force_login(operator)
+    page = client.get(reverse("admin:merges_mergedecision_changelist")).content.decode()
+    assert "10 merge decisions" in page
