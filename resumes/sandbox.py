@@ -113,8 +113,8 @@ def _outcome(payload: bytes, status: int, timed_out: bool, limits: dict[str, int
                 "Try exporting the resume to PDF again."
             )
         raise ParseFailed(
-            "This file made the document reader crash; it may be damaged. "
-            "Try exporting the resume to PDF again."
+            "This file made the document reader crash: it may be damaged, or built to "
+            "exhaust memory. Try exporting the resume to PDF again."
         )
     try:
         result: dict[str, Any] = json.loads(payload)

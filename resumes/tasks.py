@@ -16,6 +16,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 
 from careeros.celery import SystemTask
 from careeros.db.rls import user_context
@@ -24,6 +25,14 @@ from resumes.models import ResumeVersion
 from resumes.schemas import STAGES, StageStatus
 
 MAX_TRANSIENT_RETRIES = 5
+
+
+@worker_process_init.connect
+def _preload_readers(**kwargs: Any) -> None:
+    """Import the document readers when a pool process starts, not in the first upload."""
+    from resumes.sandbox import preload
+
+    preload()
 
 
 def _run(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str:
