@@ -43,6 +43,15 @@ class StageState(BaseModel):
     # How many times the stage was claimed (CareerOS's addition to the seed's shape).
     attempts: int = 0
 
+    @property
+    def label(self) -> str:
+        return {
+            StageStatus.PENDING: "Waiting",
+            StageStatus.IN_PROGRESS: "In progress",
+            StageStatus.COMPLETED: "Done",
+            StageStatus.FAILED: "Failed",
+        }[self.status]
+
 
 class ProcessingStages(BaseModel):
     """``resume_versions.processing_stages``: every stage's state, keyed by stage name."""

@@ -11,13 +11,17 @@ from __future__ import annotations
 from typing import IO
 from uuid import UUID
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
 
 def original_path(*, user_id: UUID, version_id: UUID, filename: str) -> str:
-    safe = get_valid_filename(filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]) or "resume"
+    try:
+        safe = get_valid_filename(filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+    except SuspiciousFileOperation:  # "..", or nothing usable left
+        safe = "resume"
     return f"resumes/{user_id}/{version_id}/{safe[-100:]}"
 
 

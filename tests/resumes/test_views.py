@@ -222,3 +222,14 @@ def test_index_and_dashboard_list_only_own_streams(
         assert response.status_code == 200
         assert b"Main" in response.content
         assert b"Secret plans" not in response.content
+
+
+@pytest.mark.django_db
+def test_storage_path_never_uses_the_name_as_a_path(user: User, media_root: Path) -> None:
+    """Directory parts and dot names in the uploaded name cannot escape the version's folder."""
+    from resumes.storage import original_path
+
+    for name in ("../../etc/passwd", "..", "C:\\\\evil\\\\cv.pdf", ""):
+        path = original_path(user_id=user.pk, version_id=user.pk, filename=name)
+        assert path.startswith(f"resumes/{user.pk}/{user.pk}/")
+        assert ".." not in path.split("/")
