@@ -47,3 +47,12 @@ def test_import_needs_a_known_user(db: None, tmp_path: Path) -> None:
     path.write_text("Ada")
     with pytest.raises(CommandError, match="No user"):
         call_command("import_resume", str(path), user="nobody@example.com")
+
+
+def test_import_through_the_workers(user: User, pipeline_worker: str) -> None:
+    """With --worker the stages run on a real Celery worker; the command waits for them."""
+    out = StringIO()
+    call_command("import_resume", str(hostile.PLAIN_TEXT), user=user.email, worker=True, stdout=out)
+    assert "Completed" in out.getvalue()
+    with user_context(user.pk):
+        assert ResumeVersion.objects.get().processing_status == "completed"
