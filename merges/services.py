@@ -79,7 +79,7 @@ def merge_decisions_propose(*, version: ResumeVersion) -> list[MergeDecision]:
             resume_version=version, merge_decision_id__isnull=True
         ).order_by("created_at", "id")
     )
-    proposed: list[MergeDecision] = []
+    proposed: list[tuple[MergeDecision, ParsedResumeEntity]] = []
     for entity_type, model in ENTITY_MODELS.items():
         batch = [entity for entity in parsed if entity.entity_type == entity_type]
         if not batch:
@@ -95,13 +95,14 @@ def merge_decisions_propose(*, version: ResumeVersion) -> list[MergeDecision]:
             decision.save(force_insert=True)
             entity.merge_decision_id = decision.pk
             entity.save(update_fields=["merge_decision_id"])
-            proposed.append(decision)
+            entity.resume_version = version
+            proposed.append((decision, entity))
             if decision.decision_type == DecisionType.KEEP_SEPARATE:
                 added.append(upload)
-    for decision in proposed:
-        if _applies_automatically(decision, threshold):
-            _apply(decision)  # a stale one is re-evaluated and waits for review
-    return proposed
+    for decision, entity in proposed:
+        if _applies_automatically(decision, entity, threshold):
+            _apply(decision, entity)  # a stale one is re-evaluated and waits for review
+    return [decision for decision, _ in proposed]
 
 
 def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
@@ -238,9 +239,10 @@ class IncompleteEntity(Exception):
     """The extracted entity lacks a field the profile requires; nothing was written."""
 
 
-def _applies_automatically(decision: MergeDecision, threshold: Decimal | None) -> bool:
+def _applies_automatically(
+    decision: MergeDecision, entity: ParsedResumeEntity, threshold: Decimal | None
+) -> bool:
     if decision.decision_type == DecisionType.KEEP_SEPARATE:
-        entity = ParsedResumeEntity.objects.get(pk=decision.source_entity_id)
         return not missing_required(ENTITY_MODELS[decision.entity_type], entity.data.fields())
     if decision.decision_type == DecisionType.SKIP:
         return True
@@ -270,7 +272,10 @@ def merge_decision_apply(
             decision.decision_type = decision_type
         if preferences is not None:
             decision.field_preferences = FieldPreferences(preferences).dump()
-        applied = _apply(decision, skipped_by_person=decision_type == DecisionType.SKIP)
+        entity = ParsedResumeEntity.objects.select_related("resume_version").get(
+            pk=decision.source_entity_id
+        )
+        applied = _apply(decision, entity, skipped_by_person=decision_type == DecisionType.SKIP)
     if not applied:
         raise StaleDecision(decision)
     return decision
@@ -296,14 +301,13 @@ def merge_decision_reject(*, user: User, decision_id: UUID | str) -> MergeDecisi
     return merge_decision_apply(user=user, decision_id=decision_id, decision_type=DecisionType.SKIP)
 
 
-def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
+def _apply(
+    decision: MergeDecision, entity: ParsedResumeEntity, *, skipped_by_person: bool = False
+) -> bool:
     """Write the decision's outcome to the profile and mark it applied.
 
     Returns False, having re-evaluated the decision, when its target changed since.
     """
-    entity = ParsedResumeEntity.objects.select_related("resume_version").get(
-        pk=decision.source_entity_id
-    )
     model = ENTITY_MODELS[decision.entity_type]
     upload = entity.data.fields()
     write: dict[str, Any] = {

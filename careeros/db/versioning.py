@@ -302,7 +302,7 @@ def _insert[E: VersionedEntity](
         # Two writers raced past the lock (only possible for a chain created in the
         # same instant); the database kept one current version.
         raise VersionConflict(entity) from error
-    entity.refresh_from_db(fields=["created_at", "updated_at"])
+    # created_at and updated_at come back with the INSERT (db_default fields are RETURNING).
     return entity
 
 
