@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import docx
 from docx.document import Document
@@ -45,14 +45,24 @@ def _blocks(container: Document | _Cell) -> Iterator[Paragraph | Table]:
 
 
 def _emit_paragraph(
-    builder: _Builder, paragraph: Paragraph, gap: bool, *, furniture: bool = False
+    builder: _Builder,
+    paragraph: Paragraph,
+    gap: bool,
+    *,
+    furniture: bool = False,
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
 ) -> bool:
+    """One line per text line of the paragraph; ``before``/``after`` are cells of a table
+    row printed beside its first line."""
     text = paragraph.text
     layout = _paragraph_layout(paragraph)
     layout["furniture"] = furniture
     added = False
     for part in text.replace("\r", "\n").replace("\v", "\n").split("\n"):
         cells = [(c.strip(), 0.0, 0.0) for c in part.split("\t")]
+        if not added:
+            cells = [(c, 0.0, 0.0) for c in before] + cells + [(c, 0.0, 0.0) for c in after]
         if builder.add(cells, gap_before=gap and not added, **layout):  # type: ignore[arg-type]
             added = True
     return added
@@ -68,19 +78,36 @@ def _emit_table(builder: _Builder, table: Table) -> None:
         if single and not any(c.tables for c in cells):
             builder.add([(c.text.strip(), 0.0, 0.0) for c in cells], gap_before=True)
             continue
+        if len(cells) == 2 and not any(c.tables for c in cells):
+            # An entry beside a one-line cell (its dates, or a label): the short cell belongs
+            # on the entry's first line, as a date printed to the right of a title does.
+            texts = [[p for p in c.paragraphs if p.text.strip()] for c in cells]
+            short = [i for i, t in enumerate(texts) if len(t) == 1 and len(t[0].text) <= 40]
+            if len(short) == 1:
+                side = texts[short[0]][0].text.strip()
+                main = cells[1 - short[0]]
+                extra = {"before": [side]} if short[0] == 0 else {"after": [side]}
+                _emit_container(builder, main, first_line=extra)
+                continue
         # A layout table (sidebar and main column): read each cell as its own column.
         for cell in cells:
             _emit_container(builder, cell)
 
 
-def _emit_container(builder: _Builder, container: Document | _Cell) -> None:
+def _emit_container(
+    builder: _Builder,
+    container: Document | _Cell,
+    first_line: dict[str, list[str]] | None = None,
+) -> None:
     gap = True
     for block in _blocks(container):
         if isinstance(block, Table):
             _emit_table(builder, block)
             gap = True
         elif block.text.strip():
-            _emit_paragraph(builder, block, gap)
+            extra = first_line or {}
+            _emit_paragraph(builder, block, gap, **extra)  # type: ignore[arg-type]
+            first_line = None
             gap = False
         else:
             gap = True

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from careeros.ai.dates import find_dates, is_date_only
 from resumes.reading.model import ResumeText, _Builder
 from resumes.reading.pdf import BULLETS, Fragment
 
@@ -62,6 +63,10 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
     return aligned / len(small)
 
 
+def _dates_only(fragments: Sequence[Fragment]) -> bool:
+    return all(find_dates(f.string) and is_date_only(f.string) for f in fragments)
+
+
 def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     """An x position between two columns: few fragments cross it, many sit on each side."""
     if len(fragments) < 8:
@@ -112,7 +117,10 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     # Rows that line up across a narrow gap are a table read row by row; a wide gutter
     # separates independent columns even when their lines happen to align.
     gap = min(f.x0 for f in right) - max(f.x1 for f in left)
-    if gap < TABLE_GAP and _aligned_share(left, right) >= ROW_ALIGNED:
+    aligned = _aligned_share(left, right)
+    if aligned >= ROW_ALIGNED and (gap < TABLE_GAP or _dates_only(left) or _dates_only(right)):
+        # A column of nothing but dates beside entries is never read on its own: each
+        # date belongs to the entry on its row, however wide the space between them.
         return None
     # A narrow, sparse left column holds labels and dates for the blocks beside it
     # (Europass style): read row by row so each label stays with its block.

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from careeros.ai import schema
 from careeros.ai.dates import DateRange, find_dates, is_date_only
 from careeros.ai.rules import vocabulary as vocab
-from careeros.ai.rules.text import Piece, join, piece, segments, split_piece
+from careeros.ai.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
 from resumes.reading.model import Line, ResumeText
 
 BULLET_START = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
 EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 URL = re.compile(
     r"(?:https?:/{1,2}\s?|www\.)[^\s,;|]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|de|fr|es|"
-    r"co|ai|app|info|eu|uk|ch|at|nl|tech|site|page|xyz)(?:/[^\s,;|]*)?",
+    r"co|ai|app|info|eu|uk|ch|at|nl|tech|site|page|xyz|design|science|studio|codes|blog|cloud|"
+    r"online|website|digital|works|engineer|photography|art|email|name|pro|is|it|se|ca|us|"
+    r"[a-z]{2}\.[a-z]{2})(?![\w-])(?:/[^\s,;|]*)?",
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<![\w.])(?:\+|00)?\(?\d[\d ().\-/]{5,}\d(?![\w.]*@)")
@@ -320,27 +322,47 @@ class Engine:
             pool = pool + [line for line in self.lines if line.page == 0 and line not in pool]
         for order, line in enumerate(pool):
             for cell in line.cells:
-                p = piece(self.raw, cell.start, cell.end)
-                text = p.text
-                words = text.split()
-                if not 2 <= len(words) <= 4 or len(text) > 40:
-                    continue
-                if not all(re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
-                    continue
-                if not all(w[0].isupper() for w in words):
-                    continue
-                if vocab.heading_kind(text) or vocab.TITLE_WORDS.search(text):
-                    continue
-                if vocab.INSTITUTION.search(text) or vocab.COMPANY_WORDS.search(text):
-                    continue
-                if re.search(
-                    r"curriculum|vitae|resume|lebenslauf|personal|information", text, re.I
-                ):
-                    continue
-                score = (line.size or 10.0) * (1.6 if line.bold else 1.0) - order * 0.05
-                if line in header:
-                    score += 2.0
-                candidates.append((score, p))
+                whole = piece(self.raw, cell.start, cell.end)
+                parts = segments(self.raw, cell.start, cell.end)
+                # "Name | Title" printed as one header line: the name is its first part.
+                options = [whole] + (parts[:1] if len(parts) > 1 else [])
+                for p in options:
+                    self._name_candidate(p, line, order, header, candidates)
+        self._stacked_name(pool, candidates)
+        if candidates:
+            best = max(candidates, key=lambda c: c[0])[1]
+            basics.name = best.text
+            basics.evidence["name"] = best.spans
+            confidences.append(0.85)
+
+    def _name_candidate(
+        self,
+        p: Piece,
+        line: Line,
+        order: int,
+        header: list[Line],
+        candidates: list[tuple[float, Piece]],
+    ) -> None:
+        text = p.text
+        words = text.split()
+        if not 2 <= len(words) <= 4 or len(text) > 40:
+            return
+        if not all(re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+            return
+        if not all(w[0].isupper() for w in words):
+            return
+        if vocab.heading_kind(text) or vocab.TITLE_WORDS.search(text):
+            return
+        if vocab.INSTITUTION.search(text) or vocab.COMPANY_WORDS.search(text):
+            return
+        if re.search(r"curriculum|vitae|resume|lebenslauf|personal|information", text, re.I):
+            return
+        score = (line.size or 10.0) * (1.6 if line.bold else 1.0) - order * 0.05
+        if line in header:
+            score += 2.0
+        candidates.append((score, p))
+
+    def _stacked_name(self, pool: list[Line], candidates: list[tuple[float, Piece]]) -> None:
         # A first and last name stacked on two lines of the same large type.
         for order, (a, b) in enumerate(itertools.pairwise(pool)):
             if a.block != b.block or len(a.cells) != 1 or len(b.cells) != 1:
@@ -353,11 +375,6 @@ class Engine:
                     continue
                 p = join([piece(self.raw, a.start, a.end), piece(self.raw, b.start, b.end)])
                 candidates.append((a.size * (1.6 if a.bold else 1.0) - order * 0.05, p))
-        if candidates:
-            best = max(candidates, key=lambda c: c[0])[1]
-            basics.name = best.text
-            basics.evidence["name"] = best.spans
-            confidences.append(0.85)
 
     def _location(
         self, basics: schema.Basics, header: list[Line], confidences: list[float]
@@ -421,6 +438,8 @@ class Engine:
             location.country_code = country
             spans["location.countryCode"] = [cleaned[-1][1]]
             cleaned = cleaned[:-1]
+        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
+            return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         if len(cleaned) == 2:
             city, region = cleaned
             if not (region[0] in vocab.US_STATES or vocab.fold(region[0]) in vocab.REGIONS):
@@ -764,6 +783,31 @@ class Engine:
                     return head, tail
         return p, None
 
+    def _place_suffix(self, p: Piece) -> tuple[Piece, Piece | None]:
+        """Split an employer "Monzo Bank, London" whose tail is a bare place name."""
+        if len(p.spans) != 1:
+            return p, None
+        match = re.search(r",\s+([^,]+)$", p.text)
+        if match is None:
+            return p, None
+        head, tail = p.text[: match.start()], match.group(1)
+        words = tail.split()
+        if not (1 <= len(words) <= 2 and all(re.fullmatch(r"[A-ZÀ-Ý][\w'’\-]+", w) for w in words)):
+            return p, None
+        if (
+            vocab.is_title(tail)
+            or vocab.COMPANY_WORDS.search(tail)
+            or vocab.INSTITUTION.search(tail + " " + head)
+            or vocab.DEGREE.search(tail)
+            or vocab.is_title(head)
+        ):
+            return p, None
+        start = p.spans[0][0]
+        return (
+            piece(self.raw, start, start + match.start()),
+            piece(self.raw, start + match.start(1), p.spans[0][1]),
+        )
+
     def work(self, entry: Entry) -> schema.Work | None:
         location = self._location_piece(entry)
         texts: list[tuple[Piece, Line]] = []
@@ -785,7 +829,9 @@ class Engine:
         scored = sorted(
             texts,
             key=lambda t: (
-                -(vocab.title_score(t[0].text) - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text)))
+                -(vocab.title_score(t[0].text) - 2 * bool(vocab.COMPANY_WORDS.search(t[0].text))),
+                # On a tie the text made of title words ("President", not "ACM Student Chapter").
+                -vocab.title_score(t[0].text) / max(len(t[0].text.split()), 1),
             ),
         )
         confidences: list[float] = []
@@ -806,6 +852,8 @@ class Engine:
             confidences.extend([0.6, 0.6])
         if position is None and company is None:
             return None
+        if company is not None and location is None and position is not None:
+            company, location = self._place_suffix(company)
         work = schema.Work()
         if company:
             work.name = company.text
@@ -890,6 +938,8 @@ class Engine:
                 start = line.start + match.start(group)
                 score = Piece(match.group(group), [(start, line.start + match.end(group))])
         for p, _ in self._text_pieces(entry):
+            # "Northeastern University, Boston, MA": the place is not a degree ("MA").
+            p, _place = self._location_suffix(p)
             parts = split_piece(self.raw, p, re.compile(r",\s+"))
             known = [
                 x for x in parts if vocab.DEGREE.search(x.text) or vocab.INSTITUTION.search(x.text)
@@ -954,10 +1004,47 @@ class Engine:
         education.confidence = round(statistics.mean(confidences), 3)
         return education
 
+    def _one_line_project(self, entry: Entry) -> schema.Project | None:
+        """ "Name — What it does. (Tech, Tech)" on one line, read as a sentence-like body."""
+        line = entry.body[0]
+        text, offset = _strip_bullet(line.text)
+        split = re.search(r"\s+[—–-]\s+|:\s+", text)
+        if split is None:
+            return None
+        name = piece(self.raw, line.start + offset, line.start + offset + split.start())
+        words = name.text.split()
+        if not 1 <= len(words) <= 6 or name.text.endswith(".") or not name.text[:1].isupper():
+            return None
+        project = schema.Project(name=name.text, evidence={"name": name.spans})
+        rest_start = line.start + offset + split.end()
+        description = piece(self.raw, rest_start, line.end, TRIM_KEEP_DASH)
+        tags = re.search(r"\(([^()]+)\)\s*$", description.text)
+        if tags and description.spans:
+            items = [t.strip() for t in re.split(r"[,;|]", tags.group(1))]
+            if all(0 < len(t.split()) <= 3 for t in items) and (
+                len(items) > 1 or vocab.canonical_skill(items[0])
+            ):
+                tag_start = description.spans[0][0] + tags.start(1)
+                tag_piece = piece(self.raw, tag_start, tag_start + len(tags.group(1)))
+                for k in split_piece(self.raw, tag_piece, LIST_SPLIT):
+                    project.evidence[f"keywords.{len(project.keywords)}"] = k.spans
+                    project.keywords.append(k.text)
+                description = piece(
+                    self.raw, rest_start, description.spans[0][0] + tags.start(), TRIM_KEEP_DASH
+                )
+        if description:
+            project.description = description.text
+            project.evidence["description"] = description.spans
+        confidences = [0.7]
+        confidences += self._dated(project, entry)
+        self._body(project, Entry(body=entry.body[1:]), confidences)
+        project.confidence = round(statistics.mean(confidences), 3)
+        return project
+
     def project(self, entry: Entry) -> schema.Project | None:
         texts = self._text_pieces(entry)
         if not texts and entry.body:
-            return None
+            return self._one_line_project(entry)
         project = schema.Project()
         confidences = [0.8]
         for index, (p, _line) in enumerate(texts):
@@ -990,6 +1077,26 @@ class Engine:
         project.confidence = round(statistics.mean(confidences), 3)
         return project
 
+    def _parenthesised_issuer(self, p: Piece) -> list[Piece]:
+        """ "Data Engineer (Google Cloud)": an organisation in brackets is the issuer; an
+        acronym ("(PE)") or a level ("(Associate)") is part of the name."""
+        match = re.search(r"\s*\(([^()]+)\)$", p.text)
+        if match is None or len(p.spans) != 1 or match.start() == 0:
+            return [p]
+        inner = match.group(1).strip()
+        if (
+            inner.isupper()
+            or any(c.isdigit() for c in inner)
+            or not inner[:1].isupper()
+            or vocab.fold(inner) in vocab.LEVELS
+            or re.search(r"associate|specialty|foundational|practitioner|level|track", inner, re.I)
+        ):
+            return [p]
+        start = p.spans[0][0]
+        name = piece(self.raw, start, start + match.start())
+        issuer_start = start + match.start(1)
+        return [name, piece(self.raw, issuer_start, issuer_start + len(match.group(1)))]
+
     def certificate(self, entry: Entry) -> schema.Certificate | None:
         texts = [p for p, _ in self._text_pieces(entry)]
         if not texts:
@@ -1013,6 +1120,8 @@ class Engine:
                 rest.append(p)
         if not rest:
             return None
+        if len(rest) == 1:
+            rest = self._parenthesised_issuer(rest[0])
         certificate.name = rest[0].text
         certificate.evidence["name"] = rest[0].spans
         if len(rest) > 1:

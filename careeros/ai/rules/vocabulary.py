@@ -50,6 +50,16 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "industry experience",
         "professional history",
         "jobs",
+        "research experience",
+        "academic experience",
+        "research and teaching experience",
+        "academic appointments",
+        "appointments",
+        "employment experience",
+        "experiencia laboral y profesional",
+        "berufspraxis",
+        "berufliche stationen",
+        "beruflicher hintergrund",
     ),
     "education": (
         "education",
@@ -163,6 +173,19 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "vie associative",
         "voluntariado",
         "actividades",
+        "service",
+        "professional service",
+        "academic service",
+        "community engagement",
+        "leadership experience",
+        "leadership & involvement",
+        "leadership and involvement",
+        "involvement",
+        "activities & leadership",
+        "activities and leadership",
+        "campus activities",
+        "soziales engagement",
+        "ehrenamtliche tatigkeiten",
     ),
     "summary": (
         "summary",
@@ -256,6 +279,20 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "logros",
         "declaration",
         "signature",
+        "grants",
+        "grants and awards",
+        "grants & awards",
+        "awards and grants",
+        "fellowships",
+        "scholarships",
+        "presentations",
+        "invited talks",
+        "selected publications",
+        "research interests",
+        "additional information",
+        "reconocimientos",
+        "premios y reconocimientos",
+        "sonstiges",
     ),
 }
 _HEADING_INDEX = {fold(phrase): kind for kind, phrases in HEADINGS.items() for phrase in phrases}
@@ -290,7 +327,7 @@ TITLE_WORDS = re.compile(
     r"desarrollador|ingeniero|jefe|gerente|analista|becario|practicante|consultor|"
     r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b|"
     r"cheffe|tresorier|secretaire|secretary|treasurer|chair|trainer|coach|tutor|mentor|"
-    r"betreuer|vorstand|gruppenleiter|ayudante|auxiliar|profesor|enseignant|formateur",
+    r"betreuer|vorstand|gruppenleiter|planer|postdoc|reviewer|ayudante|auxiliar|profesor|enseignant|formateur",
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
