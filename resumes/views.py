@@ -148,9 +148,12 @@ def resume_version_status_hx(request: HttpRequest, version_id: UUID) -> HttpResp
 
 def _version_context(version: ResumeVersion) -> dict[str, object]:
     diffs = {diff.comparison_type: diff for diff in version.diffs.all()}
+    decisions = {decision.source_entity_id: decision for decision in version.merge_decisions.all()}
+    entities = list(version.parsed_entities.order_by("entity_type", "created_at"))
     return {
         "version": version,
-        "entities": version.parsed_entities.order_by("entity_type", "created_at"),
+        "entities": [(entity, decisions.get(entity.pk)) for entity in entities],
+        "pending_reviews": sum(d.status == "pending" for d in decisions.values()),
         "diff_to_version": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_VERSION),
         "diff_to_profile": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_PROFILE),
     }
