@@ -19,7 +19,8 @@ from careeros.ai.rules import vocabulary as vocab
 from careeros.ai.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
 from resumes.reading.model import Line, ResumeText
 
-BULLET_START = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖*]|[-–—](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# "*" only before a space: "**Title**" is Markdown bold, not a bullet.
+BULLET_START = re.compile(r"^\s*(?:[•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖]|[-–—*](?=\s)|\d{1,2}[.)](?=\s))\s*")
 EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 URL = re.compile(
     r"(?:https?:/{1,2}\s?|www\.)[^\s,;|]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|me|de|fr|es|"
@@ -774,7 +775,8 @@ class Engine:
         """Split "Acme, San Francisco, CA" into the name and a trailing printed place."""
         if len(p.spans) != 1:
             return p, None
-        for match in re.finditer(r",\s+", p.text):
+        # Offsets in the raw text: the piece's text may have lost markup ("**Puppet**").
+        for match in re.finditer(r",\s+", self.raw[p.spans[0][0] : p.spans[0][1]]):
             tail = sub = piece(self.raw, p.spans[0][0] + match.end(), p.spans[0][1])
             found = self._parse_location(sub)
             if found and (found[0].region or found[0].country_code) and found[0].city:
@@ -787,10 +789,11 @@ class Engine:
         """Split an employer "Monzo Bank, London" whose tail is a bare place name."""
         if len(p.spans) != 1:
             return p, None
-        match = re.search(r",\s+([^,]+)$", p.text)
+        printed = self.raw[p.spans[0][0] : p.spans[0][1]]
+        match = re.search(r",\s+([^,]+)$", printed)
         if match is None:
             return p, None
-        head, tail = p.text[: match.start()], match.group(1)
+        head, tail = printed[: match.start()], match.group(1)
         words = tail.split()
         if not (1 <= len(words) <= 2 and all(re.fullmatch(r"[A-ZÀ-Ý][\w'’\-]+", w) for w in words)):
             return p, None
@@ -826,6 +829,12 @@ class Engine:
                 texts = [(parts[0], texts[0][1]), (parts[1], texts[0][1])]
         position: Piece | None = None
         company: Piece | None = None
+        if len(texts) == 2 and texts[0][1] is texts[1][1] and len(texts[0][0].spans) == 1:
+            between = self.raw[texts[0][0].spans[0][1] : texts[1][0].spans[0][0]]
+            if re.fullmatch(r"\W*\s(?:at|@|bei|chez)\s\W*", between):
+                # "Title at Company" says which is which, whatever the words.
+                texts = [(texts[1][0], texts[1][1]), (texts[0][0], texts[0][1])]
+                company, position = texts[0][0], texts[1][0]
         scored = sorted(
             texts,
             key=lambda t: (
@@ -836,7 +845,9 @@ class Engine:
         )
         confidences: list[float] = []
         leftover: list[Piece] = []
-        if scored and vocab.is_title(scored[0][0].text):
+        if company is not None and position is not None:
+            confidences += [0.9, 0.85]
+        elif scored and vocab.is_title(scored[0][0].text):
             position = scored[0][0]
             confidences.append(0.9)
             rest = [t for t in texts if t[0] is not position]
@@ -1053,7 +1064,12 @@ class Engine:
             if index == 0:
                 project.name = p.text
                 project.evidence["name"] = p.spans
-            elif len(p.text.split()) <= 5 and not p.text.endswith(".") and not URL.search(p.text):
+            elif (
+                len(p.text.split()) <= 5
+                and (vocab.is_title(p.text) or len(p.text.split()) <= 2)
+                and not p.text.endswith(".")
+                and not URL.search(p.text)
+            ):
                 project.evidence[f"roles.{len(project.roles)}"] = p.spans
                 project.roles.append(p.text)
             elif project.description is None:
@@ -1080,8 +1096,10 @@ class Engine:
     def _parenthesised_issuer(self, p: Piece) -> list[Piece]:
         """ "Data Engineer (Google Cloud)": an organisation in brackets is the issuer; an
         acronym ("(PE)") or a level ("(Associate)") is part of the name."""
-        match = re.search(r"\s*\(([^()]+)\)$", p.text)
-        if match is None or len(p.spans) != 1 or match.start() == 0:
+        if len(p.spans) != 1:
+            return [p]
+        match = re.search(r"\s*\(([^()]+)\)$", self.raw[p.spans[0][0] : p.spans[0][1]])
+        if match is None or match.start() == 0:
             return [p]
         inner = match.group(1).strip()
         if (
