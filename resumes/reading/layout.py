@@ -117,8 +117,8 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     # Rows that line up across a narrow gap are a table read row by row; a wide gutter
     # separates independent columns even when their lines happen to align.
     gap = min(f.x0 for f in right) - max(f.x1 for f in left)
-    aligned = _aligned_share(left, right)
-    if aligned >= ROW_ALIGNED and (gap < TABLE_GAP or _dates_only(left) or _dates_only(right)):
+    table_like = gap < TABLE_GAP or _dates_only(left) or _dates_only(right)
+    if table_like and _aligned_share(left, right) >= ROW_ALIGNED:
         # A column of nothing but dates beside entries is never read on its own: each
         # date belongs to the entry on its row, however wide the space between them.
         return None
