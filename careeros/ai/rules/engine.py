@@ -502,7 +502,7 @@ class Engine:
         )
         if indented and not URL.fullmatch(text.strip()):
             return True
-        if words >= 9 and not find_dates(text):
+        if words >= 9 and not find_dates(text) and not self._placed(line):
             return True
         stripped = text.rstrip()
         # A sentence ends with a period; "Acme Inc." does not make a line a sentence.
@@ -512,6 +512,14 @@ class Engine:
             and not ABBREVIATION_END.search(stripped)
             and not find_dates(stripped)
         )
+
+    def _placed(self, line: Line) -> bool:
+        """ "Long University Name<TAB>City, Country": a cell holding only a place makes a
+        long line an entry header, not a sentence."""
+        if len(line.cells) < 2:
+            return False
+        last = line.cells[-1]
+        return self._classify_segment(piece(self.raw, last.start, last.end))[0] == "location"
 
     def _line_dates(self, line: Line) -> list[DateRange]:
         return find_dates(line.text)
@@ -526,7 +534,7 @@ class Engine:
         for index, line in enumerate(lines):
             bodyish = self._is_bodyish(line, base, centred, section.kind) or index in wrapped
             text = line.text.strip()
-            if section.kind == "certificates" and (index in wrapped or len(text.split()) >= 10):
+            if section.kind == "certificates" and (index in wrapped or self._long_prose(text)):
                 continue  # a paragraph that ran on after the section, not a certificate
             if current is not None and current.body and not bodyish:
                 # A wrapped line of a paragraph continues it.
@@ -593,6 +601,12 @@ class Engine:
             previous_body = False
         return entries
 
+    def _long_prose(self, text: str) -> bool:
+        """Ten words or more, not counting a bullet, dashes or a trailing date."""
+        text, _ = _strip_bullet(text)
+        words = [w for w in text.split() if any(c.isalnum() for c in w)]
+        return len(words) >= 10 and not (find_dates(text) and len(words) < 14)
+
     def _wrapped(self, lines: Sequence[Line]) -> set[int]:
         """Lines of paragraphs wrapped over several lines (in any alignment)."""
         wrapped: set[int] = set()
@@ -642,8 +656,10 @@ class Engine:
         if cached is not None:
             return cached
         out: list[Piece] = []
+        # A bulleted header line ("- Name — Issuer, 2021"): the bullet is no part of a value.
+        bullet_end = line.start + _strip_bullet(line.text)[1]
         for cell in line.cells:
-            for p in segments(self.raw, cell.start, cell.end):
+            for p in segments(self.raw, max(cell.start, bullet_end), cell.end):
                 out.extend(self._cut_dates(p))
         self._segments_cache[line.start] = out
         return out
