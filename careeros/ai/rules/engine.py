@@ -443,7 +443,11 @@ class Engine:
             return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         if len(cleaned) == 2:
             city, region = cleaned
-            if not (region[0] in vocab.US_STATES or vocab.fold(region[0]) in vocab.REGIONS):
+            if not (
+                region[0] in vocab.US_STATES
+                or vocab.fold(region[0]) in vocab.REGIONS
+                or (location.country_code and vocab.REGION_WORD.search(region[0]))
+            ):
                 return None
             if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", city[0]) or len(city[0].split()) > 4:
                 return None
@@ -561,6 +565,8 @@ class Engine:
                     and line.gap_before
                     and current.header
                     and not (date_only and current.dates is None)
+                    # "Scrum.org, 2019" under a name: a line without a name starts nothing.
+                    and not (current.dates is None and not self._text_count(line))
                 ):
                     starts_new = True
                 elif not dates and self._text_count(line) and current.text_slots >= 2:
@@ -703,6 +709,8 @@ class Engine:
             return "url", None
         if REMOTE.match(text):
             return "location", None
+        if vocab.EMPLOYMENT_TYPE.match(text) or vocab.DURATION.match(text):
+            return "employment", None
         found = self._parse_location(p)
         if found and (found[0].region or found[0].country_code):
             return "location", None
@@ -876,6 +884,12 @@ class Engine:
             company = texts[0][0]
             if len(texts) > 1:
                 position = texts[1][0]
+                if location is None:
+                    # "Capgemini, Paris" under an unknown title: the part with a place after
+                    # it is the employer (nobody prints a city after their job title).
+                    placed = [t for t in texts[:2] if self._place_suffix(t[0])[1] is not None]
+                    if len(placed) == 1 and placed[0][0] is position:
+                        company, position = position, company
             confidences.extend([0.6, 0.6])
         if position is None and company is None:
             return None
@@ -1161,13 +1175,30 @@ class Engine:
         if len(rest) > 1:
             certificate.issuer = rest[1].text
             certificate.evidence["issuer"] = rest[1].spans
+        else:
+            # An issuer known by its domain ("Scrum.org, 2019") on a line of its own.
+            domain = next(
+                (
+                    p
+                    for line in entry.header[1:]
+                    for p in self._header_segments(line)
+                    if self._classify_segment(p)[0] == "url"
+                    and re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", p.text)
+                    and not EMAIL.fullmatch(p.text)
+                ),
+                None,
+            )
+            if domain is not None:
+                certificate.issuer = domain.text
+                certificate.evidence["issuer"] = domain.spans
         if entry.dates is not None:
             certificate.date = entry.dates.start or entry.dates.end
             certificate.evidence["date"] = list(entry.date_spans)
         for line in entry.header:
             for match in URL.finditer(self.raw, line.start, line.end):
-                certificate.url = match.group()
-                certificate.evidence["url"] = [match.span()]
+                if match.group() != certificate.issuer:
+                    certificate.url = match.group()
+                    certificate.evidence["url"] = [match.span()]
         certificate.confidence = 0.85 if certificate.issuer else 0.7
         return certificate
 
@@ -1201,6 +1232,10 @@ class Engine:
                 rest_start = line.cells[1].start
                 if len(candidate.text.split()) <= 4 and (
                     candidate.text.endswith(":")
+                    or (
+                        len(line.cells) == 2
+                        and vocab.fold(line.cells[1].text.strip()) in vocab.LEVELS
+                    )
                     or self.raw[first.end - 1] == ":"
                     or (len(line.cells) == 2 and self._is_list(line.cells[1].text))
                     or "|" in self.raw[rest_start : line.end]
@@ -1216,6 +1251,22 @@ class Engine:
                     items_piece = piece(
                         self.raw, start + match.start("rest"), start + match.end("rest")
                     )
+            if (
+                label is not None
+                and items_piece is not None
+                and vocab.fold(items_piece.text) in vocab.LEVELS
+            ):
+                # "Python — Expert", or a table row "Figma | Expert": one skill and its level.
+                skill = schema.Skill(
+                    name=label.text,
+                    level=items_piece.text,
+                    confidence=0.85,
+                    evidence={"name": label.spans, "level": items_piece.spans},
+                )
+                skills.append(skill)
+                last_list = None
+                pending_label = None
+                continue
             if label is not None and items_piece is not None:
                 if vocab.INTERESTS.search(label.text):
                     pending_label = None

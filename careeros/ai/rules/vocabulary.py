@@ -327,7 +327,9 @@ TITLE_WORDS = re.compile(
     r"desarrollador|ingeniero|jefe|gerente|analista|becario|practicante|consultor|"
     r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b|"
     r"cheffe|tresorier|secretaire|secretary|treasurer|chair|trainer|coach|tutor|mentor|"
-    r"betreuer|vorstand|gruppenleiter|planer|postdoc|reviewer|ayudante|auxiliar|profesor|enseignant|formateur",
+    r"betreuer|vorstand|gruppenleiter|planer|postdoc|reviewer|ayudante|auxiliar|profesor|enseignant|formateur|"
+    r"administrateur|administratrice|administrador|technicien|conseiller|conseillere|"
+    r"gestionnaire|architecte|arquitecto|redacteur|redactrice|comptable|assistente",
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
@@ -414,6 +416,24 @@ LEVELS = {
         "lengua materna",
     )
 }
+# "Paystack · Full-time": how someone was employed is neither the employer nor a place.
+EMPLOYMENT_TYPE = re.compile(
+    r"^(?:full[- ]time|part[- ]time|contract|contractor|freelance|self[- ]employed|"
+    r"internship|apprenticeship|seasonal|temporary|permanent|vollzeit|teilzeit|"
+    r"cdi|cdd|temps plein|temps partiel|jornada completa|media jornada)$",
+    re.IGNORECASE,
+)
+# "4 yrs 11 mos" after a date range: a length of time, not a name.
+DURATION = re.compile(
+    r"^(?:\d+\+?\s*(?:yrs?|years?|mos?|months?|jahre?|monate?|ans?|mois|años?|meses)\b\s*){1,2}$",
+    re.IGNORECASE,
+)
+# "Lagos, Lagos State, Nigeria": a named region between the city and the country.
+REGION_WORD = re.compile(
+    r"\b(?:state|province|region|county|district|territory|prefecture|oblast|canton)\b",
+    re.IGNORECASE,
+)
+
 INTERESTS = re.compile(r"interest|hobb|freizeit|loisir|intér|interes|aficion", re.IGNORECASE)
 
 NETWORKS = {
