@@ -37,9 +37,7 @@ def test_gunicorn_serves_the_sign_in_page_and_logs_json(tmp_path: Path) -> None:
         )
         try:
             health = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)
-            sign_in = urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/accounts/login/", timeout=10
-            )
+            sign_in = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
         finally:
             server.terminate()
             server.wait(timeout=30)
