@@ -72,6 +72,10 @@ def entity_history(
     return entries[::-1]
 
 
+# Word similarity at or above which a field counts as matching the query.
+SEARCH_THRESHOLD = 0.3
+
+
 @dataclass(frozen=True)
 class SearchHit:
     kind: str
@@ -108,10 +112,6 @@ def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]
         hits += [SearchHit(kind, row, row.score) for row in rows]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return hits[:limit]
-
-
-# Word similarity at or above which a field counts as matching the query.
-SEARCH_THRESHOLD = 0.3
 
 
 def _shown(value: Any) -> str:

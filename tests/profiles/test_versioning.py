@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -321,4 +321,3 @@ def test_entities_belong_to_their_writer(user: User, other_user: User) -> None:
         services.entity_retire(
             model=WorkExperience, user=other_user, logical_entity_id=uuid.uuid4()
         )
-    assert connection.in_atomic_block
