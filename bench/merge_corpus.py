@@ -44,7 +44,7 @@ from careeros.db.roles import owner_connection  # noqa: E402
 from merges.matching import fold, skill_key  # noqa: E402
 from merges.models import MergeDecision  # noqa: E402
 from merges.services import merge_decisions_accept_all  # noqa: E402
-from profiles.models import ENTITY_TYPES, User  # noqa: E402
+from profiles.models import ENTITY_TYPES, ENTITY_TYPES_BY_TABLE, User  # noqa: E402
 from profiles.services import user_sign_up  # noqa: E402
 from resumes.models import ParsedResumeEntity  # noqa: E402
 
@@ -81,7 +81,6 @@ FACT_FIELDS = {
     "project": ("title", "url", "description", "achievements"),
     "certification": ("name", "issuing_organization", "issue_date"),
 }
-PROFILE_MODEL = {model._meta.db_table: model for model in ENTITY_TYPES.values()}
 
 
 def main() -> None:
@@ -175,7 +174,7 @@ def extracted_facts(user: User) -> set[tuple[str, str, str]]:
 
 def profile_values(user: User) -> dict[tuple[str, str], set[str]]:
     held: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for table, model in PROFILE_MODEL.items():
+    for table, model in ENTITY_TYPES_BY_TABLE.items():
         for row in model.objects.for_user(user).current():
             for field in FACT_FIELDS[table]:
                 for value in pieces(getattr(row, field)):

@@ -113,9 +113,9 @@ class MergeDecision(models.Model):
 
     @property
     def kind_slug(self) -> str:
-        from profiles.models import ENTITY_TYPES
+        from profiles.models import ENTITY_TYPES_BY_TABLE
 
-        return next(m.slug for m in ENTITY_TYPES.values() if m._meta.db_table == self.entity_type)
+        return ENTITY_TYPES_BY_TABLE[self.entity_type].slug
 
     @property
     def confidence(self) -> Decimal:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from careeros.db.versioning import VersionedEntity, field_label
+from careeros.db.versioning import VersionedEntity, display_value, field_label
 from merges.matching import empty, fields_equal
 from merges.models import MergeDecision
 from merges.schemas import Prefer
-from merges.services import ENTITY_MODELS, missing_required
-from profiles.models import User
+from merges.services import missing_required
+from profiles.models import ENTITY_TYPES_BY_TABLE, User
 from resumes.models import ParsedResumeEntity, ResumeVersion
 
 # Characters of resume text shown around a piece of evidence.
@@ -87,7 +87,7 @@ def _cards(user: User, decisions: list[MergeDecision]) -> list[DecisionCard]:
     }
     cards = []
     for decision in decisions:
-        model = ENTITY_MODELS[decision.entity_type]
+        model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
         entity = parsed[decision.source_entity_id]
         target = (
             model.objects.for_user(user)
@@ -130,8 +130,8 @@ def _rows(
             FieldRow(
                 name=name,
                 label=field_label(model, name),
-                profile=_shown(old),
-                upload=_shown(new),
+                profile=display_value(old),
+                upload=display_value(new),
                 differs=not empty(new) and not fields_equal(name, new, old),
                 prefer=preferences.get(name, Prefer.PROFILE if target else Prefer.UPLOAD).value,
                 evidence=[_snippet(raw, span) for span in data.evidence.get(name, [])[:3]],
@@ -149,9 +149,3 @@ def _snippet(raw: str, span: Any) -> Snippet:
         text=" ".join(raw[start:end].split()),
         after=" ".join(after.split()) + ("…" if end + CONTEXT < len(raw) else ""),
     )
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return "" if value is None else str(value)

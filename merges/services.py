@@ -32,18 +32,10 @@ from merges.matching import (
 )
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.schemas import FieldPreferences, Prefer
-from profiles.models import Certification, Education, Profile, Project, Skill, User, WorkExperience
+from profiles.models import ENTITY_TYPES_BY_TABLE, Profile, User
 from resumes.models import ParsedResumeEntity, ResumeVersion
 
 logger = logging.getLogger(__name__)
-
-ENTITY_MODELS: dict[str, type[VersionedEntity]] = {
-    "work_experience": WorkExperience,
-    "education": Education,
-    "skill": Skill,
-    "project": Project,
-    "certification": Certification,
-}
 
 
 class StaleDecision(Exception):
@@ -80,7 +72,7 @@ def merge_decisions_propose(*, version: ResumeVersion) -> list[MergeDecision]:
         ).order_by("created_at", "id")
     )
     proposed: list[tuple[MergeDecision, ParsedResumeEntity]] = []
-    for entity_type, model in ENTITY_MODELS.items():
+    for entity_type, model in ENTITY_TYPES_BY_TABLE.items():
         batch = [entity for entity in parsed if entity.entity_type == entity_type]
         if not batch:
             continue
@@ -243,7 +235,9 @@ def _applies_automatically(
     decision: MergeDecision, entity: ParsedResumeEntity, threshold: Decimal | None
 ) -> bool:
     if decision.decision_type == DecisionType.KEEP_SEPARATE:
-        return not missing_required(ENTITY_MODELS[decision.entity_type], entity.data.fields())
+        return not missing_required(
+            ENTITY_TYPES_BY_TABLE[decision.entity_type], entity.data.fields()
+        )
     if decision.decision_type == DecisionType.SKIP:
         return True
     return threshold is not None and decision.confidence >= threshold
@@ -308,7 +302,7 @@ def _apply(
 
     Returns False, having re-evaluated the decision, when its target changed since.
     """
-    model = ENTITY_MODELS[decision.entity_type]
+    model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
     upload = entity.data.fields()
     write: dict[str, Any] = {
         "user": decision.user_id,

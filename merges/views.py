@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from merges import selectors, services
 from merges.models import DecisionType, MergeDecision
 from merges.schemas import Prefer
-from merges.services import ENTITY_MODELS, StaleDecision
-from profiles.models import Profile, User
+from merges.services import StaleDecision
+from profiles.models import ENTITY_TYPES_BY_TABLE, Profile, User
 from profiles.selectors import profile_for
 
 ACTIONS = {
@@ -48,7 +48,7 @@ def merge_decision_hx(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     action = request.POST.get("action", "accept")
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
-    model = ENTITY_MODELS[decision.entity_type]
+    model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
     preferences = {
         name: Prefer(request.POST[f"prefer_{name}"])
         for name in model.content_fields

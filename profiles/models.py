@@ -279,3 +279,7 @@ class Certification(VersionedEntity):
 ENTITY_TYPES: dict[str, type[VersionedEntity]] = {
     model.slug: model for model in (WorkExperience, Education, Skill, Project, Certification)
 }
+# The same, by table name: the entity_type of parsed entities and merge decisions.
+ENTITY_TYPES_BY_TABLE: dict[str, type[VersionedEntity]] = {
+    model._meta.db_table: model for model in ENTITY_TYPES.values()
+}

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils.text import capfirst
 
-from careeros.db.versioning import VersionedEntity, field_label
+from careeros.db.versioning import VersionedEntity, display_value, field_label
 from profiles.models import ENTITY_TYPES, Profile, User
 
 
@@ -63,7 +63,12 @@ def entity_history(
     for version in versions:
         content = version.content()
         changes = [
-            FieldChange(name, field_label(model, name), _shown(previous.get(name)), _shown(value))
+            FieldChange(
+                name,
+                field_label(model, name),
+                display_value(previous.get(name)),
+                display_value(value),
+            )
             for name, value in content.items()
             if previous.get(name) != value and (previous or value not in (None, "", []))
         ]
@@ -112,9 +117,3 @@ def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]
         hits += [SearchHit(kind, row, row.score) for row in rows]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return hits[:limit]
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(value)
-    return "" if value is None else str(value)

@@ -149,6 +149,13 @@ class VersionedEntity(models.Model):
         ]
 
 
+def display_value(value: Any) -> str:
+    """A field's value as one line of text: list items joined, None empty."""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
 def field_label(model: type[VersionedEntity], name: str) -> str:
     field = model._meta.get_field(name)
     return capfirst(str(getattr(field, "verbose_name", name)))
