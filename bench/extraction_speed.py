@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import pypdfium2 as pdfium  # noqa: E402
 
-from careeros.ai.rules import extract  # noqa: E402
+from resumes.extraction.rules import extract  # noqa: E402
 from resumes.reading import read_document  # noqa: E402
 
 

@@ -36,9 +36,9 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
-from careeros.ai import get_provider  # noqa: E402
 from careeros.db.rls import user_context  # noqa: E402
 from resumes import services  # noqa: E402
+from resumes.extraction import get_provider  # noqa: E402
 from resumes.models import ResumeVersion  # noqa: E402
 from resumes.reading import read_document  # noqa: E402
 from resumes.schemas import STAGES  # noqa: E402

@@ -17,7 +17,7 @@ from django.contrib.postgres.functions import RandomUUID
 from django.db import connection, models
 from django.db.models.functions import Now
 
-from careeros.ai.schema import Extraction
+from resumes.extraction.schema import Extraction
 from resumes.schemas import (
     STAGES,
     TERMINAL_STATUSES,

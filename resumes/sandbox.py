@@ -28,8 +28,8 @@ from typing import Any
 
 from django.conf import settings
 
-from careeros.ai import ProviderError, TransientProviderError, get_provider
-from careeros.ai.schema import Extraction
+from resumes.extraction import ProviderError, TransientProviderError, get_provider
+from resumes.extraction.schema import Extraction
 from resumes.reading import UnreadableDocument, read_document
 
 

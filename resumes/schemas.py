@@ -2,7 +2,7 @@
 
 - ``processing_stages``: ``ProcessingStages`` (the seed's shape: per stage status,
   started_at, completed_at, error).
-- ``structured_content``: ``careeros.ai.schema.Extraction`` (with confidence and evidence).
+- ``structured_content``: ``resumes.extraction.schema.Extraction`` (with confidence and evidence).
 - ``parsed_resume_entities.entity_data``: one model per entity type, whose fields are the
   columns of the matching profile table, plus the evidence spans they were read from.
 - ``resume_diffs.differences``: ``Differences``.
@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from careeros.ai import schema as ai
+from resumes.extraction import schema as ai
 
 # The pipeline, in order. Progress (0-100) when a stage starts and when it completes.
 STAGES = ("upload", "parse", "enrich", "complete")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from resumes.evaluation import (
+from resumes.extraction.evaluation import (
     normalise,
     same_phone,
     same_skill,

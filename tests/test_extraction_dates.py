@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from careeros.ai.dates import find_dates, is_date_only, parse_point
+from resumes.normalisers.dates import find_dates, is_date_only, parse_point
 
 
 @pytest.mark.parametrize(

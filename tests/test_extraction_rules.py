@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from careeros.ai import get_provider
-from careeros.ai.rules import extract
-from careeros.ai.rules.vocabulary import canonical_skill, heading_kind
-from careeros.ai.schema import Evidenced, Extraction
-from resumes.evaluation import score_document, total
+from resumes.extraction import get_provider
+from resumes.extraction.evaluation import score_document, total
+from resumes.extraction.rules import extract
+from resumes.extraction.rules.vocabulary import canonical_skill, heading_kind
+from resumes.extraction.schema import Evidenced, Extraction
 from resumes.reading import ResumeText, read_document
 
 ROOT = Path(__file__).resolve().parent.parent

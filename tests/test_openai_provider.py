@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from careeros.ai import PermanentProviderError, TransientProviderError, get_provider
-from careeros.ai.openai_provider import SYSTEM_PROMPT, OpenAIProvider
+from careeros.ai import ChatClient, PermanentProviderError, TransientProviderError
+from resumes.extraction import get_provider
+from resumes.extraction.llm import SYSTEM_PROMPT, OpenAIProvider
 from resumes.reading import read_document
 
 RESUME = """Jane Roe
@@ -157,18 +158,18 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 def make_provider(server: FakeOpenAI, **options: Any) -> Iterator[OpenAIProvider]:
-    provider = OpenAIProvider(
+    client = ChatClient(
         api_key="test-key",
         base_url=server.url,
         model="test-model",
         timeout=options.pop("timeout", 5.0),
         max_retries=options.pop("max_retries", 2),
-        **options,
     )
+    provider = OpenAIProvider(client=client, **options)
     try:
         yield provider
     finally:
-        provider.client.close()
+        client.close()
 
 
 @pytest.fixture
@@ -337,6 +338,7 @@ def test_get_provider_reads_settings(settings: Any, server: FakeOpenAI) -> None:
     provider = get_provider()
     assert isinstance(provider, OpenAIProvider)
     assert provider.model_label == "openai:local-llama"
+    assert isinstance(provider.client, ChatClient)
     provider.client.close()
     with pytest.raises(ValueError, match="Unknown AI provider"):
         get_provider("nope")

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from careeros.ai.dates import find_dates, is_date_only
+from resumes.normalisers.dates import find_dates, is_date_only
 from resumes.reading.model import ResumeText, _Builder
 from resumes.reading.pdf import BULLETS, Fragment
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careeros.ai import PROVIDERS, get_provider
-from resumes.evaluation import SECTIONS, Score, score_document, total
+from resumes.extraction import PROVIDERS, get_provider
+from resumes.extraction.evaluation import SECTIONS, Score, score_document, total
 from resumes.reading import KINDS, UnreadableDocument, read_document
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careeros.ai import PROVIDERS, ProviderError, get_provider
+from resumes.extraction import PROVIDERS, ProviderError, get_provider
 from resumes.reading import UnreadableDocument, read_document
 
 

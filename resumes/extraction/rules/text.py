@@ -54,7 +54,7 @@ _SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
 
 def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[Piece]:
     """Split raw[start:end] at separators (tabs, ``|``, `` • ``, wide spaces)."""
-    from careeros.ai.dates import find_dates
+    from resumes.normalisers.dates import find_dates
 
     pattern = _SEPARATORS if extra is None else re.compile(_SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from careeros.ai.rules.engine import extract
+from resumes.extraction.rules.engine import extract
 
 __all__ = ["extract"]

@@ -1,5 +1,5 @@
-"""The ``openai`` provider: any OpenAI-compatible endpoint (OpenAI, Azure-compatible
-gateways, Ollama, vLLM, llama.cpp) through the official client.
+"""The ``openai`` provider: resume extraction by any OpenAI-compatible endpoint, through
+``careeros.ai.ChatClient``.
 
 The resume text goes in the user message as data, fenced and escaped; the system prompt says
 it is never instructions. The reply is a structured output validated against typed models,
@@ -14,18 +14,16 @@ from __future__ import annotations
 import logging
 import re
 import statistics
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import openai
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from careeros.ai import schema
-from careeros.ai.providers import PermanentProviderError, RulesProvider, TransientProviderError
-from careeros.ai.rules import vocabulary as vocab
-from careeros.ai.schema import Span
-
-if TYPE_CHECKING:
-    from resumes.reading.model import ResumeText
+from careeros.ai import ChatClient, PermanentProviderError, StructuredModel
+from resumes.extraction import schema
+from resumes.extraction.providers import RulesProvider
+from resumes.extraction.rules import vocabulary as vocab
+from resumes.extraction.schema import Span
+from resumes.reading.model import ResumeText
 
 logger = logging.getLogger(__name__)
 
@@ -313,97 +311,42 @@ def _confidences(extraction: schema.Extraction) -> None:
 
 
 class OpenAIProvider:
-    """Extraction by an OpenAI-compatible chat completions endpoint."""
+    """Extraction by an OpenAI-compatible chat model."""
 
     name = "openai"
 
     def __init__(
         self,
         *,
-        api_key: str,
-        model: str,
-        base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 3,
+        client: StructuredModel,
         fallback_to_rules: bool = False,
         max_output_tokens: int = 8000,
     ) -> None:
-        self.model = model
-        self.model_label = f"openai:{model}"
+        self.client = client
+        self.model_label = client.model_label
         self.fallback_to_rules = fallback_to_rules
         self.max_output_tokens = max_output_tokens
-        # The client retries 408/409/429/5xx, timeouts and connection errors with
-        # exponential backoff and jitter, honouring Retry-After.
-        self.client = openai.OpenAI(
-            api_key=api_key or "not-needed",  # local servers (Ollama, vLLM) take any key
-            base_url=base_url or None,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
 
     @classmethod
     def from_settings(cls) -> OpenAIProvider:
         from django.conf import settings
 
         return cls(
-            api_key=settings.OPENAI_API_KEY,
-            base_url=settings.OPENAI_BASE_URL or None,
-            model=settings.OPENAI_MODEL,
-            timeout=settings.OPENAI_TIMEOUT_SECONDS,
-            max_retries=settings.OPENAI_MAX_RETRIES,
-            fallback_to_rules=settings.AI_FALLBACK_TO_RULES,
+            client=ChatClient.from_settings(), fallback_to_rules=settings.AI_FALLBACK_TO_RULES
         )
 
-    def messages(self, document: ResumeText) -> list[dict[str, str]]:
-        return [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {
-                "role": "user",
-                "content": "Extract the resume below.\n<resume>\n"
-                + _fence(document.raw)
-                + "\n</resume>",
-            },
-        ]
-
-    def _ask(self, document: ResumeText) -> LLMExtraction:
-        try:
-            completion = self.client.chat.completions.parse(
-                model=self.model,
-                messages=self.messages(document),  # type: ignore[arg-type]
-                response_format=LLMExtraction,
-                temperature=0,
-                max_completion_tokens=self.max_output_tokens,
-                store=False,
-            )
-        except (openai.APITimeoutError, openai.APIConnectionError) as error:
-            raise TransientProviderError(f"The AI service did not answer: {error}") from error
-        except openai.RateLimitError as error:
-            raise TransientProviderError("The AI service is rate limiting requests.") from error
-        except openai.InternalServerError as error:
-            raise TransientProviderError(f"The AI service failed ({error.status_code}).") from error
-        except openai.LengthFinishReasonError as error:
-            raise PermanentProviderError("The AI answer was cut off (too long).") from error
-        except openai.ContentFilterFinishReasonError as error:
-            raise PermanentProviderError("The AI service filtered its answer.") from error
-        except openai.APIStatusError as error:
-            raise PermanentProviderError(
-                f"The AI service rejected the request ({error.status_code})."
-            ) from error
-        except (ValidationError, ValueError) as error:
-            raise PermanentProviderError("The AI answer was not valid structured data.") from error
-        choice = completion.choices[0]
-        if choice.message.refusal:
-            raise PermanentProviderError(f"The AI service refused: {choice.message.refusal}")
-        if choice.finish_reason == "length":
-            raise PermanentProviderError("The AI answer was cut off (too long).")
-        parsed = choice.message.parsed
-        if parsed is None:
-            raise PermanentProviderError("The AI answer was empty.")
-        return parsed
+    @staticmethod
+    def user_message(document: ResumeText) -> str:
+        return "Extract the resume below.\n<resume>\n" + _fence(document.raw) + "\n</resume>"
 
     def extract(self, document: ResumeText) -> schema.Extraction:
         try:
-            answer = self._ask(document)
+            answer = self.client.structured(
+                system=SYSTEM_PROMPT,
+                user=self.user_message(document),
+                schema=LLMExtraction,
+                max_output_tokens=self.max_output_tokens,
+            )
         except PermanentProviderError:
             if not self.fallback_to_rules:
                 raise

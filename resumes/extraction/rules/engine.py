@@ -13,10 +13,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from careeros.ai import schema
-from careeros.ai.dates import DateRange, find_dates, is_date_only
-from careeros.ai.rules import vocabulary as vocab
-from careeros.ai.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
+from resumes.extraction import schema
+from resumes.extraction.rules import vocabulary as vocab
+from resumes.extraction.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
+from resumes.normalisers.dates import DateRange, find_dates, is_date_only
 from resumes.reading.model import Line, ResumeText
 
 # "*" only before a space: "**Title**" is Markdown bold, not a bullet.

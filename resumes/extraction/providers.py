@@ -1,0 +1,45 @@
+"""Resume extraction providers: each turns a document's text into an ``Extraction``."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from resumes.extraction.schema import Extraction
+from resumes.reading.model import ResumeText
+
+PROVIDERS = ("rules", "openai")
+
+
+class Provider(Protocol):
+    name: str
+    model_label: str  # stored as ai_model_used
+
+    def extract(self, document: ResumeText) -> Extraction: ...
+
+
+class RulesProvider:
+    """Offline and deterministic: the default."""
+
+    name = "rules"
+    model_label = "rules-1"
+
+    def extract(self, document: ResumeText) -> Extraction:
+        from resumes.extraction.rules import extract
+
+        extraction = extract(document)
+        extraction.ai_model_used = self.model_label
+        return extraction
+
+
+def get_provider(name: str | None = None) -> Provider:
+    """The provider called ``name``, or the one settings.AI_PROVIDER names."""
+    from django.conf import settings
+
+    name = name or settings.AI_PROVIDER
+    if name == "rules":
+        return RulesProvider()
+    if name == "openai":
+        from resumes.extraction.llm import OpenAIProvider
+
+        return OpenAIProvider.from_settings()
+    raise ValueError(f"Unknown AI provider {name!r}; choose one of {', '.join(PROVIDERS)}.")
