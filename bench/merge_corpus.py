@@ -41,10 +41,12 @@ from django.db import connection  # noqa: E402
 
 from careeros.db.rls import user_context  # noqa: E402
 from careeros.db.roles import owner_connection  # noqa: E402
-from merges.matching import fold, skill_key  # noqa: E402
+from careeros.text import fold  # noqa: E402
 from merges.models import MergeDecision  # noqa: E402
 from merges.services import merge_decisions_accept_all  # noqa: E402
-from profiles.models import ENTITY_TYPES, ENTITY_TYPES_BY_TABLE, User  # noqa: E402
+from profiles.entities import ENTITY_SPECS  # noqa: E402
+from profiles.matching import skill_key  # noqa: E402
+from profiles.models import User  # noqa: E402
 from profiles.services import user_sign_up  # noqa: E402
 from resumes.models import ParsedResumeEntity  # noqa: E402
 
@@ -131,8 +133,7 @@ def measure(group: str, paths: list[Path]) -> Counter[str]:
     elapsed = time.perf_counter() - started
     with user_context(user.pk):
         profile = {
-            kind: list(model.objects.for_user(user).current())
-            for kind, model in ENTITY_TYPES.items()
+            spec.slug: list(spec.model.objects.for_user(user).current()) for spec in ENTITY_SPECS
         }
         duplicates = {
             kind: sum(n - 1 for n in Counter(KEYS[kind](e) for e in rows).values())
@@ -174,8 +175,9 @@ def extracted_facts(user: User) -> set[tuple[str, str, str]]:
 
 def profile_values(user: User) -> dict[tuple[str, str], set[str]]:
     held: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for table, model in ENTITY_TYPES_BY_TABLE.items():
-        for row in model.objects.for_user(user).current():
+    for spec in ENTITY_SPECS:
+        table = spec.entity_type
+        for row in spec.model.objects.for_user(user).current():
             for field in FACT_FIELDS[table]:
                 for value in pieces(getattr(row, field)):
                     held[table, field].add(normalise(field, value))

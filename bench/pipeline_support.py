@@ -88,7 +88,7 @@ def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[byte
             "-m",
             "celery",
             "-A",
-            "careeros",
+            "careeros.worker",
             "worker",
             "--hostname",
             name,

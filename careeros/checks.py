@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -144,3 +145,19 @@ def check_encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
             )
         ]
     return []
+
+
+@register(Tags.database)
+def check_service_urls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """DATABASE_URL and REDIS_URL come from the environment or an entry point."""
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"{' and '.join(missing)} not set.",
+            hint="Start CareerOS through ./dev, manage.py, careeros.wsgi or careeros.worker, "
+            "which start the embedded servers for what is unset, or set them to your servers.",
+            id="careeros.E009",
+        )
+    ]

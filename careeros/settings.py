@@ -1,8 +1,9 @@
 """CareerOS settings: one module, configured by the environment.
 
 Production differs from development only by environment variables; the README lists
-them. With DATABASE_URL or REDIS_URL unset, embedded servers are started from wheels
-(see careeros.embedded) so a machine with nothing but Python can run CareerOS.
+them. Importing this module only reads the environment: the entry points (manage.py, the
+WSGI and Celery start-ups, ./dev) start embedded servers for an unset DATABASE_URL or
+REDIS_URL and export their URLs first (careeros.embedded.export_environment).
 """
 
 from __future__ import annotations
@@ -85,12 +86,10 @@ TEMPLATES = [
 
 # -- Database --------------------------------------------------------------------------
 
-if env.str("DATABASE_URL", default=""):
-    DATABASE_URL = env.str("DATABASE_URL")
-else:
-    from careeros.embedded.postgres import EmbeddedPostgres
-
-    DATABASE_URL = EmbeddedPostgres(DATA_DIR).ensure_running()
+# Unset only when something imports the settings without an entry point (type checkers,
+# tools): they get a configuration that reads, and a system check (careeros.E009) that
+# says what to do if they try to connect.
+DATABASE_URL = env.str("DATABASE_URL", default="")
 
 # The runtime role: a non-superuser without BYPASSRLS, so row level security applies.
 # Connections switch to it with SET ROLE; migrations run as the connecting (owner) role
@@ -100,7 +99,7 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
 # every user's rows, for the admin site and system jobs.
 DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
 
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES = {"default": env.db_url_config(DATABASE_URL or "postgres:///careeros")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
@@ -114,12 +113,7 @@ SILENCED_SYSTEM_CHECKS = ["models.E034"]
 
 # -- Redis: cache, Celery broker -----------------------------------------------------
 
-if env.str("REDIS_URL", default=""):
-    REDIS_URL = env.str("REDIS_URL")
-else:
-    from careeros.embedded.redis import EmbeddedRedis
-
-    REDIS_URL = EmbeddedRedis(DATA_DIR).ensure_running()
+REDIS_URL = env.str("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
 
 CACHES = {
     "default": {

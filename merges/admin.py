@@ -13,11 +13,11 @@ class MergeDecisionAdmin(admin.ModelAdmin):
         "status",
         "confidence_score",
         "user",
-        "resume_version",
+        "source_label",
         "created_at",
     )
     list_filter = ("status", "decision_type", "entity_type")
-    list_select_related = ("user", "resume_version")
+    list_select_related = ("user",)
     search_fields = ("user__email", "source_entity_id", "target_entity_id")
     readonly_fields = [field.name for field in MergeDecision._meta.fields]
 

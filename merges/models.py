@@ -1,10 +1,15 @@
-"""Merge decisions: how one extracted entity joins the profile.
+"""Merge decisions: how one entity a source proposes joins the profile.
 
-The seed's ``merge_decisions``. ``source_entity_id`` is the parsed entity (a row of
-``parsed_resume_entities``, later also an interview's); ``target_entity_id`` is the
-*logical* id of the profile entity it matches, and ``target_version`` the version the
+The seed's ``merge_decisions``. ``source_entity_id`` is the source's own row (a parsed
+resume entity, later an interview answer or an imported entry); ``target_entity_id`` is
+the *logical* id of the profile entity it matches, and ``target_version`` the version the
 decision was proposed against, so a decision whose target changed since is re-evaluated
 instead of applied blindly.
+
+A decision holds everything its review card shows, so merges knows no source: the
+proposed fields with their evidence (``proposed_data``), the snippets of source text each
+value was read from (``evidence``), and where it came from (``source_type``,
+``source_group_id`` grouping the review screen, ``source_label``, ``source_url``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
-from merges.schemas import FieldPreferences
+from careeros.db.versioning import Source
+from merges.schemas import FieldEvidence, FieldPreferences
+from profiles.entities import ENTITY_TYPE_CHOICES, EntityData, EntitySpec, spec_for_type
 
 
 class DecisionType(models.TextChoices):
@@ -48,7 +55,7 @@ class MergeDecision(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merge_decisions"
     )
-    entity_type = models.TextField()
+    entity_type = models.TextField(choices=ENTITY_TYPE_CHOICES)
     source_entity_id = models.UUIDField()
     target_entity_id = models.UUIDField(null=True, blank=True)
     decision_type = models.TextField(choices=DecisionType)
@@ -60,16 +67,16 @@ class MergeDecision(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     merge_reason = models.TextField(null=True, blank=True)  # noqa: DJ001 - the seed allows NULL
     user_notes = models.TextField(null=True, blank=True)  # noqa: DJ001
-    # CareerOS's additions: the profile version the proposal was made against, and the
-    # resume version the source entity came from (for grouping the review screen).
+    # CareerOS's additions: the profile version the proposal was made against; what the
+    # source proposed and how sure it was; where it came from.
     target_version = models.IntegerField(null=True, blank=True)
-    resume_version = models.ForeignKey(
-        "resumes.ResumeVersion",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="merge_decisions",
-    )
+    proposed_data = models.JSONField(default=dict, db_default={})
+    source_confidence = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    evidence = models.JSONField(default=dict, db_default={})
+    source_type = models.TextField(choices=Source, default=Source.UPLOAD, db_default=Source.UPLOAD)
+    source_group_id = models.UUIDField(null=True, blank=True)
+    source_label = models.TextField(blank=True, default="", db_default="")
+    source_url = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -102,6 +109,7 @@ class MergeDecision(models.Model):
                 condition=Q(status="pending"),
                 name="idx_merge_decisions_pending",
             ),
+            models.Index(fields=["source_group_id"], name="idx_merge_decisions_source_group"),
         ]
 
     def __str__(self) -> str:
@@ -112,10 +120,32 @@ class MergeDecision(models.Model):
         return FieldPreferences.model_validate(self.field_preferences or {})
 
     @property
-    def kind_slug(self) -> str:
-        from profiles.models import ENTITY_TYPES_BY_TABLE
+    def is_pending(self) -> bool:
+        return self.status == DecisionStatus.PENDING
 
-        return ENTITY_TYPES_BY_TABLE[self.entity_type].slug
+    @property
+    def wrote_to_profile(self) -> bool:
+        return self.decision_type != DecisionType.SKIP
+
+    @property
+    def outcome(self) -> str:
+        """What applying it did, for the person."""
+        return {
+            DecisionType.SKIP: "Skipped: your profile is unchanged.",
+            DecisionType.KEEP_SEPARATE: "Added as a separate entity.",
+        }.get(DecisionType(self.decision_type), "Merged into your profile as a new version.")
+
+    @property
+    def spec(self) -> EntitySpec:
+        return spec_for_type(self.entity_type)
+
+    @property
+    def proposed(self) -> EntityData:
+        return self.spec.load(self.proposed_data)
+
+    @property
+    def snippets(self) -> FieldEvidence:
+        return FieldEvidence.model_validate(self.evidence or {})
 
     @property
     def confidence(self) -> Decimal:

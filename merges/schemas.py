@@ -1,10 +1,10 @@
-"""The typed form of ``merge_decisions.field_preferences``."""
+"""The typed forms of ``merge_decisions.field_preferences`` and ``merge_decisions.evidence``."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import RootModel
+from pydantic import BaseModel, RootModel
 
 
 class Prefer(StrEnum):
@@ -20,3 +20,18 @@ class FieldPreferences(RootModel[dict[str, Prefer]]):
 
     def dump(self) -> dict[str, str]:
         return {field: prefer.value for field, prefer in self.root.items()}
+
+
+class Snippet(BaseModel):
+    """Where in its source a value was read: the text, with what surrounds it."""
+
+    before: str
+    text: str
+    after: str
+
+
+class FieldEvidence(RootModel[dict[str, list[Snippet]]]):
+    """Per field, the snippets of source text its proposed value was read from."""
+
+    def get(self, field: str) -> list[Snippet]:
+        return self.root.get(field, [])

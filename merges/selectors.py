@@ -1,30 +1,22 @@
-"""What the review screen shows: pending decisions, side by side, with their evidence."""
+"""What the review screen shows: pending decisions, side by side, with their evidence.
+
+Everything comes from the decisions themselves (what the source proposed, its snippets,
+its label and link) and the profile; merges reads no source's tables.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from uuid import UUID
 
 from careeros.db.versioning import VersionedEntity, display_value, field_label
-from merges.matching import empty, fields_equal
 from merges.models import MergeDecision
-from merges.schemas import Prefer
+from merges.schemas import Prefer, Snippet
 from merges.services import missing_required
-from profiles.models import ENTITY_TYPES_BY_TABLE, User
-from resumes.models import ParsedResumeEntity, ResumeVersion
-
-# Characters of resume text shown around a piece of evidence.
-CONTEXT = 40
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """Where in the resume a value was read: the text, with what surrounds it."""
-
-    before: str
-    text: str
-    after: str
+from profiles.entities import EntitySpec
+from profiles.matching import empty, fields_equal
+from profiles.models import User
 
 
 @dataclass(frozen=True)
@@ -34,14 +26,18 @@ class FieldRow:
     profile: str
     upload: str
     differs: bool
-    prefer: str
+    prefer: Prefer
     evidence: list[Snippet]
+
+    @property
+    def prefers_upload(self) -> bool:
+        return self.prefer == Prefer.UPLOAD
 
 
 @dataclass(frozen=True)
 class DecisionCard:
     decision: MergeDecision
-    kind: str
+    spec: EntitySpec
     upload_label: str
     target: VersionedEntity | None
     rows: list[FieldRow]
@@ -51,7 +47,11 @@ class DecisionCard:
 
 @dataclass(frozen=True)
 class ReviewGroup:
-    version: ResumeVersion
+    """The pending decisions of one source (a resume version, an interview…)."""
+
+    group_id: UUID | None
+    label: str
+    url: str
     cards: list[DecisionCard]
 
 
@@ -60,18 +60,24 @@ def pending_count(user: User) -> int:
 
 
 def review_groups(user: User) -> list[ReviewGroup]:
-    """Pending decisions of ``user``, grouped by the resume version they came from."""
-    decisions = list(
-        MergeDecision.objects.for_user(user)
-        .pending()
-        .select_related("resume_version__stream")
-        .order_by("resume_version__created_at", "entity_type", "created_at")
-    )
+    """Pending decisions of ``user``, grouped by the source they came from, oldest first."""
+    decisions = list(MergeDecision.objects.for_user(user).pending().order_by("created_at", "id"))
+    first_seen = _first_seen(decisions)
+    decisions.sort(key=lambda d: (first_seen[d.source_group_id], d.entity_type))
     cards = _cards(user, decisions)
-    return [
-        ReviewGroup(version, list(group))
-        for version, group in groupby(cards, key=lambda card: card.decision.resume_version)
-    ]
+    groups = []
+    for group_id, group in groupby(cards, key=lambda card: card.decision.source_group_id):
+        members = list(group)
+        head = members[0].decision
+        groups.append(ReviewGroup(group_id, head.source_label, head.source_url, members))
+    return groups
+
+
+def _first_seen(decisions: list[MergeDecision]) -> dict[UUID | None, int]:
+    first: dict[UUID | None, int] = {}
+    for index, decision in enumerate(decisions):
+        first.setdefault(decision.source_group_id, index)
+    return first
 
 
 def decision_card(user: User, decision: MergeDecision) -> DecisionCard:
@@ -79,73 +85,52 @@ def decision_card(user: User, decision: MergeDecision) -> DecisionCard:
 
 
 def _cards(user: User, decisions: list[MergeDecision]) -> list[DecisionCard]:
-    parsed = {
-        entity.pk: entity
-        for entity in ParsedResumeEntity.objects.filter(
-            pk__in=[decision.source_entity_id for decision in decisions]
-        ).select_related("resume_version")
-    }
     cards = []
     for decision in decisions:
-        model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
-        entity = parsed[decision.source_entity_id]
+        spec = decision.spec
         target = (
-            model.objects.for_user(user)
+            spec.model.objects.for_user(user)
             .current()
             .filter(logical_entity_id=decision.target_entity_id)
             .first()
             if decision.target_entity_id
             else None
         )
+        proposed = decision.proposed
         cards.append(
             DecisionCard(
                 decision=decision,
-                kind=str(model._meta.verbose_name),
-                upload_label=entity.label,
+                spec=spec,
+                upload_label=proposed.label(),
                 target=target,
-                rows=_rows(model, decision, entity, target),
-                missing=[] if target else missing_required(model, entity.data.fields()),
+                rows=_rows(spec, decision, target),
+                missing=[] if target else missing_required(spec, proposed.fields()),
             )
         )
     return cards
 
 
 def _rows(
-    model: type[VersionedEntity],
-    decision: MergeDecision,
-    entity: ParsedResumeEntity,
-    target: VersionedEntity | None,
+    spec: EntitySpec, decision: MergeDecision, target: VersionedEntity | None
 ) -> list[FieldRow]:
-    data = entity.data
-    upload = data.fields()
+    upload = decision.proposed.fields()
     profile = target.content() if target is not None else {}
-    raw = entity.resume_version.raw_content or ""
+    evidence = decision.snippets
     preferences = decision.preferences
     rows = []
-    for name in model.content_fields:
+    for name in spec.model.content_fields:
         new, old = upload.get(name), profile.get(name)
         if empty(new) and empty(old):
             continue
         rows.append(
             FieldRow(
                 name=name,
-                label=field_label(model, name),
+                label=field_label(spec.model, name),
                 profile=display_value(old),
                 upload=display_value(new),
                 differs=not empty(new) and not fields_equal(name, new, old),
-                prefer=preferences.get(name, Prefer.PROFILE if target else Prefer.UPLOAD).value,
-                evidence=[_snippet(raw, span) for span in data.evidence.get(name, [])[:3]],
+                prefer=preferences.get(name, Prefer.PROFILE if target else Prefer.UPLOAD),
+                evidence=evidence.get(name),
             )
         )
     return rows
-
-
-def _snippet(raw: str, span: Any) -> Snippet:
-    start, end = int(span[0]), int(span[1])
-    before = raw[max(0, start - CONTEXT) : start]
-    after = raw[end : end + CONTEXT]
-    return Snippet(
-        before=("…" if start > CONTEXT else "") + " ".join(before.split()),
-        text=" ".join(raw[start:end].split()),
-        after=" ".join(after.split()) + ("…" if end + CONTEXT < len(raw) else ""),
-    )

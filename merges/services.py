@@ -1,6 +1,9 @@
-"""Proposing and applying merge decisions. Every profile write goes through
-``careeros.db.versioning.write_version`` with the upload as its source: nothing is
-overwritten, and every applied decision can be undone from the entity's history."""
+"""Proposing and applying merge decisions: the one door into the profile for every source.
+
+A source (``merges.sources``) proposes entities with their evidence; every profile write
+goes through ``careeros.db.versioning.write_version`` with the source as its source:
+nothing is overwritten, and every applied decision can be undone from the entity's
+history."""
 
 from __future__ import annotations
 
@@ -21,19 +24,12 @@ from careeros.db.versioning import (
     field_label,
     write_version,
 )
-from merges.matching import (
-    MATCH_THRESHOLD,
-    SCORERS,
-    Candidate,
-    Match,
-    best_matches,
-    empty,
-    fields_equal,
-)
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.schemas import FieldPreferences, Prefer
-from profiles.models import ENTITY_TYPES_BY_TABLE, Profile, User
-from resumes.models import ParsedResumeEntity, ResumeVersion
+from merges.sources import Origin, Proposal, decisions_settled, snippets
+from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles.matching import MATCH_THRESHOLD, Candidate, Match, best_matches, empty, fields_equal
+from profiles.models import Profile, User
 
 logger = logging.getLogger(__name__)
 
@@ -52,49 +48,54 @@ class StaleDecision(Exception):
 # -- Proposing ----------------------------------------------------------------------------
 
 
-def merge_decisions_propose(*, version: ResumeVersion) -> list[MergeDecision]:
-    """Propose a decision for every parsed entity of ``version`` that has none yet.
+def merge_decisions_propose(
+    *, user_id: UUID | str, origin: Origin, proposals: list[Proposal]
+) -> list[MergeDecision]:
+    """Propose a decision for every proposal that has none yet.
 
     New entities and exact duplicates are applied at once; near matches and conflicts wait
     for review, unless the person chose to auto-apply suggestions above a confidence.
-    Safe to run twice: an entity with a decision is left alone. Runs in the owner's RLS
-    context (the pipeline's complete stage).
+    Safe to run twice: a source entity with a decision is left alone. Runs in the owner's
+    RLS context (for uploads, the pipeline's complete stage).
     """
-    user_id = version.stream.user_id
     threshold = (
         Profile.objects.filter(user_id=user_id)
         .values_list("merge_auto_apply_threshold", flat=True)
         .first()
     )
-    parsed = list(
-        ParsedResumeEntity.objects.filter(
-            resume_version=version, merge_decision_id__isnull=True
-        ).order_by("created_at", "id")
+    decided = set(
+        MergeDecision.objects.filter(
+            source_entity_id__in=[p.source_entity_id for p in proposals]
+        ).values_list("source_entity_id", flat=True)
     )
-    proposed: list[tuple[MergeDecision, ParsedResumeEntity]] = []
-    for entity_type, model in ENTITY_TYPES_BY_TABLE.items():
-        batch = [entity for entity in parsed if entity.entity_type == entity_type]
+    fresh = [p for p in proposals if p.source_entity_id not in decided]
+    proposed: list[MergeDecision] = []
+    for spec in ENTITY_SPECS:
+        batch = [p for p in fresh if p.spec is spec]
         if not batch:
             continue
-        candidates = _candidates(model, user_id)
-        uploads = [entity.data.fields() for entity in batch]
-        matches = best_matches(entity_type, uploads, candidates)
+        uploads = [p.data.fields() for p in batch]
+        matches = best_matches(spec.score, uploads, _candidates(spec.model, user_id))
         added: list[dict[str, Any]] = []
-        for entity, upload, match in zip(batch, uploads, matches, strict=True):
-            decision = _propose(entity, upload, match, model, added)
+        for proposal, upload, match in zip(batch, uploads, matches, strict=True):
+            decision = _propose(proposal, upload, match, added)
             decision.user_id = user_id
-            decision.resume_version = version
+            decision.proposed_data = proposal.data.model_dump(mode="json")
+            decision.source_confidence = proposal.confidence
+            decision.evidence = snippets(origin, proposal.data)
+            decision.source_type = origin.source_type
+            decision.source_group_id = origin.group_id
+            decision.source_label = origin.label
+            decision.source_url = origin.url
             decision.save(force_insert=True)
-            entity.merge_decision_id = decision.pk
-            entity.save(update_fields=["merge_decision_id"])
-            entity.resume_version = version
-            proposed.append((decision, entity))
+            proposed.append(decision)
             if decision.decision_type == DecisionType.KEEP_SEPARATE:
                 added.append(upload)
-    for decision, entity in proposed:
-        if _applies_automatically(decision, entity, threshold):
-            _apply(decision, entity)  # a stale one is re-evaluated and waits for review
-    return [decision for decision, _ in proposed]
+    for decision in proposed:
+        if _applies_automatically(decision, threshold):
+            _apply(decision)  # a stale one is re-evaluated and waits for review
+    decisions_settled.send(sender=MergeDecision, decisions=proposed)
+    return proposed
 
 
 def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
@@ -137,24 +138,25 @@ def _candidate(entity: VersionedEntity) -> Candidate:
 
 
 def _propose(
-    entity: ParsedResumeEntity,
+    proposal: Proposal,
     upload: dict[str, Any],
     match: Match | None,
-    model: type[VersionedEntity],
     added: list[dict[str, Any]],
 ) -> MergeDecision:
-    confidence = entity.extraction_confidence
+    spec, model = proposal.spec, proposal.spec.model
+    confidence = proposal.confidence
+    entity_type = spec.entity_type
+    source_entity_id = proposal.source_entity_id
     if match is None:
-        scorer = SCORERS[entity.entity_type]
-        if any(scorer(upload, earlier) >= MATCH_THRESHOLD for earlier in added):
+        if any(spec.score(upload, earlier) >= MATCH_THRESHOLD for earlier in added):
             return MergeDecision(
-                entity_type=entity.entity_type,
-                source_entity_id=entity.pk,
+                entity_type=entity_type,
+                source_entity_id=source_entity_id,
                 decision_type=DecisionType.SKIP,
                 confidence_score=confidence,
                 merge_reason="Appears twice in this resume; the first is kept.",
             )
-        missing = missing_required(model, upload)
+        missing = missing_required(spec, upload)
         reason = (
             f"Nothing like it in your profile yet: it will be added as a new "
             f"{model._meta.verbose_name}."
@@ -165,8 +167,8 @@ def _propose(
                 "needs: skip it, or add it by hand with the missing details."
             )
         return MergeDecision(
-            entity_type=entity.entity_type,
-            source_entity_id=entity.pk,
+            entity_type=entity_type,
+            source_entity_id=source_entity_id,
             decision_type=DecisionType.KEEP_SEPARATE,
             confidence_score=confidence,
             merge_reason=reason,
@@ -175,8 +177,8 @@ def _propose(
     label = model(**match.candidate.fields)
     if not differing:
         return MergeDecision(
-            entity_type=entity.entity_type,
-            source_entity_id=entity.pk,
+            entity_type=entity_type,
+            source_entity_id=source_entity_id,
             target_entity_id=match.candidate.logical_entity_id,
             target_version=match.candidate.version,
             decision_type=DecisionType.SKIP,
@@ -186,8 +188,8 @@ def _propose(
         )
     names = ", ".join(field_label(model, name).lower() for name in differing)
     return MergeDecision(
-        entity_type=entity.entity_type,
-        source_entity_id=entity.pk,
+        entity_type=entity_type,
+        source_entity_id=source_entity_id,
         target_entity_id=match.candidate.logical_entity_id,
         target_version=match.candidate.version,
         decision_type=DecisionType.MERGE,
@@ -218,26 +220,18 @@ def suggest_preferences(
     return FieldPreferences(preferences), differing
 
 
-def missing_required(model: type[VersionedEntity], fields: dict[str, Any]) -> list[str]:
-    """The profile's required fields (NOT NULL columns) that ``fields`` leaves empty."""
-    return [
-        field_label(model, name).lower()
-        for name in model.content_fields
-        if not model._meta.get_field(name).null and empty(fields.get(name))
-    ]
+def missing_required(spec: EntitySpec, fields: dict[str, Any]) -> list[str]:
+    """The labels of the profile's required fields that ``fields`` leaves empty."""
+    return [field_label(spec.model, name).lower() for name in spec.missing_required(fields)]
 
 
 class IncompleteEntity(Exception):
     """The extracted entity lacks a field the profile requires; nothing was written."""
 
 
-def _applies_automatically(
-    decision: MergeDecision, entity: ParsedResumeEntity, threshold: Decimal | None
-) -> bool:
+def _applies_automatically(decision: MergeDecision, threshold: Decimal | None) -> bool:
     if decision.decision_type == DecisionType.KEEP_SEPARATE:
-        return not missing_required(
-            ENTITY_TYPES_BY_TABLE[decision.entity_type], entity.data.fields()
-        )
+        return not decision.spec.missing_required(decision.proposed.fields())
     if decision.decision_type == DecisionType.SKIP:
         return True
     return threshold is not None and decision.confidence >= threshold
@@ -266,20 +260,19 @@ def merge_decision_apply(
             decision.decision_type = decision_type
         if preferences is not None:
             decision.field_preferences = FieldPreferences(preferences).dump()
-        entity = ParsedResumeEntity.objects.select_related("resume_version").get(
-            pk=decision.source_entity_id
-        )
-        applied = _apply(decision, entity, skipped_by_person=decision_type == DecisionType.SKIP)
+        applied = _apply(decision, skipped_by_person=decision_type == DecisionType.SKIP)
+        decisions_settled.send(sender=MergeDecision, decisions=[decision])
     if not applied:
         raise StaleDecision(decision)
     return decision
 
 
-def merge_decisions_accept_all(*, user: User, resume_version_id: UUID | None = None) -> int:
-    """Apply every pending decision as suggested; returns how many were applied."""
+def merge_decisions_accept_all(*, user: User, group_id: UUID | None = None) -> int:
+    """Apply every pending decision as suggested (of one source group, if given); returns
+    how many were applied."""
     pending = MergeDecision.objects.for_user(user).pending()
-    if resume_version_id is not None:
-        pending = pending.filter(resume_version_id=resume_version_id)
+    if group_id is not None:
+        pending = pending.filter(source_group_id=group_id)
     applied = 0
     for decision_id in pending.values_list("id", flat=True):
         try:
@@ -295,29 +288,26 @@ def merge_decision_reject(*, user: User, decision_id: UUID | str) -> MergeDecisi
     return merge_decision_apply(user=user, decision_id=decision_id, decision_type=DecisionType.SKIP)
 
 
-def _apply(
-    decision: MergeDecision, entity: ParsedResumeEntity, *, skipped_by_person: bool = False
-) -> bool:
-    """Write the decision's outcome to the profile and mark it applied.
+def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
+    """Write the decision's outcome to the profile and mark it applied (or, when the
+    person skipped it, rejected).
 
     Returns False, having re-evaluated the decision, when its target changed since.
     """
-    model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
-    upload = entity.data.fields()
+    spec = decision.spec
+    model = spec.model
+    upload = decision.proposed.fields()
     write: dict[str, Any] = {
         "user": decision.user_id,
-        "source": Source.UPLOAD,
-        "confidence": entity.extraction_confidence,
-        "reason": f"From {entity.resume_version.original_filename} "
-        f"(upload {entity.resume_version.version_number} of its stream).",
+        "source": Source(decision.source_type),
+        "confidence": decision.source_confidence,
+        "reason": f"From {decision.source_label}.",
     }
     kind = decision.decision_type
-    # A duplicate's facts are in the profile already; what the person skips is not.
-    in_profile = not skipped_by_person
     if kind == DecisionType.SKIP:
         pass  # nothing to write
     elif kind == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None:
-        missing = missing_required(model, upload)
+        missing = missing_required(spec, upload)
         if missing:
             raise IncompleteEntity(
                 f"This {model._meta.verbose_name} has no {' or '.join(missing)} in the resume, "
@@ -356,13 +346,12 @@ def _apply(
                 _reevaluate(decision, upload, model)
                 return False
             decision.target_version = written.version
-    decision.status = DecisionStatus.APPLIED
+    # A duplicate's facts are in the profile already (applied); what the person skips is
+    # not (rejected).
+    decision.status = DecisionStatus.REJECTED if skipped_by_person else DecisionStatus.APPLIED
     decision.applied_at = timezone.now()
     decision.updated_at = timezone.now()
     decision.save()
-    entity.applied_to_profile = in_profile
-    entity.merge_decision_id = decision.pk
-    entity.save(update_fields=["applied_to_profile", "merge_decision_id"])
     return True
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +13,8 @@ from merges import selectors, services
 from merges.models import DecisionType, MergeDecision
 from merges.schemas import Prefer
 from merges.services import StaleDecision
-from profiles.models import ENTITY_TYPES_BY_TABLE, Profile, User
+from profiles import services as profile_services
+from profiles.http import AuthenticatedRequest
 from profiles.selectors import profile_for
 
 ACTIONS = {
@@ -26,9 +27,8 @@ ACTIONS = {
 
 @login_required
 @require_GET
-def merge_review(request: HttpRequest) -> HttpResponse:
-    """Every pending decision, grouped by resume version, fields side by side."""
-    assert isinstance(request.user, User)
+def merge_review(request: AuthenticatedRequest) -> HttpResponse:
+    """Every pending decision, grouped by source, fields side by side."""
     return render(
         request,
         "merges/review.html",
@@ -40,18 +40,27 @@ def merge_review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def merge_dashboard_card_hx(request: AuthenticatedRequest) -> HttpResponse:
+    """The dashboard's Review card: how many suggestions wait."""
+    return render(
+        request,
+        "merges/review.html#review-card",
+        {"pending_reviews": selectors.pending_count(request.user)},
+    )
+
+
+@login_required
 @require_POST
-def merge_decision_hx(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def merge_decision_hx(request: AuthenticatedRequest, decision_id: UUID) -> HttpResponse:
     """Accept (with the chosen field values), keep separate, replace or skip one entity."""
-    assert isinstance(request.user, User)
     decision = get_object_or_404(MergeDecision.objects.for_user(request.user), pk=decision_id)
     action = request.POST.get("action", "accept")
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
-    model = ENTITY_TYPES_BY_TABLE[decision.entity_type]
     preferences = {
         name: Prefer(request.POST[f"prefer_{name}"])
-        for name in model.content_fields
+        for name in decision.spec.model.content_fields
         if request.POST.get(f"prefer_{name}") in Prefer.__members__.values()
     }
     try:
@@ -82,15 +91,14 @@ def merge_decision_hx(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge_accept_all(request: HttpRequest) -> HttpResponse:
-    """Apply every pending suggestion (of one resume version, if given)."""
-    assert isinstance(request.user, User)
-    version_id = request.POST.get("resume_version")
+def merge_accept_all(request: AuthenticatedRequest) -> HttpResponse:
+    """Apply every pending suggestion (of one source, if given)."""
+    group = request.POST.get("group")
     try:
-        version = UUID(version_id) if version_id else None
+        group_id = UUID(group) if group else None
     except ValueError:
-        raise Http404("No such resume version.") from None
-    applied = services.merge_decisions_accept_all(user=request.user, resume_version_id=version)
+        raise Http404("No such group of suggestions.") from None
+    applied = services.merge_decisions_accept_all(user=request.user, group_id=group_id)
     left = selectors.pending_count(request.user)
     text = f"Applied {applied} suggestion{'s' if applied != 1 else ''}."
     if left:
@@ -101,9 +109,8 @@ def merge_accept_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge_settings(request: HttpRequest) -> HttpResponse:
+def merge_settings(request: AuthenticatedRequest) -> HttpResponse:
     """Auto-apply suggestions at or above a confidence, or never (empty)."""
-    assert isinstance(request.user, User)
     raw = request.POST.get("threshold", "").strip()
     try:
         threshold = Decimal(raw) if raw else None
@@ -112,7 +119,7 @@ def merge_settings(request: HttpRequest) -> HttpResponse:
     if threshold is not None and not Decimal("0.50") <= threshold <= Decimal("1.00"):
         messages.error(request, "Choose a confidence between 0.50 and 1.00, or leave it empty.")
         return redirect("merge_review")
-    Profile.objects.filter(user=request.user).update(merge_auto_apply_threshold=threshold)
+    profile_services.profile_auto_apply_set(user=request.user, threshold=threshold)
     if threshold is None:
         messages.success(request, "Every near match now waits for your review.")
     else:

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from careeros.db.versioning import VersionedEntity
-from profiles.models import ENTITY_TYPES, Profile, User
+from profiles.entities import ENTITY_SPECS
+from profiles.models import Profile, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -125,5 +126,5 @@ class VersionedEntityAdmin(admin.ModelAdmin):
         )
 
 
-for _model in ENTITY_TYPES.values():
-    admin.site.register(_model, VersionedEntityAdmin)
+for _spec in ENTITY_SPECS:
+    admin.site.register(_spec.model, VersionedEntityAdmin)

@@ -85,6 +85,9 @@ class Profile(models.Model):
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
+    # Its key is the owner's id (careeros.db.rls).
+    rls_owned_through: ClassVar[str] = "user"
+
     class Meta:
         db_table = "profiles"
 
@@ -105,7 +108,6 @@ def _text(verbose_name: str, **kwargs: Any) -> models.TextField[Any, Any]:
 
 
 class WorkExperience(VersionedEntity):
-    slug = "work"  # its pages: /profile/work/
     title = models.TextField("job title")
     company = models.TextField()
     location = _text("location")
@@ -141,7 +143,6 @@ class WorkExperience(VersionedEntity):
 
 
 class Education(VersionedEntity):
-    slug = "education"  # its pages: /profile/education/
     institution = models.TextField()
     degree = _text("degree")
     field_of_study = _text("field of study")
@@ -182,7 +183,6 @@ class Education(VersionedEntity):
 
 
 class Skill(VersionedEntity):
-    slug = "skills"  # its pages: /profile/skills/
     name = models.TextField()
     category = _text("category", help_text="e.g. programming, framework, soft skill")
     proficiency_level = _text(
@@ -207,7 +207,6 @@ class Skill(VersionedEntity):
 
 
 class Project(VersionedEntity):
-    slug = "projects"  # its pages: /profile/projects/
     title = models.TextField()
     description = _text("description")
     technologies = ArrayField(models.TextField(), null=True, blank=True)
@@ -240,7 +239,6 @@ class Project(VersionedEntity):
 
 
 class Certification(VersionedEntity):
-    slug = "certifications"  # its pages: /profile/certifications/
     name = models.TextField()
     issuing_organization = models.TextField("issuing organization")
     credential_id = _text("credential ID")
@@ -273,13 +271,3 @@ class Certification(VersionedEntity):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuing_organization})"
-
-
-# The profile's entity types by URL slug, in the order the profile shows them.
-ENTITY_TYPES: dict[str, type[VersionedEntity]] = {
-    model.slug: model for model in (WorkExperience, Education, Skill, Project, Certification)
-}
-# The same, by table name: the entity_type of parsed entities and merge decisions.
-ENTITY_TYPES_BY_TABLE: dict[str, type[VersionedEntity]] = {
-    model._meta.db_table: model for model in ENTITY_TYPES.values()
-}

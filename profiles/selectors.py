@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.utils.text import capfirst
 
 from careeros.db.versioning import VersionedEntity, display_value, field_label
-from profiles.models import ENTITY_TYPES, Profile, User
+from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles.models import Profile, User
 
 
 def profile_for(user: User) -> Profile:
@@ -83,13 +84,13 @@ SEARCH_THRESHOLD = 0.3
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str
+    spec: EntitySpec
     entity: VersionedEntity
     score: float
 
     @property
     def kind_label(self) -> str:
-        return capfirst(str(self.entity._meta.verbose_name))
+        return capfirst(self.spec.verbose_name)
 
 
 def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]:
@@ -102,7 +103,8 @@ def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]
     if not query:
         return []
     hits: list[SearchHit] = []
-    for kind, model in ENTITY_TYPES.items():
+    for spec in ENTITY_SPECS:
+        model = spec.model
         scores = [
             Coalesce(TrigramWordSimilarity(query, name), Value(0.0)) for name in model.search_fields
         ]
@@ -114,6 +116,6 @@ def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]
             .filter(score__gte=SEARCH_THRESHOLD)
             .order_by("-score")[:limit]
         )
-        hits += [SearchHit(kind, row, row.score) for row in rows]
+        hits += [SearchHit(spec, row, row.score) for row in rows]
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return hits[:limit]

@@ -35,6 +35,16 @@ def profile_update(*, user: User, full_name: str, avatar_url: str = "") -> Profi
 
 
 @transaction.atomic
+def profile_auto_apply_set(*, user: User, threshold: Decimal | None) -> Profile:
+    """Let merge suggestions at or above ``threshold`` apply without review (None: never)."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile.merge_auto_apply_threshold = threshold
+    profile.updated_at = timezone.now()
+    profile.save(update_fields=["merge_auto_apply_threshold", "updated_at"])
+    return profile
+
+
+@transaction.atomic
 def demo_user_ensure(*, email: str, password: str, full_name: str) -> tuple[User, bool]:
     """Create the demo account if missing, and reset its password; True if created."""
     user = User.objects.filter(email__iexact=email).first()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,45 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from careeros.db.versioning import EntityRetired, VersionConflict, VersionedEntity
-from merges.selectors import pending_count
 from profiles import selectors, services
+from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
 from profiles.forms import ProfileForm, SignUpForm, entity_form_class
-from profiles.models import (
-    ENTITY_TYPES,
-    Certification,
-    Education,
-    Project,
-    Skill,
-    User,
-    WorkExperience,
-)
+from profiles.http import AuthenticatedRequest
 from profiles.selectors import profile_for
-
-
-@dataclass(frozen=True)
-class Section:
-    kind: str
-    title: str
-    description: str
-    model: type[VersionedEntity]
-
-
-# The parts of a career profile, in the order the dashboard shows them.
-SECTIONS = {
-    section.kind: section
-    for section in [
-        Section("work", "Work experience", "Jobs and roles.", WorkExperience),
-        Section("education", "Education", "Schools, degrees and fields of study.", Education),
-        Section("skills", "Skills", "What you can do, how well, and where.", Skill),
-        Section("projects", "Projects", "Things you built and what came of them.", Project),
-        Section(
-            "certifications", "Certifications", "Credentials, issuers and dates.", Certification
-        ),
-    ]
-}
-assert set(SECTIONS) == set(ENTITY_TYPES)
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,28 +36,23 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """The profile and its sections; the resume and review cards load from their apps."""
     sections = [
-        (section, section.model.objects.for_user(request.user).current().order_by("-created_at"))
-        for section in SECTIONS.values()
+        (spec, spec.model.objects.for_user(request.user).current().order_by("-created_at"))
+        for spec in ENTITY_SPECS
     ]
     return render(
         request,
         "profiles/dashboard.html",
-        {
-            "profile": profile_for(request.user),
-            "sections": sections,
-            "pending_reviews": pending_count(request.user),
-        },
+        {"profile": profile_for(request.user), "sections": sections},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit_hx(request: HttpRequest) -> HttpResponse:
+def profile_edit_hx(request: AuthenticatedRequest) -> HttpResponse:
     """The profile card's inline editor: GET shows the form, POST saves and shows the card."""
-    assert isinstance(request.user, User)
     profile = profile_for(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -115,9 +78,8 @@ def profile_edit_hx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_card_hx(request: HttpRequest) -> HttpResponse:
+def profile_card_hx(request: AuthenticatedRequest) -> HttpResponse:
     """The profile card alone: what Cancel in the editor swaps back in."""
-    assert isinstance(request.user, User)
     return render(
         request, "profiles/dashboard.html#profile-card", {"profile": profile_for(request.user)}
     )
@@ -126,14 +88,16 @@ def profile_card_hx(request: HttpRequest) -> HttpResponse:
 # -- Versioned entities ---------------------------------------------------------------
 
 
-def _section(kind: str) -> Section:
+def _section(kind: str) -> EntitySpec:
     try:
-        return SECTIONS[kind]
+        return spec_for_slug(kind)
     except KeyError:
         raise Http404("No such part of the profile.") from None
 
 
-def _current(request: HttpRequest, section: Section, logical_id: UUID) -> VersionedEntity:
+def _current(
+    request: AuthenticatedRequest, section: EntitySpec, logical_id: UUID
+) -> VersionedEntity:
     return get_object_or_404(
         section.model.objects.for_user(request.user).current(), logical_entity_id=logical_id
     )
@@ -141,7 +105,7 @@ def _current(request: HttpRequest, section: Section, logical_id: UUID) -> Versio
 
 @login_required
 @require_GET
-def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
+def entity_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
     entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
     return render(request, "profiles/entities.html", {"section": section, "entities": entities})
@@ -149,9 +113,8 @@ def entity_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entity_new_hx(request: HttpRequest, kind: str) -> HttpResponse:
+def entity_new_hx(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     """The add form: GET shows it, POST creates version 1 and shows the new entity."""
-    assert isinstance(request.user, User)
     section = _section(kind)
     form = entity_form_class(section.model)(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -175,9 +138,8 @@ def entity_new_hx(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entity_edit_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+def entity_edit_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -> HttpResponse:
     """The inline editor: every save writes a new version."""
-    assert isinstance(request.user, User)
     section = _section(kind)
     entity = _current(request, section, logical_id)
     form_class = entity_form_class(section.model)
@@ -218,7 +180,7 @@ def entity_edit_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpRes
 
 @login_required
 @require_GET
-def entity_card_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+def entity_card_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -> HttpResponse:
     """One entity's card: what Cancel in the editor swaps back in."""
     section = _section(kind)
     entity = _current(request, section, logical_id)
@@ -229,9 +191,8 @@ def entity_card_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpRes
 
 @login_required
 @require_POST
-def entity_retire_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
+def entity_retire_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -> HttpResponse:
     """Remove an entity from the profile; the card is replaced by an undo notice."""
-    assert isinstance(request.user, User)
     section = _section(kind)
     entity = _current(request, section, logical_id)
     retired = services.entity_retire(
@@ -246,8 +207,7 @@ def entity_retire_hx(request: HttpRequest, kind: str, logical_id: UUID) -> HttpR
 
 @login_required
 @require_GET
-def entity_history(request: HttpRequest, kind: str, logical_id: UUID) -> HttpResponse:
-    assert isinstance(request.user, User)
+def entity_history(request: AuthenticatedRequest, kind: str, logical_id: UUID) -> HttpResponse:
     section = _section(kind)
     try:
         entries = selectors.entity_history(
@@ -264,9 +224,10 @@ def entity_history(request: HttpRequest, kind: str, logical_id: UUID) -> HttpRes
 
 @login_required
 @require_POST
-def entity_revert(request: HttpRequest, kind: str, logical_id: UUID, version: int) -> HttpResponse:
+def entity_revert(
+    request: AuthenticatedRequest, kind: str, logical_id: UUID, version: int
+) -> HttpResponse:
     """Make an old version current again, as a new version; back to the history."""
-    assert isinstance(request.user, User)
     section = _section(kind)
     if (
         not section.model.objects.for_user(request.user)
@@ -287,13 +248,13 @@ def entity_revert(request: HttpRequest, kind: str, logical_id: UUID, version: in
 
 @login_required
 @require_GET
-def profile_search(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def profile_search(request: AuthenticatedRequest) -> HttpResponse:
     """Search the user's own entities, tolerant of typos; HTMX swaps in the results."""
-    assert isinstance(request.user, User)
     query = request.GET.get("q", "").strip()
     hits = selectors.entity_search(user=request.user, query=query) if query else []
     context = {"query": query, "hits": hits}
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "profiles/search.html#search-results", context)
     return render(request, "profiles/search.html", context)
 

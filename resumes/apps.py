@@ -6,4 +6,5 @@ class ResumesConfig(AppConfig):
     verbose_name = "Resumes"
 
     def ready(self) -> None:
-        from resumes import checks  # noqa: F401 - registers the system checks
+        # Importing registers them: the system checks, and what records merge outcomes.
+        from resumes import checks, receivers  # noqa: F401

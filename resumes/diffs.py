@@ -1,104 +1,72 @@
 """Comparing two sets of entities: what was added, removed and changed, and how similar.
 
-Entities are matched per type on their key fields (company and title, institution and
-degree, skill name…), normalised; pairs that are not equal but close enough (rapidfuzz
-token-sort ratio) count as the same entity changed. Similarity is the mean field-level
-agreement over all entities of both sides (a Dice-style score): 1.0 for identical sets,
-0.0 when nothing matches.
+Entities are paired per type by the profile's one matcher (``profiles.matching``, the same
+test merge review uses); fields compare with its ``fields_equal``, so a difference of case,
+punctuation or list order is no change. Similarity is the mean field-level agreement over
+all entities of both sides (a Dice-style score): 1.0 for identical sets, 0.0 when nothing
+matches.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from resumes.schemas import (
-    ENTITY_DATA_MODELS,
-    Differences,
-    EntityChange,
-    EntityData,
-    EntityRef,
-    FieldChange,
-)
-
-# Key fields this similar (0-100) make two entities one entity that changed.
-MATCH_THRESHOLD = 85
+from profiles.entities import ENTITY_SPECS, EntityData, EntitySpec, spec_for_model, spec_for_type
+from profiles.matching import Candidate, best_matches, empty, fields_equal
+from resumes.schemas import Differences, EntityChange, EntityRef, FieldChange
 
 
 @dataclass(frozen=True)
 class Comparable:
-    entity_type: str
+    spec: EntitySpec
     label: str
-    key: str
     fields: dict[str, Any]
+
+    @property
+    def entity_type(self) -> str:
+        return self.spec.entity_type
 
 
 def comparable(data: EntityData) -> Comparable:
-    fields = data.fields()
-    key = " ".join(_normal(fields.get(name)) for name in data.key_fields).strip()
-    return Comparable(data.entity_type, data.label(), key, fields)
+    return Comparable(spec_for_model(data.model), data.label(), data.fields())
 
 
 def profile_comparable(entity_type: str, content: dict[str, Any]) -> Comparable:
     """A current profile entity (its ``content()``) in the shape of parsed entity data."""
-    model = ENTITY_DATA_MODELS[entity_type]
-    return comparable(model.model_validate({k: v for k, v in content.items() if v is not None}))
-
-
-def _normal(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(_normal(item) for item in value)
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", str(value).casefold())).strip()
-
-
-def _same(a: Any, b: Any) -> bool:
-    return _normal(a) == _normal(b)
+    spec = spec_for_type(entity_type)
+    return comparable(spec.load({k: v for k, v in content.items() if v is not None}))
 
 
 def _field_agreement(a: Comparable, b: Comparable) -> float:
-    names = [n for n in a.fields if a.fields[n] not in (None, "", []) or b.fields.get(n)]
+    names = [n for n in a.fields if not empty(a.fields[n]) or not empty(b.fields.get(n))]
     if not names:
         return 1.0
-    return sum(_same(a.fields[n], b.fields.get(n)) for n in names) / len(names)
+    return sum(fields_equal(n, a.fields[n], b.fields.get(n)) for n in names) / len(names)
 
 
 def _match(
     before: Sequence[Comparable], after: Sequence[Comparable]
 ) -> tuple[list[tuple[Comparable, Comparable]], list[Comparable], list[Comparable]]:
-    """Pair entities of the same type: exact keys first, then the closest fuzzy keys."""
-    remaining = list(before)
+    """Pair entities of the same type one-to-one, best matches first."""
     pairs: list[tuple[Comparable, Comparable]] = []
-    unmatched: list[Comparable] = []
-    for item in after:
-        exact = next(
-            (b for b in remaining if b.entity_type == item.entity_type and b.key == item.key),
-            None,
-        )
-        if exact is not None:
-            remaining.remove(exact)
-            pairs.append((exact, item))
-        else:
-            unmatched.append(item)
     added: list[Comparable] = []
-    for item in unmatched:
-        scored = [
-            (fuzz.token_sort_ratio(b.key, item.key), b)
-            for b in remaining
-            if b.entity_type == item.entity_type
-        ]
-        best = max(scored, key=lambda pair: pair[0], default=None)
-        if best is not None and best[0] >= MATCH_THRESHOLD:
-            remaining.remove(best[1])
-            pairs.append((best[1], item))
-        else:
-            added.append(item)
-    return pairs, added, remaining
+    removed: list[Comparable] = []
+    for spec in ENTITY_SPECS:
+        old = [item for item in before if item.spec is spec]
+        new = [item for item in after if item.spec is spec]
+        candidates = [Candidate(index, 0, item.fields) for index, item in enumerate(old)]
+        matches = best_matches(spec.score, [item.fields for item in new], candidates)
+        taken: set[int] = set()
+        for item, match in zip(new, matches, strict=True):
+            if match is None:
+                added.append(item)
+            else:
+                taken.add(match.candidate.logical_entity_id)
+                pairs.append((old[match.candidate.logical_entity_id], item))
+        removed += [item for index, item in enumerate(old) if index not in taken]
+    return pairs, added, removed
 
 
 def compare(before: Sequence[Comparable], after: Sequence[Comparable]) -> tuple[Differences, float]:
@@ -112,7 +80,8 @@ def compare(before: Sequence[Comparable], after: Sequence[Comparable]) -> tuple[
         fields = [
             FieldChange(field=name, before=old.fields.get(name), after=value)
             for name, value in new.fields.items()
-            if not _same(old.fields.get(name), value)
+            if not fields_equal(name, value, old.fields.get(name))
+            and not (empty(value) and empty(old.fields.get(name)))
         ]
         if fields:
             changed.append(

@@ -10,19 +10,22 @@ RLS migration). Every JSONB column is read and written through a typed model in
 from __future__ import annotations
 
 import uuid
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
 from django.db import connection, models
 from django.db.models.functions import Now
 
+from profiles.entities import ENTITY_TYPE_CHOICES, EntityData, EntitySpec, spec_for_type
 from resumes.extraction.schema import Extraction
 from resumes.schemas import (
     STAGES,
     TERMINAL_STATUSES,
     Differences,
     ProcessingStages,
+    Stage,
+    StageState,
     StageStatus,
 )
 
@@ -116,6 +119,9 @@ class ResumeVersion(models.Model):
 
     objects = ResumeVersionQuerySet.as_manager()
 
+    # Owned through its stream (careeros.db.rls; the policies are in migration 0002).
+    rls_owned_through: ClassVar[str] = "stream"
+
     class Meta:
         db_table = "resume_versions"
         constraints = [
@@ -148,6 +154,18 @@ class ResumeVersion(models.Model):
         return self.processing_status in TERMINAL_STATUSES
 
     @property
+    def is_completed(self) -> bool:
+        return self.processing_status == ProcessingStatus.COMPLETED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.processing_status == ProcessingStatus.FAILED
+
+    @property
+    def current_stage_label(self) -> str:
+        return Stage(self.current_stage or Stage.UPLOAD).label
+
+    @property
     def error(self) -> str | None:
         """What went wrong, for the user: the failed stage's message."""
         for name in STAGES:
@@ -158,44 +176,39 @@ class ResumeVersion(models.Model):
 
     def mark_stage(
         self,
-        stage: str,
+        stage: Stage,
         status: StageStatus,
         *,
         error: str | None = None,
         progress: int | None = None,
+        restart: bool = False,
     ) -> bool:
         """Record a stage's status through the database's update_resume_processing_stage,
-        which also keeps processing_status and the timestamps in step; reloads the row."""
+        the one writer of ``processing_stages``, which also keeps processing_status and the
+        timestamps in step; ``restart`` also forgets its attempts. Reloads the row."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s)",
-                [self.pk, stage, str(status), error, progress],
+                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s, %s)",
+                [self.pk, str(stage), str(status), error, progress, restart],
             )
             (updated,) = cursor.fetchone()
         self.refresh_from_db()
         return bool(updated)
 
-    def stage_rows(self) -> list[tuple[str, Any]]:
-        """(name, stage) in pipeline order, for the stage list."""
+    def stage_rows(self) -> list[tuple[Stage, StageState]]:
+        """(stage, its state) in pipeline order, for the stage list."""
         stages = self.stages
-        return [(name, stages.get(name)) for name in STAGES]
+        return [(stage, stages.get(stage)) for stage in STAGES]
 
 
 class ParsedResumeEntity(models.Model):
     """One work experience, degree, skill, project or certification read from a version."""
 
-    class EntityType(models.TextChoices):
-        WORK_EXPERIENCE = "work_experience", "Work experience"
-        EDUCATION = "education", "Education"
-        SKILL = "skill", "Skill"
-        PROJECT = "project", "Project"
-        CERTIFICATION = "certification", "Certification"
-
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     resume_version = models.ForeignKey(
         ResumeVersion, on_delete=models.CASCADE, related_name="parsed_entities"
     )
-    entity_type = models.TextField(choices=EntityType)
+    entity_type = models.TextField(choices=ENTITY_TYPE_CHOICES)
     entity_data = models.JSONField()
     extraction_confidence = models.DecimalField(
         max_digits=3, decimal_places=2, null=True, blank=True
@@ -203,10 +216,13 @@ class ParsedResumeEntity(models.Model):
     ai_model_used = models.TextField(null=True, blank=True)  # noqa: DJ001
     extraction_notes = models.TextField(null=True, blank=True)  # noqa: DJ001
     applied_to_profile = models.BooleanField(default=False, db_default=False, null=True)
-    # merge_decisions belongs to the merges app (its own issue); a plain column until then.
+    # The merge decision proposed for it (merges' table: a plain column, no foreign key,
+    # as in the seed). Kept with applied_to_profile by resumes.receivers.
     merge_decision_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
+
+    rls_owned_through: ClassVar[str] = "resume_version"
 
     class Meta:
         db_table = "parsed_resume_entities"
@@ -216,10 +232,12 @@ class ParsedResumeEntity(models.Model):
         return f"{self.get_entity_type_display()}: {self.label}"
 
     @property
-    def data(self) -> Any:
-        from resumes.schemas import entity_data_model
+    def spec(self) -> EntitySpec:
+        return spec_for_type(self.entity_type)
 
-        return entity_data_model(self.entity_type).model_validate(self.entity_data)
+    @property
+    def data(self) -> EntityData:
+        return self.spec.load(self.entity_data)
 
     @property
     def label(self) -> str:
@@ -245,6 +263,8 @@ class ResumeDiff(models.Model):
     analysis_model = models.TextField(null=True, blank=True)  # noqa: DJ001
     analysis_prompt = models.TextField(null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(db_default=Now())
+
+    rls_owned_through: ClassVar[str] = "resume_version"
 
     class Meta:
         db_table = "resume_diffs"

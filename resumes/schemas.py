@@ -3,8 +3,8 @@
 - ``processing_stages``: ``ProcessingStages`` (the seed's shape: per stage status,
   started_at, completed_at, error).
 - ``structured_content``: ``resumes.extraction.schema.Extraction`` (with confidence and evidence).
-- ``parsed_resume_entities.entity_data``: one model per entity type, whose fields are the
-  columns of the matching profile table, plus the evidence spans they were read from.
+- ``parsed_resume_entities.entity_data``: the ``profiles.entities.EntityData`` of its type:
+  the columns of the matching profile table, plus the evidence spans they were read from.
 - ``resume_diffs.differences``: ``Differences``.
 """
 
@@ -14,15 +14,55 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from profiles.entities import (
+    CertificationData,
+    EducationData,
+    EntityData,
+    ProjectData,
+    SkillData,
+    Span,
+    WorkExperienceData,
+    spec_for_model,
+)
 from resumes.extraction import schema as ai
 
-# The pipeline, in order. Progress (0-100) when a stage starts and when it completes.
-STAGES = ("upload", "parse", "enrich", "complete")
-PROGRESS = {"upload": (5, 20), "parse": (25, 60), "enrich": (65, 90), "complete": (95, 100)}
+
+class Stage(StrEnum):
+    """The pipeline's stages, in order (the values are the seed's stage names)."""
+
+    UPLOAD = "upload"
+    PARSE = "parse"
+    ENRICH = "enrich"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """The version's progress (0-100) when the stage starts and when it completes."""
+        return {
+            Stage.UPLOAD: (5, 20),
+            Stage.PARSE: (25, 60),
+            Stage.ENRICH: (65, 90),
+            Stage.COMPLETE: (95, 100),
+        }[self]
+
+    @property
+    def earlier(self) -> tuple[Stage, ...]:
+        return STAGES[: STAGES.index(self)]
+
+    @property
+    def following(self) -> tuple[Stage, ...]:
+        return STAGES[STAGES.index(self) + 1 :]
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
 TERMINAL_STATUSES = ("completed", "failed")
 
 
@@ -63,10 +103,8 @@ class ProcessingStages(BaseModel):
     enrich: StageState = Field(default_factory=StageState)
     complete: StageState = Field(default_factory=StageState)
 
-    def get(self, stage: str) -> StageState:
-        if stage not in STAGES:
-            raise ValueError(f"{stage!r} is not a processing stage.")
-        state: StageState = getattr(self, stage)
+    def get(self, stage: Stage | str) -> StageState:
+        state: StageState = getattr(self, Stage(stage).value)
         return state
 
 
@@ -75,121 +113,19 @@ def initial_stages() -> dict[str, Any]:
     return ProcessingStages().model_dump(mode="json", exclude_none=True)
 
 
-# -- parsed_resume_entities.entity_data ---------------------------------------------------
-
-Span = tuple[int, int]
-
-
-class EntityData(BaseModel):
-    """Fields named after the profile table's columns; ``evidence`` maps a field to the
-    ``[start, end)`` spans of the version's raw_content it was read from."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    entity_type: ClassVar[str]
-    label_field: ClassVar[str]
-    # The fields that identify the same entity across versions and against the profile.
-    key_fields: ClassVar[tuple[str, ...]]
-
-    evidence: dict[str, list[Span]] = Field(default_factory=dict)
-
-    def fields(self) -> dict[str, Any]:
-        """The profile columns with their values (evidence left out)."""
-        return self.model_dump(exclude={"evidence"})
-
-    def label(self) -> str:
-        return str(getattr(self, self.label_field) or "(unnamed)")
-
-
-class WorkExperienceData(EntityData):
-    entity_type = "work_experience"
-    label_field = "title"
-    key_fields = ("company", "title")
-
-    title: str | None = None
-    company: str | None = None
-    location: str | None = None
-    start_date: str | None = None
-    end_date: str | None = None
-    description: str | None = None
-
-    def label(self) -> str:
-        parts = [part for part in (self.title, self.company) if part]
-        return " at ".join(parts) or "(unnamed)"
-
-
-class EducationData(EntityData):
-    entity_type = "education"
-    label_field = "institution"
-    key_fields = ("institution", "degree")
-
-    institution: str | None = None
-    degree: str | None = None
-    field_of_study: str | None = None
-    start_date: str | None = None
-    end_date: str | None = None
-    gpa: str | None = None
-    description: str | None = None
-
-
-class SkillData(EntityData):
-    entity_type = "skill"
-    label_field = "name"
-    key_fields = ("name",)
-
-    name: str | None = None
-    category: str | None = None
-    proficiency_level: str | None = None
-    years_of_experience: int | None = None
-    context: str | None = None
-
-
-class ProjectData(EntityData):
-    entity_type = "project"
-    label_field = "title"
-    key_fields = ("title",)
-
-    title: str | None = None
-    description: str | None = None
-    technologies: list[str] | None = None
-    start_date: str | None = None
-    end_date: str | None = None
-    url: str | None = None
-    role: str | None = None
-    achievements: list[str] | None = None
-
-
-class CertificationData(EntityData):
-    entity_type = "certification"
-    label_field = "name"
-    key_fields = ("name", "issuing_organization")
-
-    name: str | None = None
-    issuing_organization: str | None = None
-    credential_id: str | None = None
-    issue_date: str | None = None
-    expiration_date: str | None = None
-    credential_url: str | None = None
-    description: str | None = None
-
-
-ENTITY_DATA_MODELS: dict[str, type[EntityData]] = {
-    model.entity_type: model
-    for model in (WorkExperienceData, EducationData, SkillData, ProjectData, CertificationData)
-}
-
-
-def entity_data_model(entity_type: str) -> type[EntityData]:
-    return ENTITY_DATA_MODELS[entity_type]
+# -- parsed_resume_entities.entity_data: profiles.entities.EntityData of its type --------
 
 
 @dataclass(frozen=True)
 class ParsedEntity:
     """One row to store in parsed_resume_entities."""
 
-    entity_type: str
     data: EntityData
     confidence: Decimal
+
+    @property
+    def entity_type(self) -> str:
+        return spec_for_model(self.data.model).entity_type
 
 
 def _camel(key: str) -> str:
@@ -237,11 +173,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
     entities: list[ParsedEntity] = []
 
     def add(data: EntityData, confidence: float) -> None:
-        entities.append(
-            ParsedEntity(
-                entity_type=data.entity_type, data=data, confidence=_confidence(confidence)
-            )
-        )
+        entities.append(ParsedEntity(data=data, confidence=_confidence(confidence)))
 
     for work in extraction.work:
         if not (work.position or work.name):

@@ -34,10 +34,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 
 from careeros.db.rls import user_context
-from profiles.models import Certification, Education, Project, Skill, User, WorkExperience
+from careeros.db.versioning import Source
+from merges.models import MergeDecision
+from merges.services import merge_decisions_propose
+from merges.sources import Origin, Proposal
+from profiles.entities import ENTITY_SPECS, spec_for_type
+from profiles.models import User
 from resumes import storage
 from resumes.diffs import Comparable, comparable, compare, profile_comparable
 from resumes.files import detect
@@ -52,12 +58,11 @@ from resumes.models import (
 from resumes.reading import UnreadableDocument
 from resumes.sandbox import ParseFailed, parse_document
 from resumes.schemas import (
-    PROGRESS,
     STAGES,
     Differences,
+    Stage,
     StageStatus,
     entities_from_extraction,
-    entity_data_model,
     initial_stages,
 )
 
@@ -65,14 +70,6 @@ logger = logging.getLogger(__name__)
 
 # A stage claimed this many times without finishing (its worker keeps dying on it) fails.
 MAX_STAGE_ATTEMPTS = 3
-
-PROFILE_MODELS = {
-    "work_experience": WorkExperience,
-    "education": Education,
-    "skill": Skill,
-    "project": Project,
-    "certification": Certification,
-}
 
 
 class StageFailed(Exception):
@@ -138,7 +135,7 @@ def resume_version_upload(
             total_uploads=F("total_uploads") + 1, latest_version=version, updated_at=Now()
         )
         if enqueue:
-            _enqueue_on_commit(version, "upload")
+            _enqueue_on_commit(version, Stage.UPLOAD)
     return version
 
 
@@ -154,24 +151,14 @@ def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion
             raise ValueError("Only a failed version can be retried.")
         stages = locked.stages
         failed = next(name for name in STAGES if stages.get(name).status != StageStatus.COMPLETED)
-        for name in STAGES[STAGES.index(failed) :]:
-            state = stages.get(name)
-            state.status, state.error, state.completed_at, state.started_at = (
-                StageStatus.PENDING,
-                None,
-                None,
-                None,
-            )
-            state.attempts = 0
-        locked.processing_stages = stages.model_dump(mode="json", exclude_none=True)
-        locked.processing_completed_at = None
-        locked.save(update_fields=["processing_stages", "processing_completed_at"])
-        locked.mark_stage(failed, StageStatus.PENDING, progress=PROGRESS[failed][0])
+        # Later stages first, so the failed one ends as the version's current stage.
+        for stage in reversed((failed, *failed.following)):
+            locked.mark_stage(stage, StageStatus.PENDING, progress=failed.progress[0], restart=True)
         _enqueue_on_commit(locked, failed)
     return locked
 
 
-def _enqueue_on_commit(version: ResumeVersion, stage: str) -> None:
+def _enqueue_on_commit(version: ResumeVersion, stage: Stage) -> None:
     from resumes.tasks import STAGE_TASKS
 
     task = STAGE_TASKS[stage]
@@ -189,7 +176,7 @@ class Claim:
     attempt: int
 
 
-def resume_stage_claim(*, version_id: UUID | str, stage: str) -> Claim | None:
+def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
     """Compare-and-set: take ``stage`` of the version if it is runnable now, else None."""
     with transaction.atomic():
         version = (
@@ -198,7 +185,7 @@ def resume_stage_claim(*, version_id: UUID | str, stage: str) -> Claim | None:
         if version is None or version.is_terminal:
             return None
         stages = version.stages
-        if any(stages.get(name).status != StageStatus.COMPLETED for name in _before(stage)):
+        if any(stages.get(name).status != StageStatus.COMPLETED for name in stage.earlier):
             return None
         state = stages.get(stage)
         stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
@@ -213,12 +200,12 @@ def resume_stage_claim(*, version_id: UUID | str, stage: str) -> Claim | None:
                 return None
         elif state.status != StageStatus.PENDING:
             return None
-        version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=PROGRESS[stage][0])
+        version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=stage.progress[0])
         return Claim(version=version, attempt=version.stages.get(stage).attempts)
 
 
 def resume_stage_run(
-    *, version_id: UUID | str, stage: str, user_id: UUID | str, enqueue_next: bool = True
+    *, version_id: UUID | str, stage: Stage, user_id: UUID | str, enqueue_next: bool = True
 ) -> str:
     """Run one stage of one version, safely under redelivery; returns what happened.
 
@@ -242,7 +229,7 @@ def resume_stage_run(
 
 
 def _finish(
-    claim: Claim, stage: str, store: Callable[[ResumeVersion], None], *, enqueue_next: bool
+    claim: Claim, stage: Stage, store: Callable[[ResumeVersion], None], *, enqueue_next: bool
 ) -> str:
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().get(pk=claim.version.pk)
@@ -250,14 +237,13 @@ def _finish(
         if state.status != StageStatus.IN_PROGRESS or state.attempts != claim.attempt:
             return "superseded"
         store(version)
-        version.mark_stage(stage, StageStatus.COMPLETED, progress=PROGRESS[stage][1])
-        following = _after(stage)
-        if following is not None and enqueue_next:
-            _enqueue_on_commit(version, following)
+        version.mark_stage(stage, StageStatus.COMPLETED, progress=stage.progress[1])
+        if stage.following and enqueue_next:
+            _enqueue_on_commit(version, stage.following[0])
     return "completed"
 
 
-def _release(claim: Claim, stage: str, failure: StageFailed) -> None:
+def _release(claim: Claim, stage: Stage, failure: StageFailed) -> None:
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().get(pk=claim.version.pk)
         state = version.stages.get(stage)
@@ -269,21 +255,12 @@ def _release(claim: Claim, stage: str, failure: StageFailed) -> None:
             version.mark_stage(stage, StageStatus.FAILED, error=failure.message)
 
 
-def resume_stage_fail(*, version_id: UUID | str, stage: str, message: str) -> None:
+def resume_stage_fail(*, version_id: UUID | str, stage: Stage, message: str) -> None:
     """Give up on a stage (retries exhausted, time limit): the version fails with ``message``."""
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is not None and not version.is_terminal:
             version.mark_stage(stage, StageStatus.FAILED, error=message)
-
-
-def _before(stage: str) -> tuple[str, ...]:
-    return STAGES[: STAGES.index(stage)]
-
-
-def _after(stage: str) -> str | None:
-    index = STAGES.index(stage) + 1
-    return STAGES[index] if index < len(STAGES) else None
 
 
 # -- The stages' work ----------------------------------------------------------------------
@@ -354,16 +331,16 @@ def _parse_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resume
 
 def _version_entities(version: ResumeVersion) -> list[Comparable]:
     return [
-        comparable(entity_data_model(row.entity_type).model_validate(row.entity_data))
+        comparable(row.data)
         for row in ParsedResumeEntity.objects.filter(resume_version=version).order_by("created_at")
     ]
 
 
 def _profile_entities(user_id: UUID | str) -> list[Comparable]:
     return [
-        profile_comparable(entity_type, entity.content())
-        for entity_type, model in PROFILE_MODELS.items()
-        for entity in model.objects.for_user(user_id).current()
+        profile_comparable(spec.entity_type, entity.content())
+        for spec in ENTITY_SPECS
+        for entity in spec.model.objects.for_user(user_id).current()
     ]
 
 
@@ -422,9 +399,7 @@ def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Res
     """
 
     def store(locked: ResumeVersion) -> None:
-        from merges.services import merge_decisions_propose
-
-        decisions = merge_decisions_propose(version=locked)
+        decisions = resume_version_propose(version=locked, user_id=user_id)
         logger.info(
             "resume version complete",
             extra={
@@ -437,11 +412,45 @@ def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Res
     return store
 
 
-STAGE_WORK: dict[str, Callable[[ResumeVersion, Any], Callable[[ResumeVersion], None]]] = {
-    "upload": _upload_work,
-    "parse": _parse_work,
-    "enrich": _enrich_work,
-    "complete": _complete_work,
+def resume_version_propose(*, version: ResumeVersion, user_id: UUID | str) -> list[MergeDecision]:
+    """Hand the version's parsed entities to merge review (safe to repeat: an entity that
+    has a decision gets no second one)."""
+    return merge_decisions_propose(
+        user_id=user_id, origin=_origin(version), proposals=_proposals(version)
+    )
+
+
+def _origin(version: ResumeVersion) -> Origin:
+    """The version as merge review names and links it."""
+    return Origin(
+        source_type=Source.UPLOAD,
+        group_id=version.pk,
+        label=f"{version.original_filename}, upload {version.version_number} of "
+        f"“{version.stream.name}”",
+        url=reverse("resume_version", kwargs={"version_id": version.pk}),
+        text=version.raw_content or "",
+    )
+
+
+def _proposals(version: ResumeVersion) -> list[Proposal]:
+    return [
+        Proposal(
+            source_entity_id=row.pk,
+            spec=spec_for_type(row.entity_type),
+            data=row.data,
+            confidence=row.extraction_confidence or Decimal("0"),
+        )
+        for row in ParsedResumeEntity.objects.filter(resume_version=version).order_by(
+            "created_at", "id"
+        )
+    ]
+
+
+STAGE_WORK: dict[Stage, Callable[[ResumeVersion, Any], Callable[[ResumeVersion], None]]] = {
+    Stage.UPLOAD: _upload_work,
+    Stage.PARSE: _parse_work,
+    Stage.ENRICH: _enrich_work,
+    Stage.COMPLETE: _complete_work,
 }
 
 

@@ -22,7 +22,7 @@ from careeros.celery import SystemTask
 from careeros.db.rls import user_context
 from resumes import services
 from resumes.models import ResumeVersion
-from resumes.schemas import STAGES, StageStatus
+from resumes.schemas import Stage, StageStatus
 
 MAX_TRANSIENT_RETRIES = 5
 
@@ -35,7 +35,7 @@ def _preload_readers(**kwargs: Any) -> None:
     preload()
 
 
-def _run(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str:
+def _run(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str) -> str:
     """Run ``stage`` and, while they complete, the stages after it in this same task.
 
     Going on in-process saves a broker round trip and a task dispatch per stage (most of
@@ -44,7 +44,7 @@ def _run(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str
     reconciler enqueues that stage's own task.
     """
     result = "skipped"
-    for current in STAGES[STAGES.index(stage) :]:
+    for current in (stage, *stage.following):
         result = _run_stage(task, version_id, current, user_id)
         if result == "skipped" and _completed(version_id, current, user_id):
             continue  # a retry of this task, past the stages it already finished
@@ -53,13 +53,13 @@ def _run(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str
     return result
 
 
-def _completed(version_id: str, stage: str, user_id: str) -> bool:
+def _completed(version_id: str, stage: Stage, user_id: str) -> bool:
     with user_context(user_id):
         version = ResumeVersion.objects.filter(pk=version_id).first()
         return version is not None and version.stages.get(stage).status == StageStatus.COMPLETED
 
 
-def _run_stage(task: Task[Any, Any], version_id: str, stage: str, user_id: str) -> str:
+def _run_stage(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str) -> str:
     try:
         return services.resume_stage_run(
             version_id=version_id, stage=stage, user_id=user_id, enqueue_next=False
@@ -86,32 +86,32 @@ def _run_stage(task: Task[Any, Any], version_id: str, stage: str, user_id: str) 
 @shared_task(bind=True, name="resumes.tasks.resume_upload_stage")
 def resume_upload_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Check the stored file: size, and its type from its bytes (refusing hostile files)."""
-    return _run(self, version_id, "upload", user_id)
+    return _run(self, version_id, Stage.UPLOAD, user_id)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_parse_stage")
 def resume_parse_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Extract text and entities in the resource-limited child process."""
-    return _run(self, version_id, "parse", user_id)
+    return _run(self, version_id, Stage.PARSE, user_id)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_enrich_stage")
 def resume_enrich_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Diff the version against its predecessor and against the current profile."""
-    return _run(self, version_id, "enrich", user_id)
+    return _run(self, version_id, Stage.ENRICH, user_id)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_complete_stage")
 def resume_complete_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Hand the parsed entities to merge review and mark the version complete."""
-    return _run(self, version_id, "complete", user_id)
+    return _run(self, version_id, Stage.COMPLETE, user_id)
 
 
-STAGE_TASKS: dict[str, Any] = {
-    "upload": resume_upload_stage,
-    "parse": resume_parse_stage,
-    "enrich": resume_enrich_stage,
-    "complete": resume_complete_stage,
+STAGE_TASKS: dict[Stage, Any] = {
+    Stage.UPLOAD: resume_upload_stage,
+    Stage.PARSE: resume_parse_stage,
+    Stage.ENRICH: resume_enrich_stage,
+    Stage.COMPLETE: resume_complete_stage,
 }
 
 

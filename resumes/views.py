@@ -5,33 +5,31 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseStopPolling
 
-from profiles.models import User
+from merges.models import MergeDecision
+from profiles.http import AuthenticatedRequest
 from resumes import selectors, services, storage
 from resumes.files import SizeCappedUploadHandler
 from resumes.forms import UploadForm
 from resumes.models import ResumeDiff, ResumeVersion
 
-# The status partial answers this when the version is finished: htmx stops polling.
-STOP_POLLING = 286
-
 
 @login_required
 @require_GET
-def resume_index(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+def resume_index(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "resumes/index.html", {"streams": selectors.streams_for(request.user)})
 
 
 @login_required
 @require_GET
-def resume_dashboard_card_hx(request: HttpRequest) -> HttpResponse:
+def resume_dashboard_card_hx(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard's Resumes card: the latest streams and their latest versions."""
-    assert isinstance(request.user, User)
     streams = selectors.streams_for(request.user)[:5]
     return render(request, "resumes/index.html#resume-card", {"streams": streams})
 
@@ -39,7 +37,7 @@ def resume_dashboard_card_hx(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-def resume_upload(request: HttpRequest) -> HttpResponse:
+def resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     """Upload one or more files into a chosen or new stream.
 
     The size cap must be installed before anything reads the body, and the CSRF check
@@ -51,8 +49,7 @@ def resume_upload(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _resume_upload(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     max_files = settings.RESUME_MAX_FILES_PER_UPLOAD
     if request.method == "GET":
@@ -94,7 +91,7 @@ def _resume_upload(request: HttpRequest) -> HttpResponse:
     return redirect("resume_stream", stream_id=stream.pk)
 
 
-def _initial_stream(request: HttpRequest) -> dict[str, str]:
+def _initial_stream(request: AuthenticatedRequest) -> dict[str, str]:
     stream = request.GET.get("stream", "")
     return {"stream": stream} if _is_uuid(stream) else {}
 
@@ -109,51 +106,56 @@ def _is_uuid(value: str) -> bool:
 
 @login_required
 @require_GET
-def resume_stream(request: HttpRequest, stream_id: UUID) -> HttpResponse:
-    assert isinstance(request.user, User)
+def resume_stream(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
     stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
     versions = stream.versions.order_by("-version_number")
     return render(request, "resumes/stream.html", {"stream": stream, "versions": versions})
 
 
-def _version(request: HttpRequest, version_id: UUID) -> ResumeVersion:
-    assert isinstance(request.user, User)
+def _version(request: AuthenticatedRequest, version_id: UUID) -> ResumeVersion:
     return get_object_or_404(selectors.versions_for(request.user), pk=version_id)
 
 
 @login_required
 @require_GET
-def resume_version(request: HttpRequest, version_id: UUID) -> HttpResponse:
+def resume_version(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
     version = _version(request, version_id)
-    return render(request, "resumes/version.html", _version_context(version))
+    return render(request, "resumes/version.html", _version_context(request, version))
 
 
 @login_required
 @require_GET
-def resume_version_status_hx(request: HttpRequest, version_id: UUID) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def resume_version_status_hx(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
     """The progress bar and stage list, polled by htmx; 286 stops the polling when done."""
     version = _version(request, version_id)
-    if version.is_terminal and request.headers.get("HX-Request") == "true":
-        # Finished while the page polled: reload the whole page once, with its results.
-        response = HttpResponse(status=STOP_POLLING)
+    if version.is_terminal and request.htmx:
+        # Finished while the page polled: stop polling (286) and reload the page once,
+        # with its results (HX-Refresh, what HttpResponseClientRefresh sends).
+        response = HttpResponseStopPolling()
         response["HX-Refresh"] = "true"
         return response
     return render(
         request,
         "resumes/version.html#version-status",
-        _version_context(version),
-        status=STOP_POLLING if version.is_terminal else 200,
+        _version_context(request, version),
+        status=HttpResponseStopPolling.status_code if version.is_terminal else 200,
     )
 
 
-def _version_context(version: ResumeVersion) -> dict[str, object]:
+def _version_context(request: AuthenticatedRequest, version: ResumeVersion) -> dict[str, object]:
     diffs = {diff.comparison_type: diff for diff in version.diffs.all()}
-    decisions = {decision.source_entity_id: decision for decision in version.merge_decisions.all()}
+    decisions = {
+        decision.source_entity_id: decision
+        for decision in MergeDecision.objects.for_user(request.user).filter(
+            source_group_id=version.pk
+        )
+    }
     entities = list(version.parsed_entities.order_by("entity_type", "created_at"))
     return {
         "version": version,
         "entities": [(entity, decisions.get(entity.pk)) for entity in entities],
-        "pending_reviews": sum(d.status == "pending" for d in decisions.values()),
+        "pending_reviews": sum(d.is_pending for d in decisions.values()),
         "diff_to_version": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_VERSION),
         "diff_to_profile": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_PROFILE),
     }
@@ -161,7 +163,7 @@ def _version_context(version: ResumeVersion) -> dict[str, object]:
 
 @login_required
 @require_GET
-def resume_version_download(request: HttpRequest, version_id: UUID) -> FileResponse:
+def resume_version_download(request: AuthenticatedRequest, version_id: UUID) -> FileResponse:
     """The original file, to its owner only."""
     version = _version(request, version_id)
     if not version.storage_path or not storage.original_exists(version.storage_path):
@@ -176,8 +178,7 @@ def resume_version_download(request: HttpRequest, version_id: UUID) -> FileRespo
 
 @login_required
 @require_POST
-def resume_version_retry(request: HttpRequest, version_id: UUID) -> HttpResponse:
-    assert isinstance(request.user, User)
+def resume_version_retry(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
     version = _version(request, version_id)
     try:
         services.resume_version_retry(user=request.user, version=version)

@@ -85,7 +85,7 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             "-m",
             "celery",
             "-A",
-            "careeros",
+            "careeros.worker",
             "worker",
             "--hostname",
             name,

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -168,22 +169,23 @@ def _execute(schema_editor: BaseDatabaseSchemaEditor, statements: list[sql.Compo
             cursor.execute(statement)
 
 
-# Tables owned by a user without a user_id column of their own.
-OWNED_WITHOUT_USER_ID = {
-    "profiles",
-    # Owned through their stream (resumes migration 0002).
-    "resume_versions",
-    "parsed_resume_entities",
-    "resume_diffs",
-}
+# A model owned by a user without a user_id column of its own names, in this class
+# attribute, the relation it is owned through ("stream" for resume versions).
+OWNED_THROUGH = "rls_owned_through"
+
+
+def owned_without_user_id() -> list[str]:
+    """The tables of models that declare ``rls_owned_through``."""
+    return sorted(
+        model._meta.db_table for model in apps.get_models() if getattr(model, OWNED_THROUGH, None)
+    )
 
 
 def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
     """User-owned tables lacking enabled and forced RLS with an owner policy.
 
-    A table is user-owned when it has a ``user_id`` column or is listed in
-    ``OWNED_WITHOUT_USER_ID``; tables owned through a parent (resume versions through
-    their stream) are listed there by the migrations that create them.
+    A table is user-owned when it has a ``user_id`` column or its model declares
+    ``rls_owned_through`` (owned through a parent: resume versions through their stream).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -202,6 +204,6 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
                       WHERE p.polrelid = c.oid AND p.polname = c.relname || '_owner'))
              ORDER BY c.relname
             """,
-            [sorted(OWNED_WITHOUT_USER_ID)],
+            [owned_without_user_id()],
         )
         return [name for (name,) in cursor.fetchall()]

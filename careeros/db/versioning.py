@@ -91,8 +91,6 @@ class VersionedEntity(models.Model):
 
     objects: ClassVar[VersionedQuerySet] = VersionedQuerySet.as_manager()  # type: ignore[assignment]
 
-    # The entity type's name in URLs; set by each concrete model.
-    slug: ClassVar[str] = ""
     # The fields a person edits, in display order; set by each concrete model.
     content_fields: ClassVar[tuple[str, ...]] = ()
     # The field naming an entity in lists and history ("Senior Engineer at Acme").
@@ -106,6 +104,11 @@ class VersionedEntity(models.Model):
 
     def __str__(self) -> str:
         return str(getattr(self, self.label_field, "")) or str(self.logical_entity_id)
+
+    @property
+    def is_retirement(self) -> bool:
+        """The version that removed the entity from the profile."""
+        return self.operation == Operation.RETIRE
 
     @classmethod
     def versioning_constraints(cls, table: str) -> list[models.BaseConstraint]:

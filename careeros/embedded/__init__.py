@@ -81,3 +81,25 @@ def default_data_dir() -> Path:
     if configured:
         return Path(configured).resolve()
     return Path(__file__).resolve().parent.parent.parent / ".data"
+
+
+def export_environment(data_dir: Path | None = None) -> dict[str, str]:
+    """Start an embedded server for each of ``DATABASE_URL``/``REDIS_URL`` that is unset,
+    and export its URL into ``os.environ``; returns what it exported.
+
+    Called by the entry points (``manage.py``, the WSGI and Celery start-ups, ``./dev``)
+    before Django reads its settings, so settings only read the environment.
+    """
+    # Imported here: the servers' modules need psycopg and redis, which
+    # ``python -m careeros.embedded stop`` does not.
+    from careeros.embedded.postgres import EmbeddedPostgres
+    from careeros.embedded.redis import EmbeddedRedis
+
+    folder = data_dir or default_data_dir()
+    exported: dict[str, str] = {}
+    if not os.environ.get("DATABASE_URL"):
+        exported["DATABASE_URL"] = EmbeddedPostgres(folder).ensure_running()
+    if not os.environ.get("REDIS_URL"):
+        exported["REDIS_URL"] = EmbeddedRedis(folder).ensure_running()
+    os.environ.update(exported)
+    return exported

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from careeros.db.rls import system_context, unprotected_tables, user_context
-from careeros.tasks import row_level_security_probe
 from profiles import services
-from profiles.models import ENTITY_TYPES, Profile, User, WorkExperience
+from profiles.entities import ENTITY_SPECS
+from profiles.models import Profile, User, WorkExperience
+from profiles.tasks import row_level_security_probe
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -209,5 +210,5 @@ def test_a_user_task_runs_in_its_users_context_on_a_real_worker(
 
 
 def test_entity_tables_are_all_covered() -> None:
-    tables = {model._meta.db_table for model in ENTITY_TYPES.values()}
+    tables = {spec.entity_type for spec in ENTITY_SPECS}
     assert tables == {"work_experience", "education", "skill", "project", "certification"}

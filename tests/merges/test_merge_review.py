@@ -15,7 +15,9 @@ from merges import services
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.schemas import Prefer
 from profiles import services as profile_services
-from profiles.models import ENTITY_TYPES, Profile, User, WorkExperience
+from profiles.entities import ENTITY_SPECS
+from profiles.models import Profile, User, WorkExperience
+from resumes import services as resume_services
 from resumes.models import ParsedResumeEntity, ResumeVersion
 from tests.resumes.conftest import media_root  # noqa: F401 - a fixture
 
@@ -39,8 +41,7 @@ def import_resume(user: User, path: Path) -> ResumeVersion:
 def counts(user: User) -> dict[str, int]:
     with user_context(user.pk):
         return {
-            kind: model.objects.for_user(user).current().count()
-            for kind, model in ENTITY_TYPES.items()
+            spec.slug: spec.model.objects.for_user(user).current().count() for spec in ENTITY_SPECS
         }
 
 
@@ -125,7 +126,7 @@ def test_proposing_and_applying_twice_changes_nothing(
     version = import_resume(user, RESUME_A_UPDATED)
     with user_context(user.pk):
         decisions_before = MergeDecision.objects.count()
-        assert services.merge_decisions_propose(version=version) == []
+        assert resume_services.resume_version_propose(version=version, user_id=user.pk) == []
         assert MergeDecision.objects.count() == decisions_before
     merge = pending(user)[0]
     with user_context(user.pk):
@@ -220,7 +221,9 @@ def test_the_review_screen_shows_fields_side_by_side_with_evidence(
 ) -> None:
     import_resume(user, RESUME_A)
     import_resume(user, RESUME_A_UPDATED)
-    assert "1</strong> suggestion from your resumes waits" in signed_in.get("/").content.decode()
+    assert reverse("merge_dashboard_card_hx") in signed_in.get("/").content.decode()
+    card = signed_in.get(reverse("merge_dashboard_card_hx")).content.decode()
+    assert "1</strong> suggestion from your resumes waits" in card
     page = signed_in.get(reverse("merge_review")).content.decode()
     assert "resume_a_updated.txt" in page
     assert "Senior Software Engineer" in page

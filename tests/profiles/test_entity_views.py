@@ -11,7 +11,8 @@ from django.urls import reverse
 from careeros.db.rls import user_context
 from careeros.db.versioning import VersionedEntity
 from profiles import services
-from profiles.models import ENTITY_TYPES, Education, Skill, User, WorkExperience
+from profiles.entities import ENTITY_SPECS
+from profiles.models import Education, Skill, User, WorkExperience
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def history(user: User, model: type[VersionedEntity], logical_id: Any) -> list[A
         return list(model.objects.history(logical_id))
 
 
-@pytest.mark.parametrize("kind", list(ENTITY_TYPES))
+@pytest.mark.parametrize("kind", [spec.slug for spec in ENTITY_SPECS])
 def test_every_entity_page_renders_empty(signed_in: Client, kind: str) -> None:
     response = signed_in.get(reverse("entity_list", args=[kind]))
     assert response.status_code == 200

@@ -90,7 +90,7 @@ def start_worker(name: str) -> subprocess.Popen[bytes]:
             "-m",
             "celery",
             "-A",
-            "careeros",
+            "careeros.worker",
             "worker",
             "--hostname",
             name,

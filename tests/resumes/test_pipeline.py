@@ -11,7 +11,7 @@ from django.test import Client
 from careeros.db.rls import system_context, user_context
 from careeros.tasks import ping
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
-from resumes.schemas import StageStatus
+from resumes.schemas import Stage, StageStatus
 from tests.resumes import hostile
 from tests.resumes.conftest import upload, wait_for
 
@@ -170,7 +170,7 @@ def test_failed_version_is_retried_from_the_ui(
     # Fail it at enrich as a crashed dependency would, then retry.
     with user_context(user.pk):
         locked = ResumeVersion.objects.get(pk=version.pk)
-        locked.mark_stage("enrich", StageStatus.FAILED, error="The profile could not be read.")
+        locked.mark_stage(Stage.ENRICH, StageStatus.FAILED, error="The profile could not be read.")
     response = signed_in.post(f"/resumes/versions/{version.pk}/retry/")
     assert response.status_code == 302
     retried = wait_for(version.pk)

@@ -14,12 +14,13 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from careeros.db.rls import system_context, unprotected_tables, user_context
+from profiles.entities import SkillData, WorkExperienceData
 from profiles.models import Skill, User
 from profiles.services import entity_create
 from resumes import services
 from resumes.diffs import comparable, compare
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
-from resumes.schemas import STAGES, SkillData, StageStatus, WorkExperienceData
+from resumes.schemas import STAGES, Stage, StageStatus
 from tests.resumes import hostile
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,7 @@ def test_a_stage_cannot_start_before_the_previous_one(user: User, media_root: Pa
     """Parse is refused while upload has not completed."""
     version = _upload(user, b"Ada Lovelace\nAnalyst")
     result = services.resume_stage_run(
-        version_id=version.pk, stage="parse", user_id=user.pk, enqueue_next=False
+        version_id=version.pk, stage=Stage.PARSE, user_id=user.pk, enqueue_next=False
     )
     assert result == "skipped"
     assert _reload(version).stages.get("parse").status == StageStatus.PENDING
@@ -89,12 +90,12 @@ def test_rerunning_parse_replaces_entities_instead_of_adding(user: User, media_r
     before = _count(ParsedResumeEntity, user, version)
     with user_context(user.pk):
         locked = ResumeVersion.objects.get(pk=version.pk)
-        locked.mark_stage("enrich", StageStatus.FAILED, error="boom")
+        locked.mark_stage(Stage.ENRICH, StageStatus.FAILED, error="boom")
         services.resume_version_retry(user=user, version=locked)
         # Retry from parse as if parse had failed.
         locked = ResumeVersion.objects.get(pk=version.pk)
-        locked.mark_stage("parse", StageStatus.PENDING)
-    for stage in ("parse", "enrich", "complete"):
+        locked.mark_stage(Stage.PARSE, StageStatus.PENDING)
+    for stage in (Stage.PARSE, Stage.ENRICH, Stage.COMPLETE):
         services.resume_stage_run(
             version_id=version.pk, stage=stage, user_id=user.pk, enqueue_next=False
         )
@@ -110,24 +111,24 @@ def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
     result is discarded."""
     version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
     services.resume_stage_run(
-        version_id=version.pk, stage="upload", user_id=user.pk, enqueue_next=False
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
     )
     with user_context(user.pk):
-        first = services.resume_stage_claim(version_id=version.pk, stage="parse")
+        first = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
         assert first is not None
-        assert services.resume_stage_claim(version_id=version.pk, stage="parse") is None
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
     with system_context():
         ResumeVersion.objects.filter(pk=version.pk).update(
             updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS + 1)
         )
     with user_context(user.pk):
-        second = services.resume_stage_claim(version_id=version.pk, stage="parse")
+        second = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
     assert second is not None
     assert second.attempt == first.attempt + 1
     store_calls: list[int] = []
     with user_context(user.pk):
         outcome = services._finish(
-            first, "parse", lambda v: store_calls.append(1), enqueue_next=False
+            first, Stage.PARSE, lambda v: store_calls.append(1), enqueue_next=False
         )
     assert outcome == "superseded"
     assert store_calls == []
@@ -223,9 +224,9 @@ def test_stage_function_runs_as_the_caller_so_rls_applies(
 def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root: Path) -> None:
     """Skills already in the profile are unchanged in the diff; the rest are added."""
     version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
-    services.resume_stage_run(version_id=version.pk, stage="upload", user_id=user.pk)
+    services.resume_stage_run(version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk)
     services.resume_stage_run(
-        version_id=version.pk, stage="parse", user_id=user.pk, enqueue_next=False
+        version_id=version.pk, stage=Stage.PARSE, user_id=user.pk, enqueue_next=False
     )
     with user_context(user.pk):
         skill = ParsedResumeEntity.objects.filter(
@@ -235,7 +236,7 @@ def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root
         entity_create(model=Skill, user=user, fields={"name": skill.entity_data["name"]})
         total = ParsedResumeEntity.objects.filter(resume_version_id=version.pk).count()
     services.resume_stage_run(
-        version_id=version.pk, stage="enrich", user_id=user.pk, enqueue_next=False
+        version_id=version.pk, stage=Stage.ENRICH, user_id=user.pk, enqueue_next=False
     )
     with user_context(user.pk):
         diff = ResumeDiff.objects.get(resume_version_id=version.pk)

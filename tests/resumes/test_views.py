@@ -14,7 +14,7 @@ from careeros.db.rls import user_context
 from profiles.models import User
 from resumes import services
 from resumes.models import ResumeStream, ResumeVersion
-from resumes.schemas import StageStatus
+from resumes.schemas import Stage, StageStatus
 from tests.resumes import hostile
 from tests.resumes.conftest import upload
 
@@ -150,7 +150,7 @@ def test_status_partial_polls_until_terminal(signed_in: Client, user: User) -> N
     assert response.status_code == 200
     assert b'hx-trigger="every 1s"' in response.content
     with user_context(user.pk):
-        version.mark_stage("upload", StageStatus.FAILED, error="The file is empty.")
+        version.mark_stage(Stage.UPLOAD, StageStatus.FAILED, error="The file is empty.")
     response = signed_in.get(
         f"/resumes/versions/{version.pk}/status_hx/", headers={"HX-Request": "true"}
     )
@@ -198,7 +198,7 @@ def test_second_user_gets_404(
     """Another user can neither see, poll, download nor retry someone's versions."""
     version = _version(user)
     with user_context(user.pk):
-        version.mark_stage("parse", StageStatus.FAILED, error="x")
+        version.mark_stage(Stage.PARSE, StageStatus.FAILED, error="x")
     client.force_login(other_user)
     url = path.format(stream=version.stream_id, version=version.pk)
     assert getattr(client, method)(url).status_code == 404

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             version = ResumeVersion.objects.get(pk=version.pk)
             counts = Counter(version.parsed_entities.values_list("entity_type", flat=True))
             diffs = list(version.diffs.order_by("comparison_type"))
-        if version.processing_status != "completed":
+        if not version.is_completed:
             raise CommandError(f"Failed at {version.current_stage}: {version.error}")
         self.stdout.write(self.style.SUCCESS(f"Completed: version {version.pk}"))
         for entity_type, count in sorted(counts.items()):

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from merges.matching import Candidate, best_matches, fields_equal
+from profiles.entities import spec_for_type
+from profiles.matching import Candidate, best_matches, fields_equal, work_score
 
 
 def candidate(**fields: Any) -> Candidate:
@@ -33,7 +34,7 @@ def candidate(**fields: Any) -> Candidate:
 def test_the_same_job_written_differently_matches(
     upload: dict[str, Any], profile: dict[str, Any]
 ) -> None:
-    [match] = best_matches("work_experience", [upload], [candidate(**profile)])
+    [match] = best_matches(work_score, [upload], [candidate(**profile)])
     assert match is not None
 
 
@@ -63,7 +64,7 @@ def test_the_same_job_written_differently_matches(
     ],
 )
 def test_different_jobs_do_not_match(upload: dict[str, Any], profile: dict[str, Any]) -> None:
-    assert best_matches("work_experience", [upload], [candidate(**profile)]) == [None]
+    assert best_matches(work_score, [upload], [candidate(**profile)]) == [None]
 
 
 def test_matching_is_one_to_one_best_first() -> None:
@@ -77,7 +78,7 @@ def test_matching_is_one_to_one_best_first() -> None:
     ]
     profile[1] = Candidate("second", 1, profile[1].fields)
     profile[0] = Candidate("first", 1, profile[0].fields)
-    matches = best_matches("work_experience", uploads, profile)
+    matches = best_matches(work_score, uploads, profile)
     assert [m.candidate.logical_entity_id if m else None for m in matches] == ["second", "first"]
 
 
@@ -132,7 +133,7 @@ def test_matching_is_one_to_one_best_first() -> None:
 def test_other_entity_types(
     entity_type: str, upload: dict[str, Any], profile: dict[str, Any], same: bool
 ) -> None:
-    [match] = best_matches(entity_type, [upload], [candidate(**profile)])
+    [match] = best_matches(spec_for_type(entity_type).score, [upload], [candidate(**profile)])
     assert (match is not None) is same
 
 

@@ -1,19 +1,22 @@
-"""Finding an extracted entity's counterpart in the profile, and how they differ.
+"""The one answer to "is this the same entity?", and to "does this field say the same?".
 
-Pure functions over plain field dicts (the profile columns), so they serve uploads now and
-interviews later. Scores are 0..1; ``MATCH_THRESHOLD`` decides whether two entities are the
-same thing at all, ``fields_equal`` whether a field differs in substance or only in form.
+Pure functions over plain field dicts (the profile columns), so every source uses them:
+merge review, the version page's diffs, and later interviews and imports. Scores are 0..1;
+``MATCH_THRESHOLD`` decides whether two entities are the same thing at all, ``fields_equal``
+whether a field differs in substance or only in form. Each entity type's scorer is named in
+its spec (``profiles.entities``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
+
+from careeros.text import fold
 
 # At or above this score an extracted entity is taken to be the profile entity.
 MATCH_THRESHOLD = 0.72
@@ -84,20 +87,6 @@ _SKILL_SYNONYMS = {
     "ai": "artificial intelligence",
     "nlp": "natural language processing",
 }
-
-
-def fold(text: Any) -> str:
-    """Lower-case, accents and punctuation removed, whitespace collapsed."""
-    if text is None:
-        return ""
-    if isinstance(text, list):
-        text = " ".join(str(item) for item in text)
-    value = unicodedata.normalize("NFKD", str(text))
-    value = "".join(char for char in value if not unicodedata.combining(char)).casefold()
-    value = re.sub(r"[•·▪●◦‣*]", " ", value)
-    value = re.sub(r"[^\w#+.&/ -]+", " ", value)
-    value = re.sub(r"(?<!\w)[.\-/]|[.\-/](?!\w)", " ", value)
-    return " ".join(value.split())
 
 
 def _words(text: str, table: dict[str, str]) -> str:
@@ -177,7 +166,7 @@ def dates_overlap(a: dict[str, Any], b: dict[str, Any]) -> float | None:
 # -- Entity scores ----------------------------------------------------------------------------
 
 
-def _work(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+def work_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     company = max(
         strict_similarity(company_key(upload.get("company")), company_key(profile.get("company"))),
         similarity(company_key(upload.get("company")), company_key(profile.get("company"))) - 0.1,
@@ -195,7 +184,7 @@ def _work(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     return score
 
 
-def _education(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+def education_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     institution = similarity(fold(upload.get("institution")), fold(profile.get("institution")))
     if institution < 0.8:
         return institution * 0.6
@@ -223,7 +212,7 @@ def _degree_level(degree: str) -> str | None:
     return next((level for level in _DEGREE_LEVELS if level in degree), None)
 
 
-def _skill(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+def skill_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     a, b = skill_key(upload.get("name")), skill_key(profile.get("name"))
     if not a or not b:
         return 0.0
@@ -232,7 +221,7 @@ def _skill(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     return strict_similarity(a, b) * 0.9
 
 
-def _project(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+def project_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     if (
         upload.get("url")
         and profile.get("url")
@@ -242,7 +231,7 @@ def _project(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     return strict_similarity(fold(upload.get("title")), fold(profile.get("title")))
 
 
-def _certification(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+def certification_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     credential_a, credential_b = (
         fold(upload.get("credential_id")),
         fold(profile.get("credential_id")),
@@ -274,13 +263,7 @@ def _acronym_equal(a: str, b: str) -> float:
     )
 
 
-SCORERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], float]] = {
-    "work_experience": _work,
-    "education": _education,
-    "skill": _skill,
-    "project": _project,
-    "certification": _certification,
-}
+Scorer = Callable[[dict[str, Any], dict[str, Any]], float]
 
 
 @dataclass(frozen=True)
@@ -301,10 +284,9 @@ class Match:
 
 
 def best_matches(
-    entity_type: str, uploads: list[dict[str, Any]], candidates: list[Candidate]
+    scorer: Scorer, uploads: list[dict[str, Any]], candidates: list[Candidate]
 ) -> list[Match | None]:
     """Each upload's counterpart among ``candidates``, one-to-one, best pairs first."""
-    scorer = SCORERS[entity_type]
     pairs = sorted(
         (
             (scorer(upload, candidate.fields), index, position)
