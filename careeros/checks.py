@@ -147,7 +147,7 @@ def check_encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
     return []
 
 
-@register(Tags.database)
+@register()
 def check_service_urls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """DATABASE_URL and REDIS_URL come from the environment or an entry point."""
     missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]

@@ -127,3 +127,42 @@ def test_logs_are_json_on_stdout() -> None:
     assert record["message"] == "hello log"
     assert record["level"] == "WARNING"
     assert "time" in record
+
+
+def test_importing_the_settings_starts_nothing(tmp_path: os.PathLike[str]) -> None:
+    """With DATABASE_URL and REDIS_URL unset, loading the settings starts no server and
+    writes nothing; the system check names what is missing."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"CAREEROS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "careeros.settings"}
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.checks import run_checks\n"
+        "print(sorted(m.id for m in run_checks() if m.id == 'careeros.E009'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['careeros.E009']"
+    assert list(os.scandir(tmp_path)) == []
+
+
+def test_the_embedded_env_command_exports_only_what_is_unset() -> None:
+    """``python -m careeros.embedded env`` prints nothing for URLs already set."""
+    env = {**os.environ, "DATABASE_URL": "postgres://x@127.0.0.1/x", "REDIS_URL": "redis://x"}
+    done = subprocess.run(
+        [sys.executable, "-m", "careeros.embedded", "env"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout == ""

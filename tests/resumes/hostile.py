@@ -7,13 +7,36 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 import docx
 from pypdf import PdfReader, PdfWriter
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-TWO_PAGE_PDF = CORPUS / "dev08_resumegenerator_pdfprint.pdf"
-ONE_PAGE_PDF = CORPUS / "dev10_resumematcher_single_column.pdf"
-PLAIN_TEXT = CORPUS / "dev09_resumegenerator_plaintext.txt"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "resumes"
+# Our own resumes, for tests that need any well-formed document of a type.
+OWN_PDF = FIXTURES / "sidebar_en.pdf"
+OWN_TEXT = FIXTURES / "linkedin_ng.txt"
+
+
+def corpus(name: str) -> Path:
+    """A document of the shared dev corpus; the test skips when it is not beside the checkout."""
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"{name} needs ../shared/corpus beside the checkout")
+    return path
+
+
+def two_page_pdf() -> Path:
+    return corpus("dev08_resumegenerator_pdfprint.pdf")
+
+
+def one_page_pdf() -> Path:
+    return corpus("dev10_resumematcher_single_column.pdf")
+
+
+def plain_text() -> Path:
+    return corpus("dev09_resumegenerator_plaintext.txt")
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -53,7 +76,7 @@ def pdf_inflation_bomb(megabytes: int = 1024) -> bytes:
 
 def pdf_encrypted(passphrase: str = "secret") -> bytes:  # noqa: S107 - a test file
     writer = PdfWriter()
-    for page in PdfReader(ONE_PAGE_PDF).pages:
+    for page in PdfReader(OWN_PDF).pages:
         writer.add_page(page)
     writer.encrypt(user_password=passphrase, owner_password=passphrase)
     out = io.BytesIO()

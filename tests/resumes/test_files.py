@@ -15,11 +15,11 @@ from tests.resumes import hostile
 @pytest.mark.parametrize(
     ("name", "content", "kind"),
     [
-        ("cv.pdf", hostile.ONE_PAGE_PDF.read_bytes(), "pdf"),
-        ("cv.txt", hostile.PLAIN_TEXT.read_bytes(), "txt"),
+        ("cv.pdf", hostile.OWN_PDF.read_bytes(), "pdf"),
+        ("cv.txt", hostile.OWN_TEXT.read_bytes(), "txt"),
         ("cv.md", b"# Ada Lovelace\n\n## Experience\n", "md"),
         ("cv.bin", hostile.docx_plain(), "docx"),
-        ("cv.docx", hostile.ONE_PAGE_PDF.read_bytes(), "pdf"),
+        ("cv.docx", hostile.OWN_PDF.read_bytes(), "pdf"),
     ],
 )
 def test_type_comes_from_the_bytes_not_the_name(name: str, content: bytes, kind: str) -> None:
@@ -78,7 +78,7 @@ def test_zip_that_is_not_a_docx_is_refused() -> None:
 
 def test_sandbox_parses_a_resume() -> None:
     """The child returns the text, pages, extraction and model label."""
-    parsed = parse_document(hostile.TWO_PAGE_PDF.read_bytes(), "pdf")
+    parsed = parse_document(hostile.two_page_pdf().read_bytes(), "pdf")
     assert parsed.pages == 2
     assert parsed.extraction.work
     assert parsed.model_label == "rules-1"
@@ -109,11 +109,11 @@ def test_sandbox_cpu_limit(settings: Any) -> None:
     """A parse that needs more CPU seconds than allowed is killed by RLIMIT_CPU."""
     settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "cpu_seconds": 1}
     with pytest.raises(ParseFailed, match="processing time"):
-        parse_document(hostile.PLAIN_TEXT.read_bytes() * 250, "txt")
+        parse_document(hostile.plain_text().read_bytes() * 250, "txt")
 
 
 def test_sandbox_wall_clock_limit(settings: Any) -> None:
     """A parse running past the wall-clock limit is killed."""
     settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "wall_seconds": 0.3}
     with pytest.raises(ParseFailed, match="longer than"):
-        parse_document(hostile.PLAIN_TEXT.read_bytes() * 250, "txt")
+        parse_document(hostile.plain_text().read_bytes() * 250, "txt")

@@ -20,7 +20,7 @@ def test_import_runs_the_pipeline_and_prints_the_outcome(user: User, media_root:
     """A corpus PDF is imported into a named stream, completes, and the counts are printed."""
     out = StringIO()
     call_command(
-        "import_resume", str(hostile.TWO_PAGE_PDF), user=user.email, stream="CLI", stdout=out
+        "import_resume", str(hostile.two_page_pdf()), user=user.email, stream="CLI", stdout=out
     )
     text = out.getvalue()
     assert "Uploaded dev08_resumegenerator_pdfprint.pdf as CLI v1." in text
@@ -52,7 +52,7 @@ def test_import_needs_a_known_user(db: None, tmp_path: Path) -> None:
 def test_import_through_the_workers(user: User, pipeline_worker: str) -> None:
     """With --worker the stages run on a real Celery worker; the command waits for them."""
     out = StringIO()
-    call_command("import_resume", str(hostile.PLAIN_TEXT), user=user.email, worker=True, stdout=out)
+    call_command("import_resume", str(hostile.plain_text()), user=user.email, worker=True, stdout=out)
     assert "Completed" in out.getvalue()
     with user_context(user.pk):
         assert ResumeVersion.objects.get().processing_status == "completed"

@@ -27,7 +27,7 @@ def test_upload_to_complete_on_a_real_worker(
     signed_in: Client, user: Any, pipeline_worker: str
 ) -> None:
     """A corpus PDF goes upload → parse → enrich → complete with entities and diffs stored."""
-    response = upload(signed_in, [("cv.pdf", hostile.TWO_PAGE_PDF.read_bytes())])
+    response = upload(signed_in, [("cv.pdf", hostile.two_page_pdf().read_bytes())])
     version = wait_for(_version_of(response))
     assert version.processing_status == "completed", version.processing_stages
     assert version.processing_progress == 100
@@ -74,9 +74,9 @@ def test_second_version_is_diffed_against_the_first(
     signed_in: Client, user: Any, pipeline_worker: str
 ) -> None:
     """Uploading a changed resume into the same stream records a version_to_version diff."""
-    first = wait_for(_version_of(upload(signed_in, [("cv.txt", hostile.PLAIN_TEXT.read_bytes())])))
+    first = wait_for(_version_of(upload(signed_in, [("cv.txt", hostile.plain_text().read_bytes())])))
     assert first.processing_status == "completed", first.processing_stages
-    changed = hostile.PLAIN_TEXT.read_bytes().replace(b"Experience", b"Experience", 1)
+    changed = hostile.plain_text().read_bytes().replace(b"Experience", b"Experience", 1)
     changed += b"\n\nCertifications\nAWS Certified Developer, Amazon Web Services, 2024\n"
     response = signed_in.post(
         "/resumes/upload/",
@@ -105,8 +105,8 @@ def test_several_files_in_one_upload(signed_in: Client, user: Any, pipeline_work
     response = upload(
         signed_in,
         [
-            ("a.pdf", hostile.ONE_PAGE_PDF.read_bytes()),
-            ("b.txt", hostile.PLAIN_TEXT.read_bytes()),
+            ("a.pdf", hostile.one_page_pdf().read_bytes()),
+            ("b.txt", hostile.plain_text().read_bytes()),
             ("c.docx", hostile.docx_plain()),
         ],
     )
@@ -164,7 +164,7 @@ def test_failed_version_is_retried_from_the_ui(
 ) -> None:
     """Retry restarts a failed version from its failed stage, and it can then complete."""
     version = wait_for(
-        _version_of(upload(signed_in, [("cv.pdf", hostile.ONE_PAGE_PDF.read_bytes())]))
+        _version_of(upload(signed_in, [("cv.pdf", hostile.one_page_pdf().read_bytes())]))
     )
     assert version.processing_status == "completed"
     # Fail it at enrich as a crashed dependency would, then retry.

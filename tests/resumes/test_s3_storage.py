@@ -64,7 +64,7 @@ def test_upload_is_stored_in_s3_processed_and_downloaded(
 ) -> None:
     """The original goes to the bucket, the worker reads it from there, the owner downloads it."""
     request.getfixturevalue("celery_worker_process")
-    original = hostile.ONE_PAGE_PDF.read_bytes()
+    original = hostile.one_page_pdf().read_bytes()
     response = upload(signed_in, [("cv.pdf", original)])
     version_id = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     version = wait_for(version_id)

@@ -62,7 +62,7 @@ def _count(model: Any, user: User, version: ResumeVersion) -> int:
 
 def test_stages_run_in_order_and_a_second_run_changes_nothing(user: User, media_root: Path) -> None:
     """Each stage runs once; running every stage again is a no-op (claims are refused)."""
-    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    version = _upload(user, hostile.plain_text().read_bytes())
     assert _run_all(version, user) == ["completed"] * 4
     done = _reload(version)
     entities = _count(ParsedResumeEntity, user, version)
@@ -85,7 +85,7 @@ def test_a_stage_cannot_start_before_the_previous_one(user: User, media_root: Pa
 
 def test_rerunning_parse_replaces_entities_instead_of_adding(user: User, media_root: Path) -> None:
     """A parse that runs again (a retry) leaves one set of parsed entities."""
-    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    version = _upload(user, hostile.plain_text().read_bytes())
     _run_all(version, user)
     before = _count(ParsedResumeEntity, user, version)
     with user_context(user.pk):
@@ -109,7 +109,7 @@ def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
 ) -> None:
     """A claimed stage is refused to others until it is stuck; then the stale claimer's
     result is discarded."""
-    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    version = _upload(user, hostile.plain_text().read_bytes())
     services.resume_stage_run(
         version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
     )
@@ -144,7 +144,7 @@ def test_reconciler_requeues_only_stuck_versions(
     """Versions unchanged for longer than the timeout get their next stage enqueued."""
     stuck = _upload(user, b"Ada Lovelace\nAnalyst", stream="A")
     fresh = _upload(user, b"Ada Lovelace\nAnalyst", stream="B")
-    done = _upload(user, hostile.PLAIN_TEXT.read_bytes(), stream="C")
+    done = _upload(user, hostile.plain_text().read_bytes(), stream="C")
     _run_all(done, user)
     with system_context():
         ResumeVersion.objects.filter(pk__in=[stuck.pk, done.pk]).update(
@@ -173,7 +173,7 @@ def test_rls_hides_other_users_streams_versions_entities_and_diffs(
     user: User, other_user: User, media_root: Path
 ) -> None:
     """Another user's context sees none of the resume rows, and cannot write into them."""
-    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    version = _upload(user, hostile.plain_text().read_bytes())
     _run_all(version, user)
     with user_context(other_user.pk):
         assert not ResumeStream.objects.exists()
@@ -223,7 +223,7 @@ def test_stage_function_runs_as_the_caller_so_rls_applies(
 
 def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root: Path) -> None:
     """Skills already in the profile are unchanged in the diff; the rest are added."""
-    version = _upload(user, hostile.PLAIN_TEXT.read_bytes())
+    version = _upload(user, hostile.plain_text().read_bytes())
     services.resume_stage_run(version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk)
     services.resume_stage_run(
         version_id=version.pk, stage=Stage.PARSE, user_id=user.pk, enqueue_next=False

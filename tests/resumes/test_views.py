@@ -48,7 +48,7 @@ def test_upload_keeps_the_original_and_creates_the_version(
     signed_in: Client, user: User, media_root: Path
 ) -> None:
     """A file becomes version 1 of a new stream; the original is stored under the user's id."""
-    response = upload(signed_in, [("My CV.pdf", hostile.ONE_PAGE_PDF.read_bytes())])
+    response = upload(signed_in, [("My CV.pdf", hostile.one_page_pdf().read_bytes())])
     assert response.status_code == 302
     with user_context(user.pk):
         version = ResumeVersion.objects.select_related("stream").get()
@@ -59,7 +59,7 @@ def test_upload_keeps_the_original_and_creates_the_version(
     assert version.processing_status == "pending"
     assert version.stages.get("upload").status == StageStatus.PENDING
     stored = media_root / (version.storage_path or "")
-    assert stored.read_bytes() == hostile.ONE_PAGE_PDF.read_bytes()
+    assert stored.read_bytes() == hostile.one_page_pdf().read_bytes()
     assert str(user.pk) in (version.storage_path or "")
 
 

@@ -31,7 +31,7 @@ def _long_resume() -> bytes:
         b"Available on request from former colleagues and managers, line %d.\n" % number
         for number in range(40_000)
     )
-    return hostile.PLAIN_TEXT.read_bytes() + b"\nReferences\n" + references
+    return hostile.plain_text().read_bytes() + b"\nReferences\n" + references
 
 
 @pytest.mark.django_db(transaction=True)
