@@ -7,9 +7,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import pytest
-
 import docx
+import pytest
 from pypdf import PdfReader, PdfWriter
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

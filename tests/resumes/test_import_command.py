@@ -52,7 +52,9 @@ def test_import_needs_a_known_user(db: None, tmp_path: Path) -> None:
 def test_import_through_the_workers(user: User, pipeline_worker: str) -> None:
     """With --worker the stages run on a real Celery worker; the command waits for them."""
     out = StringIO()
-    call_command("import_resume", str(hostile.plain_text()), user=user.email, worker=True, stdout=out)
+    call_command(
+        "import_resume", str(hostile.plain_text()), user=user.email, worker=True, stdout=out
+    )
     assert "Completed" in out.getvalue()
     with user_context(user.pk):
         assert ResumeVersion.objects.get().processing_status == "completed"

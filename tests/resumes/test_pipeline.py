@@ -74,7 +74,9 @@ def test_second_version_is_diffed_against_the_first(
     signed_in: Client, user: Any, pipeline_worker: str
 ) -> None:
     """Uploading a changed resume into the same stream records a version_to_version diff."""
-    first = wait_for(_version_of(upload(signed_in, [("cv.txt", hostile.plain_text().read_bytes())])))
+    first = wait_for(
+        _version_of(upload(signed_in, [("cv.txt", hostile.plain_text().read_bytes())]))
+    )
     assert first.processing_status == "completed", first.processing_stages
     changed = hostile.plain_text().read_bytes().replace(b"Experience", b"Experience", 1)
     changed += b"\n\nCertifications\nAWS Certified Developer, Amazon Web Services, 2024\n"
