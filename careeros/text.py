@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
-_QUOTES = {ord(c): "'" for c in "‘’‚‛′`´"} | {ord(c): '"' for c in "“”„‟″"}
+_QUOTES = {ord(c): "'" for c in "‘’‚‛′"} | {ord(c): '"' for c in "“”„‟″"}
 # Characters that carry meaning inside names and are kept by fold(): C#, C++, Node.js,
 # AT&T, CI/CD, Jean-Luc.
 _KEPT = "#+.&/-"

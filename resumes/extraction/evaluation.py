@@ -10,17 +10,16 @@ compared as one flattened set of atomic terms.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from careeros.text import normalise as text_normalise
+
 SECTIONS = ("basics", "work", "volunteer", "education", "skills", "projects", "certificates")
 LONG_TEXT_THRESHOLD = 0.90
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
-_QUOTES = {ord(c): "'" for c in "‘’‚‛′"} | {ord(c): '"' for c in "“”„‟″"}
 _BULLETS = re.compile(r"[•◦▪▫■□●○‣⁃∙·➢➤►▶✓✔❖]")
 _MARKUP = re.compile(r"<[^>]+>|\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -29,13 +28,10 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 def normalise(value: object) -> str:
     """NFKC, soft hyphens removed, dashes/quotes unified, markup and bullets stripped,
     casefolded, whitespace collapsed, trailing ``.,;:`` stripped."""
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u00ad", "")
-    text = text.translate(_DASHES).translate(_QUOTES)
-    text = _LINK.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text_normalise(value))
     text = _MARKUP.sub("", text)
     text = _BULLETS.sub(" ", text)
-    text = re.sub(r"\s+", " ", text.casefold()).strip()
-    return text.rstrip(".,;: ").strip()
+    return " ".join(text.split()).rstrip(".,;: ").strip()
 
 
 def similar(a: object, b: object) -> float:

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from careeros.text import normalise
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -94,13 +95,9 @@ class DateRange:
         return not self.current and self.start is not None and self.start == self.end
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def parse_point(text: str) -> str | None:
     """``Jan 2020`` → ``2020-01``; ``2020`` → ``2020``; ``Summer 2019`` → ``2019``."""
-    folded = _fold(text).strip().rstrip(".")
+    folded = normalise(text).rstrip(".")
     year_match = re.search(YEAR, folded)
     if not year_match:
         return None
