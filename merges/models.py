@@ -47,7 +47,8 @@ class MergeDecisionQuerySet(models.QuerySet["MergeDecision"]):
         return self.filter(user_id=getattr(user, "pk", user))
 
     def pending(self) -> Self:
-        return self.filter(status=DecisionStatus.PENDING)
+        """Waiting for the person, each once: what folded into another card is left out."""
+        return self.filter(status=DecisionStatus.PENDING, folded_into_id__isnull=True)
 
 
 class MergeDecision(models.Model):
@@ -77,6 +78,14 @@ class MergeDecision(models.Model):
     source_group_id = models.UUIDField(null=True, blank=True)
     source_label = models.TextField(blank=True, default="", db_default="")
     source_url = models.TextField(blank=True, default="", db_default="")
+    source_document_url = models.TextField(blank=True, default="", db_default="")
+    # What the proposal says, normalised (merges.services.fingerprint): a later source
+    # saying the same is not asked again.
+    fingerprint = models.TextField(blank=True, default="", db_default="")
+    # A pending proposal identical to an earlier pending one joins its card: the card's
+    # decision is this one's ``folded_into``, and lists the other sources in ``also_in``.
+    folded_into_id = models.UUIDField(null=True, blank=True)
+    also_in = models.JSONField(default=list, db_default=[])
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -110,6 +119,7 @@ class MergeDecision(models.Model):
                 name="idx_merge_decisions_pending",
             ),
             models.Index(fields=["source_group_id"], name="idx_merge_decisions_source_group"),
+            models.Index(fields=["user", "fingerprint"], name="idx_merge_decisions_fingerprint"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, RootModel
+from pydantic import RootModel
+
+from careeros.db.provenance import Snippet
 
 
 class Prefer(StrEnum):
@@ -20,14 +22,6 @@ class FieldPreferences(RootModel[dict[str, Prefer]]):
 
     def dump(self) -> dict[str, str]:
         return {field: prefer.value for field, prefer in self.root.items()}
-
-
-class Snippet(BaseModel):
-    """Where in its source a value was read: the text, with what surrounds it."""
-
-    before: str
-    text: str
-    after: str
 
 
 class FieldEvidence(RootModel[dict[str, list[Snippet]]]):

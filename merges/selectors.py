@@ -1,20 +1,23 @@
 """What the review screen shows: pending decisions, side by side, with their evidence.
 
 Everything comes from the decisions themselves (what the source proposed, its snippets,
-its label and link) and the profile; merges reads no source's tables.
+its label and link) and the profile; merges reads no source's tables. The screen costs a
+fixed number of queries whatever the number of cards: the decisions, the person's policy,
+and one query per entity type for the profile entities they target.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 from uuid import UUID
 
 from careeros.db.versioning import VersionedEntity, display_value, field_label
 from merges.models import MergeDecision
-from merges.schemas import Prefer, Snippet
-from merges.services import missing_required
-from profiles.entities import EntitySpec
+from merges.schemas import FieldPreferences, Prefer, Snippet
+from merges.services import Policy, candidate, is_certain, suggest_preferences, why_waiting
+from profiles.entities import ENTITY_SPECS, EntitySpec
 from profiles.matching import empty, fields_equal
 from profiles.models import User
 
@@ -35,14 +38,34 @@ class FieldRow:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A required field the source did not give, to fill in on the card."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class DecisionCard:
     decision: MergeDecision
     spec: EntitySpec
     upload_label: str
     target: VersionedEntity | None
     rows: list[FieldRow]
-    # Required profile fields the upload lacks (only matters for a new entity).
-    missing: list[str]
+    # Required profile fields the source lacks (only matters for a new entity).
+    missing: list[Missing]
+    # Why it waits for the person (a new entity the reader was unsure of, or odd).
+    concerns: list[str]
+    # Whether "Accept all" applies it.
+    certain: bool
+
+    @property
+    def differing_rows(self) -> list[FieldRow]:
+        return [row for row in self.rows if row.differs or not self.target]
+
+    @property
+    def same_rows(self) -> list[FieldRow]:
+        return [row for row in self.rows if not row.differs and self.target]
 
 
 @dataclass(frozen=True)
@@ -54,60 +77,101 @@ class ReviewGroup:
     url: str
     cards: list[DecisionCard]
 
+    @property
+    def certain(self) -> int:
+        return sum(card.certain for card in self.cards)
+
+
+@dataclass(frozen=True)
+class Review:
+    groups: list[ReviewGroup]
+    policy: Policy
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.cards) for group in self.groups)
+
+    @property
+    def certain(self) -> int:
+        return sum(group.certain for group in self.groups)
+
+    @property
+    def uncertain(self) -> int:
+        return self.total - self.certain
+
 
 def pending_count(user: User) -> int:
     return MergeDecision.objects.for_user(user).pending().count()
 
 
-def review_groups(user: User) -> list[ReviewGroup]:
+def review(user: User) -> Review:
     """Pending decisions of ``user``, grouped by the source they came from, oldest first."""
     decisions = list(MergeDecision.objects.for_user(user).pending().order_by("created_at", "id"))
-    first_seen = _first_seen(decisions)
+    first_seen: dict[UUID | None, int] = {}
+    for index, decision in enumerate(decisions):
+        first_seen.setdefault(decision.source_group_id, index)
     decisions.sort(key=lambda d: (first_seen[d.source_group_id], d.entity_type))
-    cards = _cards(user, decisions)
+    policy = Policy.of(user.pk)
+    cards = _cards(user, decisions, policy)
     groups = []
     for group_id, group in groupby(cards, key=lambda card: card.decision.source_group_id):
         members = list(group)
         head = members[0].decision
         groups.append(ReviewGroup(group_id, head.source_label, head.source_url, members))
-    return groups
-
-
-def _first_seen(decisions: list[MergeDecision]) -> dict[UUID | None, int]:
-    first: dict[UUID | None, int] = {}
-    for index, decision in enumerate(decisions):
-        first.setdefault(decision.source_group_id, index)
-    return first
+    return Review(groups, policy)
 
 
 def decision_card(user: User, decision: MergeDecision) -> DecisionCard:
-    return _cards(user, [decision])[0]
+    return _cards(user, [decision], Policy.of(user.pk))[0]
 
 
-def _cards(user: User, decisions: list[MergeDecision]) -> list[DecisionCard]:
+def _targets(user: User, decisions: list[MergeDecision]) -> dict[Any, VersionedEntity]:
+    """The current profile entities the decisions point at: one query per entity type."""
+    targets: dict[Any, VersionedEntity] = {}
+    for spec in ENTITY_SPECS:
+        wanted = {
+            d.target_entity_id
+            for d in decisions
+            if d.entity_type == spec.entity_type and d.target_entity_id
+        }
+        if wanted:
+            rows = spec.model.objects.for_user(user).current().filter(logical_entity_id__in=wanted)
+            targets |= {row.logical_entity_id: row for row in rows}
+    return targets
+
+
+def _cards(user: User, decisions: list[MergeDecision], policy: Policy) -> list[DecisionCard]:
+    targets = _targets(user, decisions)
     cards = []
     for decision in decisions:
         spec = decision.spec
-        target = (
-            spec.model.objects.for_user(user)
-            .current()
-            .filter(logical_entity_id=decision.target_entity_id)
-            .first()
-            if decision.target_entity_id
-            else None
-        )
-        proposed = decision.proposed
+        target = targets.get(decision.target_entity_id)
+        proposed = decision.proposed.fields()
+        missing = [] if target else spec.missing_required(proposed)
         cards.append(
             DecisionCard(
                 decision=decision,
                 spec=spec,
-                upload_label=proposed.label(),
+                upload_label=decision.proposed.label(),
                 target=target,
                 rows=_rows(spec, decision, target),
-                missing=[] if target else missing_required(spec, proposed.fields()),
+                missing=[Missing(name, field_label(spec.model, name)) for name in missing],
+                concerns=why_waiting(decision, policy) if not target else spec.problems(proposed),
+                certain=is_certain(decision, policy),
             )
         )
     return cards
+
+
+def _preferences(decision: MergeDecision, target: VersionedEntity | None) -> FieldPreferences:
+    """The decision's field choices, worked out again if the profile entity changed since
+    (so a value the person has typed meanwhile is not preselected to be overwritten)."""
+    if target is None or target.version == decision.target_version:
+        return decision.preferences
+    preferences, _ = suggest_preferences(
+        decision.spec.model, decision.proposed.fields(), candidate(target)
+    )
+    return preferences
 
 
 def _rows(
@@ -116,7 +180,7 @@ def _rows(
     upload = decision.proposed.fields()
     profile = target.content() if target is not None else {}
     evidence = decision.snippets
-    preferences = decision.preferences
+    preferences = _preferences(decision, target)
     rows = []
     for name in spec.model.content_fields:
         new, old = upload.get(name), profile.get(name)

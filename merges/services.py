@@ -1,13 +1,29 @@
 """Proposing and applying merge decisions: the one door into the profile for every source.
 
-A source (``merges.sources``) proposes entities with their evidence; every profile write
-goes through ``careeros.db.versioning.write_version`` with the source as its source:
-nothing is overwritten, and every applied decision can be undone from the entity's
-history."""
+A source (``merges.sources``) proposes entities with their evidence. Nothing wrong enters
+the profile silently:
+
+- an upload says each thing once: entities it read twice become one proposal with the
+  evidence of both (``_dedupe``);
+- a new entity joins the profile by itself only when the source is sure of it (its
+  confidence reaches the person's ``new_entity_min_confidence``) and it passes its type's
+  checks (``profiles.validity``); near matches wait unless the person lets them apply
+  above a match score (``merge_auto_apply_threshold``);
+- what the person skipped is not asked again, and the same pending suggestion from a
+  second source joins the first card (``fingerprint``, ``folded_into_id``);
+- a value the person typed (or confirmed in an interview) is kept by default.
+
+Every profile write goes through ``careeros.db.versioning.write_version`` with the source
+as its source and its evidence as the version's provenance: nothing is overwritten, and
+every applied decision can be undone from the entity's history.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -15,6 +31,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from careeros.db.provenance import Provenance
 from careeros.db.versioning import (
     EntityRetired,
     Operation,
@@ -24,14 +41,22 @@ from careeros.db.versioning import (
     field_label,
     write_version,
 )
+from careeros.text import fold
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.schemas import FieldPreferences, Prefer
 from merges.sources import Origin, Proposal, decisions_settled, snippets
-from profiles.entities import ENTITY_SPECS, EntitySpec
-from profiles.matching import MATCH_THRESHOLD, Candidate, Match, best_matches, empty, fields_equal
-from profiles.models import Profile, User
+from profiles.entities import ENTITY_SPECS, EntityData, EntitySpec
+from profiles.matching import Candidate, Match, best_matches, empty, fields_equal
+from profiles.models import DEFAULT_NEW_ENTITY_CONFIDENCE, Profile, User
 
 logger = logging.getLogger(__name__)
+
+# Values from these sources are the person's own words: an upload never overrides them by
+# default.
+OWN_WORDS = frozenset({Source.MANUAL, Source.INTERVIEW})
+# "Accept all" applies a merge suggestion only when its entities are at least this alike:
+# below it, whether they are one entity is for the person to say.
+CERTAIN_MATCH = Decimal("0.85")
 
 
 class StaleDecision(Exception):
@@ -45,6 +70,29 @@ class StaleDecision(Exception):
         self.decision = decision
 
 
+class IncompleteEntity(Exception):
+    """The extracted entity lacks a field the profile requires; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the person lets into their profile without looking."""
+
+    new_entity_min_confidence: Decimal
+    merge_threshold: Decimal | None
+
+    @classmethod
+    def of(cls, user_id: Any) -> Policy:
+        row = (
+            Profile.objects.filter(user_id=user_id)
+            .values_list("new_entity_min_confidence", "merge_auto_apply_threshold")
+            .first()
+        )
+        if row is None:
+            return cls(DEFAULT_NEW_ENTITY_CONFIDENCE, None)
+        return cls(row[0], row[1])
+
+
 # -- Proposing ----------------------------------------------------------------------------
 
 
@@ -53,16 +101,10 @@ def merge_decisions_propose(
 ) -> list[MergeDecision]:
     """Propose a decision for every proposal that has none yet.
 
-    New entities and exact duplicates are applied at once; near matches and conflicts wait
-    for review, unless the person chose to auto-apply suggestions above a confidence.
     Safe to run twice: a source entity with a decision is left alone. Runs in the owner's
     RLS context (for uploads, the pipeline's complete stage).
     """
-    threshold = (
-        Profile.objects.filter(user_id=user_id)
-        .values_list("merge_auto_apply_threshold", flat=True)
-        .first()
-    )
+    policy = Policy.of(user_id)
     decided = set(
         MergeDecision.objects.filter(
             source_entity_id__in=[p.source_entity_id for p in proposals]
@@ -74,32 +116,152 @@ def merge_decisions_propose(
         batch = [p for p in fresh if p.spec is spec]
         if not batch:
             continue
-        uploads = [p.data.fields() for p in batch]
+        kept, copies = _dedupe(spec, batch)
+        uploads = [p.data.fields() for p in kept]
         matches = best_matches(spec.score, uploads, _candidates(spec.model, user_id))
-        added: list[dict[str, Any]] = []
-        for proposal, upload, match in zip(batch, uploads, matches, strict=True):
-            decision = _propose(proposal, upload, match, added)
-            decision.user_id = user_id
-            decision.proposed_data = proposal.data.model_dump(mode="json")
-            decision.source_confidence = proposal.confidence
-            decision.evidence = snippets(origin, proposal.data)
-            decision.source_type = origin.source_type
-            decision.source_group_id = origin.group_id
-            decision.source_label = origin.label
-            decision.source_url = origin.url
-            decision.save(force_insert=True)
-            proposed.append(decision)
-            if decision.decision_type == DecisionType.KEEP_SEPARATE:
-                added.append(upload)
+        for proposal, upload, match in zip(kept, uploads, matches, strict=True):
+            proposed.append(_stamp(_decide(proposal, upload, match), user_id, origin, proposal))
+        for copy, original in copies:
+            duplicate = MergeDecision(
+                entity_type=spec.entity_type,
+                source_entity_id=copy.source_entity_id,
+                decision_type=DecisionType.SKIP,
+                status=DecisionStatus.APPLIED,
+                applied_at=timezone.now(),
+                confidence_score=copy.confidence,
+                merge_reason=f"Read more than once in this file; kept once, as "
+                f"“{original.data.label()}”.",
+            )
+            proposed.append(_stamp(duplicate, user_id, origin, copy))
+    waiting = [d for d in proposed if d.is_pending and not _applies_automatically(d, policy)]
+    for decision in waiting:
+        if decision.decision_type == DecisionType.KEEP_SEPARATE:
+            decision.merge_reason = "Not in your profile yet, and not added by itself: check it."
+    _remember(user_id, origin, waiting)
+    MergeDecision.objects.bulk_create(proposed)
     for decision in proposed:
-        if _applies_automatically(decision, threshold):
+        on_card = decision.is_pending and decision.folded_into_id is None
+        if on_card and _applies_automatically(decision, policy):
             _apply(decision)  # a stale one is re-evaluated and waits for review
     decisions_settled.send(sender=MergeDecision, decisions=proposed)
     return proposed
 
 
+def _stamp(
+    decision: MergeDecision, user_id: Any, origin: Origin, proposal: Proposal
+) -> MergeDecision:
+    """Give the decision what its card shows: the proposal, its evidence, its source."""
+    decision.user_id = user_id
+    decision.proposed_data = proposal.data.model_dump(mode="json")
+    decision.source_confidence = proposal.confidence
+    decision.evidence = snippets(origin, proposal.data)
+    decision.source_type = origin.source_type
+    decision.source_group_id = origin.group_id
+    decision.source_label = origin.label
+    decision.source_url = origin.url
+    decision.source_document_url = origin.document_url
+    decision.fingerprint = fingerprint(proposal.spec, decision.target_entity_id, proposal.data)
+    return decision
+
+
+def _dedupe(
+    spec: EntitySpec, batch: list[Proposal]
+) -> tuple[list[Proposal], list[tuple[Proposal, Proposal]]]:
+    """One proposal per identity, with the fields and evidence of every copy.
+
+    Returns the kept proposals and, for every other copy, (it, the proposal kept for it).
+    A proposal without an identity (no name at all) is never taken for another.
+    """
+    groups: dict[str, list[Proposal]] = {}
+    for proposal in batch:
+        key = spec.identity(proposal.data.fields())
+        groups.setdefault(key if key.strip("|") else f"#{proposal.source_entity_id}", []).append(
+            proposal
+        )
+    kept: list[Proposal] = []
+    copies: list[tuple[Proposal, Proposal]] = []
+    for first, *others in groups.values():
+        data = first.data
+        for other in others:
+            data = _combined(data, other.data)
+        one = Proposal(
+            source_entity_id=first.source_entity_id,
+            spec=spec,
+            data=data,
+            confidence=max(p.confidence for p in (first, *others)),
+        )
+        kept.append(one)
+        copies += [(other, one) for other in others]
+    return kept, copies
+
+
+def _combined(first: EntityData, other: EntityData) -> EntityData:
+    """``first``'s fields, completed by ``other``'s, with the evidence of both."""
+    fields = first.fields()
+    for name, value in other.fields().items():
+        if empty(fields.get(name)) and not empty(value):
+            fields[name] = value
+    evidence = {name: list(spans) for name, spans in first.evidence.items()}
+    for name, spans in other.evidence.items():
+        known = evidence.setdefault(name, [])
+        known += [span for span in spans if span not in known]
+    return type(first).model_validate({**fields, "evidence": evidence})
+
+
+def fingerprint(spec: EntitySpec, target: UUID | None, data: EntityData) -> str:
+    """What a proposal says, normalised: the same suggestion from any source has the same
+    fingerprint (case, punctuation, list order and evidence aside)."""
+    fields = data.fields()
+    said = sorted(
+        (name, sorted(fold(item) for item in value) if isinstance(value, list) else fold(value))
+        for name, value in fields.items()
+        if not empty(value)
+    )
+    body = json.dumps([spec.entity_type, str(target or ""), said], ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _remember(user_id: Any, origin: Origin, waiting: list[MergeDecision]) -> None:
+    """What the person skipped before is not asked again; the same suggestion already
+    waiting gains this source instead of a second card."""
+    if not waiting:
+        return
+    earlier: dict[str, MergeDecision] = {}
+    for decision in MergeDecision.objects.filter(
+        user_id=user_id,
+        fingerprint__in={d.fingerprint for d in waiting},
+        folded_into_id__isnull=True,
+        status__in=[DecisionStatus.PENDING, DecisionStatus.REJECTED],
+    ).order_by("created_at"):
+        earlier.setdefault(decision.fingerprint, decision)
+    for decision in waiting:
+        before = earlier.get(decision.fingerprint)
+        if before is None:
+            earlier[decision.fingerprint] = decision  # a later copy in this batch folds in
+            continue
+        if before.status == DecisionStatus.REJECTED:
+            decision.decision_type = DecisionType.SKIP
+            decision.status = DecisionStatus.REJECTED
+            decision.applied_at = timezone.now()
+            decision.merge_reason = f"You skipped the same suggestion from {before.source_label}."
+        else:
+            decision.folded_into_id = before.pk
+            decision.merge_reason = f"The same as the suggestion from {before.source_label}."
+            if before.pk in {d.pk for d in waiting}:
+                before.also_in = [*before.also_in, _also(origin)]
+            else:
+                MergeDecision.objects.filter(pk=before.pk).update(
+                    also_in=[*before.also_in, _also(origin)], updated_at=timezone.now()
+                )
+                before.also_in = [*before.also_in, _also(origin)]
+
+
+def _also(origin: Origin) -> dict[str, str]:
+    return {"label": origin.label, "url": origin.url}
+
+
 def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
-    """The user's current entities, each knowing which of its values were typed by hand."""
+    """The user's current entities, each knowing which of its values are the person's own."""
     current = list(model.objects.for_user(user_id).current().order_by("created_at"))
     versions = model.objects.for_user(user_id).filter(
         logical_entity_id__in=[row.logical_entity_id for row in current]
@@ -112,14 +274,15 @@ def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
             row.logical_entity_id,
             row.version,
             row.content(),
-            _manual_fields(chains[row.logical_entity_id]),
+            own_fields(chains[row.logical_entity_id]),
         )
         for row in current
     ]
 
 
-def _manual_fields(chain: list[VersionedEntity]) -> frozenset[str]:
-    """The fields whose value was last set by a manual version of the chain."""
+def own_fields(chain: list[VersionedEntity]) -> frozenset[str]:
+    """The fields whose value was last set by the person (by hand, or an interview answer
+    they confirmed)."""
     setter: dict[str, str | None] = {}
     previous: dict[str, Any] = {}
     for version in chain:
@@ -127,74 +290,50 @@ def _manual_fields(chain: list[VersionedEntity]) -> frozenset[str]:
             if value != previous.get(name) or name not in setter:
                 setter[name] = version.source
         previous = version.content()
-    return frozenset(name for name, source in setter.items() if source == Source.MANUAL)
+    return frozenset(name for name, source in setter.items() if source in OWN_WORDS)
 
 
-def _candidate(entity: VersionedEntity) -> Candidate:
+def candidate(entity: VersionedEntity) -> Candidate:
+    """A current profile entity as a match candidate (reads its history)."""
     chain = list(type(entity).objects.history(entity.logical_entity_id))
-    return Candidate(
-        entity.logical_entity_id, entity.version, entity.content(), _manual_fields(chain)
-    )
+    return Candidate(entity.logical_entity_id, entity.version, entity.content(), own_fields(chain))
 
 
-def _propose(
-    proposal: Proposal,
-    upload: dict[str, Any],
-    match: Match | None,
-    added: list[dict[str, Any]],
-) -> MergeDecision:
+def _decide(proposal: Proposal, upload: dict[str, Any], match: Match | None) -> MergeDecision:
     spec, model = proposal.spec, proposal.spec.model
-    confidence = proposal.confidence
-    entity_type = spec.entity_type
-    source_entity_id = proposal.source_entity_id
+    base = {
+        "entity_type": spec.entity_type,
+        "source_entity_id": proposal.source_entity_id,
+        "status": DecisionStatus.PENDING,
+    }
     if match is None:
-        if any(spec.score(upload, earlier) >= MATCH_THRESHOLD for earlier in added):
-            return MergeDecision(
-                entity_type=entity_type,
-                source_entity_id=source_entity_id,
-                decision_type=DecisionType.SKIP,
-                confidence_score=confidence,
-                merge_reason="Appears twice in this resume; the first is kept.",
-            )
-        missing = missing_required(spec, upload)
-        reason = (
-            f"Nothing like it in your profile yet: it will be added as a new "
-            f"{model._meta.verbose_name}."
-        )
-        if missing:
-            reason = (
-                f"The resume gives no {' or '.join(missing)} for it, which your profile "
-                "needs: skip it, or add it by hand with the missing details."
-            )
         return MergeDecision(
-            entity_type=entity_type,
-            source_entity_id=source_entity_id,
+            **base,
             decision_type=DecisionType.KEEP_SEPARATE,
-            confidence_score=confidence,
-            merge_reason=reason,
+            confidence_score=proposal.confidence,
+            merge_reason=f"Nothing like it in your profile yet: it would be added as a new "
+            f"{model._meta.verbose_name}.",
         )
     preferences, differing = suggest_preferences(model, upload, match.candidate)
     label = model(**match.candidate.fields)
+    common = {
+        "target_entity_id": match.candidate.logical_entity_id,
+        "target_version": match.candidate.version,
+        "field_preferences": preferences.dump(),
+        "confidence_score": Decimal(str(match.score)),
+    }
     if not differing:
         return MergeDecision(
-            entity_type=entity_type,
-            source_entity_id=source_entity_id,
-            target_entity_id=match.candidate.logical_entity_id,
-            target_version=match.candidate.version,
+            **base,
+            **common,
             decision_type=DecisionType.SKIP,
-            field_preferences=preferences.dump(),
-            confidence_score=Decimal(str(match.score)),
             merge_reason=f"Already in your profile as “{label}”: nothing new.",
         )
     names = ", ".join(field_label(model, name).lower() for name in differing)
     return MergeDecision(
-        entity_type=entity_type,
-        source_entity_id=source_entity_id,
-        target_entity_id=match.candidate.logical_entity_id,
-        target_version=match.candidate.version,
+        **base,
+        **common,
         decision_type=DecisionType.MERGE,
-        field_preferences=preferences.dump(),
-        confidence_score=Decimal(str(match.score)),
         merge_reason=f"Looks like “{label}” in your profile ({round(match.score * 100)}% alike); "
         f"differs in {names}.",
     )
@@ -205,8 +344,8 @@ def suggest_preferences(
 ) -> tuple[FieldPreferences, list[str]]:
     """Per field, which value to keep, and the fields where the upload adds or differs.
 
-    The upload fills empty fields. Where both have a value, the newer resume wins over an
-    earlier upload, but a value the person typed in by hand is kept.
+    The upload fills empty fields. Where both have a value, the newer source wins over an
+    earlier upload or AI, but the person's own words are kept.
     """
     preferences: dict[str, Prefer] = {}
     differing: list[str] = []
@@ -215,8 +354,8 @@ def suggest_preferences(
         if empty(new) or fields_equal(name, new, old):
             continue
         differing.append(name)
-        by_hand = name in candidate.manual_fields
-        preferences[name] = Prefer.PROFILE if by_hand and not empty(old) else Prefer.UPLOAD
+        own = name in candidate.manual_fields
+        preferences[name] = Prefer.PROFILE if own and not empty(old) else Prefer.UPLOAD
     return FieldPreferences(preferences), differing
 
 
@@ -225,16 +364,42 @@ def missing_required(spec: EntitySpec, fields: dict[str, Any]) -> list[str]:
     return [field_label(spec.model, name).lower() for name in spec.missing_required(fields)]
 
 
-class IncompleteEntity(Exception):
-    """The extracted entity lacks a field the profile requires; nothing was written."""
+def why_waiting(decision: MergeDecision, policy: Policy) -> list[str]:
+    """What keeps a new entity from joining the profile by itself, for the person."""
+    spec, fields = decision.spec, decision.proposed.fields()
+    reasons = list(spec.problems(fields))
+    missing = missing_required(spec, fields)
+    if missing:
+        reasons.append(
+            f"The source gives no {' or '.join(missing)} for it, which your profile needs."
+        )
+    confidence = decision.source_confidence or Decimal("0")
+    if confidence < policy.new_entity_min_confidence:
+        reasons.append(
+            f"It was read with {round(confidence * 100)}% confidence; new entries join by "
+            f"themselves from {round(policy.new_entity_min_confidence * 100)}%."
+        )
+    return reasons
 
 
-def _applies_automatically(decision: MergeDecision, threshold: Decimal | None) -> bool:
-    if decision.decision_type == DecisionType.KEEP_SEPARATE:
-        return not decision.spec.missing_required(decision.proposed.fields())
+def _applies_automatically(decision: MergeDecision, policy: Policy) -> bool:
     if decision.decision_type == DecisionType.SKIP:
         return True
-    return threshold is not None and decision.confidence >= threshold
+    if decision.decision_type == DecisionType.KEEP_SEPARATE:
+        return not why_waiting(decision, policy)
+    return policy.merge_threshold is not None and decision.confidence >= policy.merge_threshold
+
+
+def is_certain(decision: MergeDecision, policy: Policy) -> bool:
+    """What "Accept all" applies: a suggestion with nothing for the person to check."""
+    if decision.decision_type == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None:
+        return not why_waiting(decision, policy)
+    fields = decision.proposed.fields()
+    return (
+        not decision.spec.problems(fields)
+        and (decision.source_confidence or Decimal("0")) >= policy.new_entity_min_confidence
+        and decision.confidence >= CERTAIN_MATCH
+    )
 
 
 # -- Applying -----------------------------------------------------------------------------
@@ -246,11 +411,14 @@ def merge_decision_apply(
     decision_id: UUID | str,
     decision_type: DecisionType | None = None,
     preferences: dict[str, Prefer] | None = None,
+    completions: dict[str, str] | None = None,
 ) -> MergeDecision:
-    """Apply a decision, optionally as another type or with the person's field choices.
+    """Apply a decision, optionally as another type, with the person's field choices and
+    the required fields they filled in (``completions``).
 
     Applying an applied decision changes nothing. If the profile entity changed since the
-    proposal, the decision is re-evaluated and ``StaleDecision`` raised instead.
+    proposal, the decision is re-evaluated and ``StaleDecision`` raised instead. The
+    suggestions folded into it settle the same way.
     """
     with transaction.atomic():
         decision = MergeDecision.objects.for_user(user).select_for_update().get(pk=decision_id)
@@ -260,32 +428,101 @@ def merge_decision_apply(
             decision.decision_type = decision_type
         if preferences is not None:
             decision.field_preferences = FieldPreferences(preferences).dump()
+        if completions:
+            data = decision.proposed.fields() | {
+                name: value.strip()
+                for name, value in completions.items()
+                if name in decision.spec.missing_required(decision.proposed.fields())
+                and value.strip()
+            }
+            decision.proposed_data = decision.spec.data.model_validate(
+                {**data, "evidence": decision.proposed.evidence}
+            ).model_dump(mode="json")
         applied = _apply(decision, skipped_by_person=decision_type == DecisionType.SKIP)
-        decisions_settled.send(sender=MergeDecision, decisions=[decision])
+        settled = [decision, *(_settle_folded(decision) if applied else [])]
+        decisions_settled.send(sender=MergeDecision, decisions=settled)
     if not applied:
         raise StaleDecision(decision)
     return decision
 
 
+def _settle_folded(card: MergeDecision) -> list[MergeDecision]:
+    """The suggestions folded into ``card`` end as it did."""
+    folded = list(
+        MergeDecision.objects.filter(folded_into_id=card.pk, status=DecisionStatus.PENDING)
+    )
+    verb = "skipped" if card.status == DecisionStatus.REJECTED else "applied"
+    for decision in folded:
+        decision.status = card.status
+        decision.decision_type = DecisionType.SKIP
+        decision.target_entity_id = card.target_entity_id
+        decision.target_version = card.target_version
+        decision.applied_at = timezone.now()
+        decision.updated_at = timezone.now()
+        decision.merge_reason = f"The same as the suggestion from {card.source_label}, {verb}."
+    MergeDecision.objects.bulk_update(
+        folded,
+        [
+            "status",
+            "decision_type",
+            "target_entity_id",
+            "target_version",
+            "applied_at",
+            "updated_at",
+            "merge_reason",
+        ],
+    )
+    return folded
+
+
 def merge_decisions_accept_all(*, user: User, group_id: UUID | None = None) -> int:
-    """Apply every pending decision as suggested (of one source group, if given); returns
-    how many were applied."""
+    """Apply every pending suggestion that is certain (``is_certain``), of one source if
+    given; the rest stays waiting. Returns how many were applied."""
+    policy = Policy.of(user.pk)
     pending = MergeDecision.objects.for_user(user).pending()
     if group_id is not None:
         pending = pending.filter(source_group_id=group_id)
     applied = 0
-    for decision_id in pending.values_list("id", flat=True):
+    for decision in pending:
+        if not is_certain(decision, policy):
+            continue
         try:
-            merge_decision_apply(user=user, decision_id=decision_id)
+            merge_decision_apply(user=user, decision_id=decision.pk)
         except (StaleDecision, IncompleteEntity):
             continue
         applied += 1
     return applied
 
 
+def merge_decisions_skip_all(*, user: User, group_id: UUID) -> int:
+    """Skip every pending suggestion from one source; returns how many."""
+    skipped = 0
+    for decision_id in (
+        MergeDecision.objects.for_user(user)
+        .pending()
+        .filter(source_group_id=group_id)
+        .values_list("id", flat=True)
+    ):
+        merge_decision_reject(user=user, decision_id=decision_id)
+        skipped += 1
+    return skipped
+
+
 def merge_decision_reject(*, user: User, decision_id: UUID | str) -> MergeDecision:
-    """The person skips this entity: nothing is written to the profile."""
+    """The person skips this entity: nothing is written to the profile, and the same
+    suggestion is not asked again."""
     return merge_decision_apply(user=user, decision_id=decision_id, decision_type=DecisionType.SKIP)
+
+
+def _provenance(decision: MergeDecision, written: list[str]) -> Provenance:
+    snippets = decision.snippets
+    return Provenance(
+        label=decision.source_label,
+        url=decision.source_url,
+        document_url=decision.source_document_url,
+        decision_id=str(decision.pk),
+        fields={name: snippets.get(name) for name in written if snippets.get(name)},
+    )
 
 
 def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
@@ -310,13 +547,15 @@ def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
         missing = missing_required(spec, upload)
         if missing:
             raise IncompleteEntity(
-                f"This {model._meta.verbose_name} has no {' or '.join(missing)} in the resume, "
-                "so it cannot be added as it is. Skip it, or add it by hand."
+                f"This {model._meta.verbose_name} has no {' or '.join(missing)} in the source, "
+                "so it cannot be added as it is: fill it in, or skip it."
             )
+        changes = {name: value for name, value in upload.items() if not empty(value)}
         created = write_version(
             model,
             operation=Operation.CREATE,
-            changes={name: value for name, value in upload.items() if not empty(value)},
+            changes=changes,
+            provenance=_provenance(decision, list(changes)),
             **write,
         )
         decision.target_entity_id = created.logical_entity_id
@@ -340,6 +579,7 @@ def _apply(decision: MergeDecision, *, skipped_by_person: bool = False) -> bool:
                     logical_entity_id=decision.target_entity_id,
                     changes=changes,
                     expected_version=decision.target_version,
+                    provenance=_provenance(decision, list(changes)),
                     **write,
                 )
             except (VersionConflict, EntityRetired):
@@ -401,7 +641,7 @@ def _reevaluate(
             "added as new."
         )
     else:
-        preferences, differing = suggest_preferences(model, upload, _candidate(current))
+        preferences, differing = suggest_preferences(model, upload, candidate(current))
         decision.target_version = current.version
         decision.field_preferences = preferences.dump()
         decision.decision_type = DecisionType.MERGE if differing else DecisionType.SKIP

@@ -40,6 +40,7 @@ class Origin:
     label: str  # "cv.pdf, upload 2 of “Backend roles”"
     url: str  # where the person can see the source
     text: str  # the text the proposals' evidence spans index into
+    document_url: str = ""  # the original document, when there is one
 
 
 @dataclass(frozen=True)

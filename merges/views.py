@@ -32,10 +32,7 @@ def merge_review(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "merges/review.html",
-        {
-            "groups": selectors.review_groups(request.user),
-            "profile": profile_for(request.user),
-        },
+        {"review": selectors.review(request.user), "profile": profile_for(request.user)},
     )
 
 
@@ -58,10 +55,16 @@ def merge_decision_hx(request: AuthenticatedRequest, decision_id: UUID) -> HttpR
     action = request.POST.get("action", "accept")
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
+    fields = decision.spec.model.content_fields
     preferences = {
         name: Prefer(request.POST[f"prefer_{name}"])
-        for name in decision.spec.model.content_fields
+        for name in fields
         if request.POST.get(f"prefer_{name}") in Prefer.__members__.values()
+    }
+    completions = {
+        name: request.POST[f"complete_{name}"]
+        for name in fields
+        if request.POST.get(f"complete_{name}", "").strip()
     }
     try:
         decision = services.merge_decision_apply(
@@ -69,6 +72,7 @@ def merge_decision_hx(request: AuthenticatedRequest, decision_id: UUID) -> HttpR
             decision_id=decision.pk,
             decision_type=ACTIONS[action],
             preferences=preferences or None,
+            completions=completions or None,
         )
     except services.IncompleteEntity as incomplete:
         card = selectors.decision_card(request.user, decision)
@@ -89,21 +93,42 @@ def merge_decision_hx(request: AuthenticatedRequest, decision_id: UUID) -> HttpR
     return render(request, "merges/review.html#decision-done", {"decision": decision})
 
 
+def _group(request: AuthenticatedRequest) -> UUID | None:
+    group = request.POST.get("group")
+    try:
+        return UUID(group) if group else None
+    except ValueError:
+        raise Http404("No such group of suggestions.") from None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 @login_required
 @require_POST
 def merge_accept_all(request: AuthenticatedRequest) -> HttpResponse:
-    """Apply every pending suggestion (of one source, if given)."""
-    group = request.POST.get("group")
-    try:
-        group_id = UUID(group) if group else None
-    except ValueError:
-        raise Http404("No such group of suggestions.") from None
-    applied = services.merge_decisions_accept_all(user=request.user, group_id=group_id)
+    """Apply every pending suggestion that is certain (of one source, if given)."""
+    applied = services.merge_decisions_accept_all(user=request.user, group_id=_group(request))
     left = selectors.pending_count(request.user)
-    text = f"Applied {applied} suggestion{'s' if applied != 1 else ''}."
+    text = f"Applied {_plural(applied, 'suggestion')}."
     if left:
-        text += f" {left} changed under review and wait for you again."
+        text += f" {_plural(left, 'entry')} still {'waits' if left == 1 else 'wait'} for you."
     messages.success(request, text)
+    return redirect("merge_review")
+
+
+@login_required
+@require_POST
+def merge_skip_all(request: AuthenticatedRequest) -> HttpResponse:
+    """Skip every pending suggestion from one source."""
+    group_id = _group(request)
+    if group_id is None:
+        raise Http404("Choose the source to skip.")
+    skipped = services.merge_decisions_skip_all(user=request.user, group_id=group_id)
+    messages.success(
+        request, f"Skipped {_plural(skipped, 'suggestion')}; your profile is unchanged."
+    )
     return redirect("merge_review")
 
 
@@ -119,11 +144,30 @@ def merge_settings(request: AuthenticatedRequest) -> HttpResponse:
     if threshold is not None and not Decimal("0.50") <= threshold <= Decimal("1.00"):
         messages.error(request, "Choose a confidence between 0.50 and 1.00, or leave it empty.")
         return redirect("merge_review")
-    profile_services.profile_auto_apply_set(user=request.user, threshold=threshold)
+    new_entities = None
+    if "new_entities" in request.POST:
+        new_entities = _confidence(request.POST["new_entities"])
+        if new_entities is None:
+            messages.error(request, "Choose a confidence between 0.50 and 1.00 for new entries.")
+            return redirect("merge_review")
+    profile = profile_services.profile_auto_apply_set(
+        user=request.user, threshold=threshold, new_entities=new_entities
+    )
+    text = (
+        f"New entries read with confidence {profile.new_entity_min_confidence} or more join "
+        "your profile by themselves."
+    )
     if threshold is None:
-        messages.success(request, "Every near match now waits for your review.")
+        text += " Every change to an existing entry waits for your review."
     else:
-        messages.success(
-            request, f"Suggestions with confidence {threshold} or more now apply by themselves."
-        )
+        text += f" Changes to existing entries apply by themselves from {threshold}."
+    messages.success(request, text)
     return redirect("merge_review")
+
+
+def _confidence(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        return None
+    return value if Decimal("0.50") <= value <= Decimal("1.00") else None

@@ -9,14 +9,14 @@ and its scorer for "is this the same entity?" (``profiles.matching``). Every oth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from careeros.db.versioning import VersionedEntity
-from profiles import matching
+from profiles import matching, validity
 from profiles.models import Certification, Education, Project, Skill, WorkExperience
 
 Span = tuple[int, int]
@@ -111,6 +111,10 @@ class EntitySpec:
     model: type[VersionedEntity]
     data: type[EntityData]
     score: matching.Scorer  # 0..1: how likely two field dicts are the same entity
+    # The normalised key of "the same entity written twice" (profiles.matching).
+    identity: matching.Identity
+    # What makes a read entity implausible (profiles.validity): it then waits for review.
+    problems: Callable[[dict[str, Any]], list[str]]
 
     @property
     def entity_type(self) -> str:
@@ -143,6 +147,8 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         WorkExperience,
         WorkExperienceData,
         matching.work_score,
+        matching.work_identity,
+        validity.work_problems,
     ),
     EntitySpec(
         "education",
@@ -151,6 +157,8 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         Education,
         EducationData,
         matching.education_score,
+        matching.education_identity,
+        validity.education_problems,
     ),
     EntitySpec(
         "skills",
@@ -159,6 +167,8 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         Skill,
         SkillData,
         matching.skill_score,
+        matching.skill_identity,
+        validity.skill_problems,
     ),
     EntitySpec(
         "projects",
@@ -167,6 +177,8 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         Project,
         ProjectData,
         matching.project_score,
+        matching.project_identity,
+        validity.project_problems,
     ),
     EntitySpec(
         "certifications",
@@ -175,6 +187,8 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         Certification,
         CertificationData,
         matching.certification_score,
+        matching.certification_identity,
+        validity.certification_problems,
     ),
 )
 _BY_SLUG = {spec.slug: spec for spec in ENTITY_SPECS}

@@ -331,3 +331,42 @@ def _lines(text: Any) -> list[str]:
 
 def empty(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+# -- Identities ---------------------------------------------------------------------------
+# A normalised key per entity: two entities with the same identity are the same entity
+# written twice (in one upload, or added by hand beside the one that exists). Stricter than
+# the scores above, which also pair entities that changed.
+
+
+def _year(value: Any) -> str:
+    return str(value or "")[:4]
+
+
+def work_identity(fields: dict[str, Any]) -> str:
+    return "|".join(
+        (
+            company_key(fields.get("company")),
+            title_key(fields.get("title")),
+            _year(fields.get("start_date")),
+        )
+    )
+
+
+def education_identity(fields: dict[str, Any]) -> str:
+    return "|".join((fold(fields.get("institution")), degree_key(fields.get("degree"))))
+
+
+def skill_identity(fields: dict[str, Any]) -> str:
+    return skill_key(fields.get("name"))
+
+
+def project_identity(fields: dict[str, Any]) -> str:
+    return fold(fields.get("title"))
+
+
+def certification_identity(fields: dict[str, Any]) -> str:
+    return fold(fields.get("name"))
+
+
+Identity = Callable[[dict[str, Any]], str]

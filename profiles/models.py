@@ -63,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
 
+# The reader's confidence from which a new entity joins the profile without review: the
+# offline extractor's calibrated probabilities put about nine in ten entities it is this
+# sure of right, which is what a person can trust without looking.
+DEFAULT_NEW_ENTITY_CONFIDENCE = Decimal("0.80")
+
+
 class Profile(models.Model):
     """The seed's ``profiles``: what a person shows of themselves."""
 
@@ -80,6 +86,16 @@ class Profile(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
+    )
+    # A new entity read with less confidence than this (or that fails its type's checks)
+    # waits for review instead of entering the profile by itself.
+    new_entity_min_confidence = models.DecimalField(
+        "add new entries by themselves from confidence",
+        max_digits=3,
+        decimal_places=2,
+        default=DEFAULT_NEW_ENTITY_CONFIDENCE,
+        db_default=DEFAULT_NEW_ENTITY_CONFIDENCE,
         validators=[MinValueValidator(Decimal("0.50")), MaxValueValidator(Decimal("1.00"))],
     )
     created_at = models.DateTimeField(db_default=Now())

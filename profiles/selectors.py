@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Value
+from django.db import connection
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils.text import capfirst
+from rapidfuzz.distance import OSA
 
-from careeros.db.versioning import VersionedEntity, display_value, field_label
+from careeros.db.provenance import Snippet
+from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
+from careeros.text import fold
 from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles.matching import MATCH_THRESHOLD
 from profiles.models import Profile, User
 
 
@@ -41,6 +46,8 @@ class FieldChange:
     label: str
     before: str
     after: str
+    # Where the version's source read the new value (its provenance), if it has one.
+    evidence: tuple[Snippet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,12 +70,14 @@ def entity_history(
     previous: dict[str, Any] = {}
     for version in versions:
         content = version.content()
+        origin = version.origin
         changes = [
             FieldChange(
                 name,
                 field_label(model, name),
                 display_value(previous.get(name)),
                 display_value(value),
+                tuple(origin.fields.get(name, [])) if origin else (),
             )
             for name, value in content.items()
             if previous.get(name) != value and (previous or value not in (None, "", []))
@@ -80,6 +89,10 @@ def entity_history(
 
 # Word similarity at or above which a field counts as matching the query.
 SEARCH_THRESHOLD = 0.3
+# Words shorter than this must be spelt right ("go", "r"); up to SHORT_WORD letters one
+# may be wrong, in longer ones two.
+SHORTEST_FUZZY_WORD = 4
+SHORT_WORD = 5
 
 
 @dataclass(frozen=True)
@@ -96,26 +109,93 @@ class SearchHit:
 def entity_search(*, user: User, query: str, limit: int = 20) -> list[SearchHit]:
     """The user's current entities most similar to ``query``, tolerant of typos.
 
-    pg_trgm's word similarity of the query to each searchable field; the GIN trigram
-    indexes serve the ``%>`` pre-filter.
+    First pg_trgm's word similarity (the ``%>`` operator, which the GIN trigram indexes
+    serve); for an entity type where that finds nothing, the spellings within a small edit
+    distance of each query word (letters swapped, missing or wrong: "pyhton", "jenkns").
     """
     query = " ".join(query.split())[:200]
     if not query:
         return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(SEARCH_THRESHOLD)],
+        )
     hits: list[SearchHit] = []
     for spec in ENTITY_SPECS:
-        model = spec.model
-        scores = [
-            Coalesce(TrigramWordSimilarity(query, name), Value(0.0)) for name in model.search_fields
-        ]
-        best = Greatest(*scores) if len(scores) > 1 else scores[0]
+        fields = spec.model.search_fields
+        similar = Q()
+        for name in fields:
+            similar |= Q(**{f"{name}__trigram_word_similar": query})
+        scores = [Coalesce(TrigramWordSimilarity(query, name), Value(0.0)) for name in fields]
         rows = (
-            model.objects.for_user(user)
+            spec.model.objects.for_user(user)
             .current()
-            .annotate(score=best)
-            .filter(score__gte=SEARCH_THRESHOLD)
+            .filter(similar)
+            .annotate(score=Greatest(*scores) if len(scores) > 1 else scores[0])
             .order_by("-score")[:limit]
         )
-        hits += [SearchHit(spec, row, row.score) for row in rows]
+        found = [SearchHit(spec, row, row.score) for row in rows]
+        hits += found or _near_spellings(spec, user, query)
     hits.sort(key=lambda hit: hit.score, reverse=True)
     return hits[:limit]
+
+
+def _allowed_edits(word: str) -> int:
+    """How many letters may be wrong in a word of this length and still be that word."""
+    if len(word) < SHORTEST_FUZZY_WORD:
+        return 0
+    return 1 if len(word) <= SHORT_WORD else 2
+
+
+def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]:
+    """Entities every word of ``query`` is a near spelling of a word in (optimal string
+    alignment distance: a swap of two letters is one edit)."""
+    words = fold(query).split()
+    if not words:
+        return []
+    hits = []
+    for row in spec.model.objects.for_user(user).current():
+        text = fold([getattr(row, name) for name in spec.model.search_fields])
+        vocabulary = set(text.split())
+        distances = []
+        for word in words:
+            best = min((OSA.distance(word, known) for known in vocabulary), default=len(word))
+            if best > _allowed_edits(word):
+                break
+            distances.append(best)
+        else:
+            total = sum(len(word) for word in words)
+            hits.append(SearchHit(spec, row, round(1 - sum(distances) / total, 3)))
+    return hits
+
+
+def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:
+    """The user's entities of ``model`` that were removed and not restored: the retirement
+    version of each, newest first."""
+    latest = (
+        model.objects.for_user(user)
+        .order_by("logical_entity_id", "-version")
+        .distinct("logical_entity_id")
+        .values("id")
+    )
+    return list(
+        model.objects.filter(id__in=latest, operation=Operation.RETIRE).order_by("-created_at")
+    )
+
+
+def likely_duplicate(
+    *, spec: EntitySpec, user: User, fields: dict[str, Any]
+) -> VersionedEntity | None:
+    """A current entity that ``fields`` probably describes again: the same identity
+    ("python" beside "Python"), or the profile's matcher taking them for one."""
+    identity = spec.identity(fields)
+    best: tuple[float, VersionedEntity] | None = None
+    for row in spec.model.objects.for_user(user).current():
+        content = row.content()
+        if identity.strip("|") and spec.identity(content) == identity:
+            return row
+        score = spec.score(fields, content)
+        if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
+            best = (score, row)
+    return best[1] if best else None

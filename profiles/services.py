@@ -35,12 +35,20 @@ def profile_update(*, user: User, full_name: str, avatar_url: str = "") -> Profi
 
 
 @transaction.atomic
-def profile_auto_apply_set(*, user: User, threshold: Decimal | None) -> Profile:
-    """Let merge suggestions at or above ``threshold`` apply without review (None: never)."""
+def profile_auto_apply_set(
+    *, user: User, threshold: Decimal | None, new_entities: Decimal | None = None
+) -> Profile:
+    """What joins the profile without review: changes to existing entries at or above a
+    match score of ``threshold`` (None: never), new entries read with a confidence of at
+    least ``new_entities`` (unchanged when None)."""
     profile = Profile.objects.select_for_update().get(user=user)
     profile.merge_auto_apply_threshold = threshold
+    if new_entities is not None:
+        profile.new_entity_min_confidence = new_entities
     profile.updated_at = timezone.now()
-    profile.save(update_fields=["merge_auto_apply_threshold", "updated_at"])
+    profile.save(
+        update_fields=["merge_auto_apply_threshold", "new_entity_min_confidence", "updated_at"]
+    )
     return profile
 
 

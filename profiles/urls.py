@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/search/", views.profile_search, name="profile_search"),
     path("profile/<slug:kind>/", views.entity_list, name="entity_list"),
     path("profile/<slug:kind>/new_hx", views.entity_new_hx, name="entity_new_hx"),
+    path("profile/<slug:kind>/removed/", views.entity_removed, name="entity_removed"),
     path(
         "profile/<slug:kind>/<uuid:logical_id>/edit_hx", views.entity_edit_hx, name="entity_edit_hx"
     ),

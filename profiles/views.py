@@ -108,7 +108,21 @@ def _current(
 def entity_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
     entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
-    return render(request, "profiles/entities.html", {"section": section, "entities": entities})
+    removed = selectors.entities_removed(model=section.model, user=request.user)
+    return render(
+        request,
+        "profiles/entities.html",
+        {"section": section, "entities": entities, "removed_count": len(removed)},
+    )
+
+
+@login_required
+@require_GET
+def entity_removed(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+    """What was removed from a section and not restored, each with Restore."""
+    section = _section(kind)
+    removed = selectors.entities_removed(model=section.model, user=request.user)
+    return render(request, "profiles/removed.html", {"section": section, "removed": removed})
 
 
 @login_required
@@ -118,6 +132,18 @@ def entity_new_hx(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
     form = entity_form_class(section.model)(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        existing = (
+            None
+            if request.POST.get("add_anyway")
+            else selectors.likely_duplicate(spec=section, user=request.user, fields=form.changes())
+        )
+        if existing is not None:
+            return render(
+                request,
+                "profiles/entities.html#entity-new",
+                {"section": section, "form": form, "duplicate": existing},
+                status=409,
+            )
         entity = services.entity_create(
             model=section.model, user=request.user, fields=form.changes(), reason="Added by hand."
         )

@@ -429,6 +429,7 @@ def _origin(version: ResumeVersion) -> Origin:
         f"“{version.stream.name}”",
         url=reverse("resume_version", kwargs={"version_id": version.pk}),
         text=version.raw_content or "",
+        document_url=reverse("resume_version_download", kwargs={"version_id": version.pk}),
     )
 
 

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.text import capfirst
 
+from careeros.db.provenance import Provenance
+
 MAX_LOCK_ATTEMPTS = 5
 
 
@@ -86,6 +88,9 @@ class VersionedEntity(models.Model):
         choices=Operation, default=Operation.CREATE, db_default=Operation.CREATE
     )
     change_reason = models.TextField(blank=True, default="", db_default="")
+    # CareerOS's addition: the source and evidence of what this version set
+    # (careeros.db.provenance.Provenance), for versions applied from a source.
+    provenance = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -109,6 +114,10 @@ class VersionedEntity(models.Model):
     def is_retirement(self) -> bool:
         """The version that removed the entity from the profile."""
         return self.operation == Operation.RETIRE
+
+    @property
+    def origin(self) -> Provenance | None:
+        return Provenance.model_validate(self.provenance) if self.provenance else None
 
     @classmethod
     def versioning_constraints(cls, table: str) -> list[models.BaseConstraint]:
@@ -191,6 +200,7 @@ def write_version[E: VersionedEntity](
     reason: str = "",
     revert_to: int | None = None,
     expected_version: int | None = None,
+    provenance: Provenance | None = None,
 ) -> E:
     """The one write path of versioned entities: create, revise, retire or revert.
 
@@ -198,7 +208,8 @@ def write_version[E: VersionedEntity](
     - revise: the current version with ``changes`` applied, as version + 1.
     - retire: version + 1 marked ``retire`` and not current; no current version remains.
     - revert: version ``revert_to``'s fields as the new current version (also after a
-      retirement, which brings the entity back).
+      retirement, which brings the entity back). The revert is the caller's act (by hand,
+      unless a source is given); it keeps the restored version's evidence.
 
     The current row is locked first, so concurrent writers queue and each applies its
     changes on top of the other's. With ``expected_version`` a writer that read an older
@@ -215,6 +226,7 @@ def write_version[E: VersionedEntity](
             source=source,
             confidence=confidence,
             reason=reason,
+            provenance=provenance,
         )
     if logical_entity_id is None:
         raise ValueError(f"{operation} needs a logical_entity_id.")
@@ -230,9 +242,11 @@ def write_version[E: VersionedEntity](
                 logical_entity_id=logical_entity_id, version=revert_to
             )
             fields = target.content()
-            # The facts come back with the provenance they had.
-            source, confidence = target.source or source, target.source_confidence
-            reason = reason or f"Reverted to version {revert_to}."
+            # Whoever reverts restores the facts; where they came from stays known.
+            provenance = provenance or target.origin
+            reason = reason or f"Restored version {revert_to}" + (
+                f" (from {provenance.label})." if provenance else "."
+            )
         elif not latest.is_current:
             raise EntityRetired(f"{latest} was retired; revert it to bring it back.")
         else:
@@ -254,6 +268,7 @@ def write_version[E: VersionedEntity](
             confidence=confidence,
             reason=reason,
             is_current=operation != Operation.RETIRE,
+            provenance=provenance if operation != Operation.RETIRE else None,
         )
 
 
@@ -288,6 +303,7 @@ def _insert[E: VersionedEntity](
     confidence: Decimal | float | str | None,
     reason: str,
     is_current: bool = True,
+    provenance: Provenance | None = None,
 ) -> E:
     entity = model(
         user_id=getattr(user, "pk", user),
@@ -298,6 +314,7 @@ def _insert[E: VersionedEntity](
         source_confidence=None if confidence is None else Decimal(str(confidence)),
         operation=operation,
         change_reason=reason,
+        provenance=provenance.model_dump(mode="json") if provenance else None,
         **fields,
     )
     entity.full_clean(

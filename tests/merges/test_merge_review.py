@@ -293,7 +293,8 @@ def test_an_entity_missing_a_required_field_waits_and_explains(
     media_root: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """A job without an employer cannot become a profile entity: it waits, nothing breaks."""
+    """A job without an employer cannot become a profile entity as it is: it waits, says
+    why, and asks for the missing field on its card; filled in, it is added."""
     resume = tmp_path / "no_company.txt"
     resume.write_text(
         "Sam Lee\nsam@example.com\n\nEXPERIENCE\n\nFreelance Photographer\nJan 2018 - Present\n"
@@ -304,21 +305,28 @@ def test_an_entity_missing_a_required_field_waits_and_explains(
     assert [(d.entity_type, d.decision_type) for d in waiting] == [
         ("work_experience", "keep_separate")
     ]
-    # The engine cannot tell a title from an employer here: one of them is missing.
-    assert "The resume gives no" in (waiting[0].merge_reason or "")
     assert counts(user)["skills"] == 2
     page = signed_in.get(reverse("merge_review")).content.decode()
-    assert "Add it by hand" in page
+    # The engine cannot tell a title from an employer here: one of them is missing.
+    assert "The source gives no" in page
+    [missing] = [name for name in ("title", "company") if f'name="complete_{name}"' in page]
     response = signed_in.post(
-        reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "accept"}, headers=HX
+        reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "keep_separate"}, headers=HX
     )
     assert response.status_code == 422
     assert "cannot be added as it is" in response.content.decode()
     assert counts(user)["work"] == 0
     with user_context(user.pk):
         assert services.merge_decisions_accept_all(user=user) == 0
-    signed_in.post(reverse("merge_decision_hx", args=[waiting[0].pk]), {"action": "skip"})
+    signed_in.post(
+        reverse("merge_decision_hx", args=[waiting[0].pk]),
+        {"action": "keep_separate", f"complete_{missing}": "Studio Lee"},
+        headers=HX,
+    )
     assert pending(user) == []
+    assert counts(user)["work"] == 1
+    with user_context(user.pk):
+        assert WorkExperience.objects.current().get().content()[missing] == "Studio Lee"
 
 
 def test_operators_see_decisions_in_the_admin(

@@ -67,9 +67,9 @@ def test_create_revise_retire_revert_keep_every_version(user: User) -> None:
     assert history[1].source == "upload"
     assert history[1].source_confidence == Decimal("0.87")
     assert history[1].change_reason == "From resume.pdf"
-    # A revert brings the facts back with the provenance they had.
-    assert (back.source, back.source_confidence) == ("upload", Decimal("0.87"))
-    assert back.change_reason == "Reverted to version 2."
+    # A revert is the person's own act: a manual version naming the version it restored.
+    assert (back.source, back.source_confidence) == ("manual", Decimal("1.00"))
+    assert back.change_reason == "Restored version 2."
 
 
 def test_a_stale_edit_is_refused_instead_of_overwriting(user: User) -> None:
