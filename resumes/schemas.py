@@ -164,19 +164,98 @@ def _confidence(value: float) -> Decimal:
     return Decimal(str(round(min(max(value, 0.0), 1.0), 2)))
 
 
+def _within(span: Span, block: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in block)
+
+
+def _snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def confine(item: ai.Evidenced, label: str, raw: str) -> list[str]:
+    """Drop the values of ``item`` whose evidence lies outside its own block of text
+    (never move them onto a neighbour); returns what was dropped, for the person.
+
+    Items without a block (a provider that does not know its entries' extent) are left
+    as they are.
+    """
+    if not item.block:
+        return []
+    dropped: list[str] = []
+    removed: dict[str, set[int]] = {}
+    for key, spans in list(item.evidence.items()):
+        if all(_within(span, item.block) for span in spans):
+            continue
+        name, _, index = key.partition(".")
+        attr = _snake(name)
+        value = getattr(item, attr, None)
+        if isinstance(value, list) and index.isdigit():
+            removed.setdefault(attr, set()).add(int(index))
+        elif isinstance(value, str) and not index:
+            setattr(item, attr, None)
+        else:
+            continue
+        del item.evidence[key]
+        text = " ".join(raw[spans[0][0] : spans[0][1]].split())[:80]
+        dropped.append(f"{label}: “{text}” was read outside this entry, so it was left out.")
+    # List fields (highlights, keywords, roles) are one word: their evidence keys are
+    # "<attr>.<index>", renumbered for the items that stay.
+    for attr, indexes in removed.items():
+        values: list[Any] = getattr(item, attr)
+        kept = [i for i in range(len(values)) if i not in indexes]
+        spans = {i: item.evidence.pop(f"{attr}.{i}", None) for i in range(len(values))}
+        setattr(item, attr, [values[i] for i in kept])
+        for new, old in enumerate(kept):
+            if spans[old] is not None:
+                item.evidence[f"{attr}.{new}"] = spans[old]
+    return dropped
+
+
+_SECTION_NAMES = {
+    "work": "Job",
+    "volunteer": "Volunteering",
+    "education": "Education",
+    "skills": "Skills",
+    "projects": "Project",
+    "certificates": "Certificate",
+}
+
+
+def _label(item: ai.Evidenced) -> str:
+    for attr in ("position", "name", "institution", "organization"):
+        value = getattr(item, attr, None)
+        if value:
+            return f"“{value}”"
+    return "an entry"
+
+
+def confine_all(extraction: ai.Extraction, raw: str) -> list[str]:
+    """``confine`` every item of the extraction; what was dropped."""
+    dropped: list[str] = []
+    for section, noun in _SECTION_NAMES.items():
+        for item in getattr(extraction, section):
+            dropped += confine(item, f"{noun} {_label(item)}", raw)
+    return dropped
+
+
 def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
     """Map an extraction onto the profile's entity types, keeping evidence and confidence.
 
     A skill group ("Languages: Python, Go") becomes one skill per keyword, categorised by
-    the group's name, because the profile keeps one row per skill.
+    the group's name, because the profile keeps one row per skill. Items read without what
+    the profile needs to name them are dropped, and said so in ``extraction.dropped``.
     """
     entities: list[ParsedEntity] = []
 
     def add(data: EntityData, confidence: float) -> None:
         entities.append(ParsedEntity(data=data, confidence=_confidence(confidence)))
 
+    def drop(what: str) -> None:
+        extraction.dropped.append(f"{what}, so it was left out.")
+
     for work in extraction.work:
         if not (work.position or work.name):
+            drop("A job with neither a title nor an employer")
             continue
         add(
             WorkExperienceData(
@@ -202,6 +281,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
         )
     for school in extraction.education:
         if not school.institution:
+            drop(f"Education {_label(school)} without a school")
             continue
         add(
             EducationData(
@@ -255,6 +335,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
             )
     for project in extraction.projects:
         if not project.name:
+            drop("A project without a name")
             continue
         add(
             ProjectData(
@@ -284,6 +365,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
         )
     for certificate in extraction.certificates:
         if not certificate.name:
+            drop("A certificate without a name")
             continue
         add(
             CertificationData(

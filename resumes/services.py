@@ -62,6 +62,7 @@ from resumes.schemas import (
     Differences,
     Stage,
     StageStatus,
+    confine_all,
     entities_from_extraction,
     initial_stages,
 )
@@ -305,6 +306,7 @@ def _parse_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resume
         parsed = parse_document(data, version.file_type or "")
     except ParseFailed as failure:
         raise StageFailed(failure.message, transient=failure.transient) from failure
+    parsed.extraction.dropped += confine_all(parsed.extraction, parsed.raw)
     entities = entities_from_extraction(parsed.extraction)
     notes = f"{parsed.pages} page(s)"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
-from merges.models import MergeDecision
+from merges.models import DecisionStatus, MergeDecision
 from profiles.http import AuthenticatedRequest
 from resumes import selectors, services, storage
 from resumes.files import SizeCappedUploadHandler
@@ -143,6 +144,28 @@ def resume_version_status_hx(request: AuthenticatedRequest, version_id: UUID) ->
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of what was read from a version, in counts the page states plainly."""
+
+    added: int  # new entries and changes written to the profile
+    already: int  # in the profile already, or read twice in the file
+    waiting: int  # wait for the person's review
+    skipped: int  # skipped by the person
+    dropped: list[str]  # read but not kept, with why
+
+    @classmethod
+    def of(cls, decisions: list[MergeDecision], dropped: list[str]) -> Outcome:
+        applied = [d for d in decisions if d.status == DecisionStatus.APPLIED]
+        return cls(
+            added=sum(d.wrote_to_profile for d in applied),
+            already=sum(not d.wrote_to_profile for d in applied),
+            waiting=sum(d.is_pending for d in decisions),
+            skipped=sum(d.status == DecisionStatus.REJECTED for d in decisions),
+            dropped=dropped,
+        )
+
+
 def _version_context(request: AuthenticatedRequest, version: ResumeVersion) -> dict[str, object]:
     diffs = {diff.comparison_type: diff for diff in version.diffs.all()}
     decisions = {
@@ -152,9 +175,11 @@ def _version_context(request: AuthenticatedRequest, version: ResumeVersion) -> d
         )
     }
     entities = list(version.parsed_entities.order_by("entity_type", "created_at"))
+    extraction = version.extraction
     return {
         "version": version,
         "entities": [(entity, decisions.get(entity.pk)) for entity in entities],
+        "outcome": Outcome.of(list(decisions.values()), extraction.dropped if extraction else []),
         "pending_reviews": sum(d.is_pending for d in decisions.values()),
         "diff_to_version": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_VERSION),
         "diff_to_profile": diffs.get(ResumeDiff.ComparisonType.VERSION_TO_PROFILE),

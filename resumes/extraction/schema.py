@@ -23,6 +23,9 @@ class Evidenced(BaseModel):
 
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     evidence: dict[str, list[Span]] = Field(default_factory=dict)
+    # The ``[start, end)`` ranges of raw text that make up the item (an entry's lines),
+    # when the provider knows them: evidence outside them is not this item's.
+    block: list[Span] = Field(default_factory=list)
 
 
 class Dated(Evidenced):
@@ -129,7 +132,7 @@ def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if key in ("confidence", "evidence", "current"):
+            if key in ("confidence", "evidence", "current", "block"):
                 continue
             cleaned = _clean(item)
             if cleaned in (None, "", [], {}):
@@ -155,10 +158,12 @@ class Extraction(BaseModel):
     certificates: list[Certificate] = Field(default_factory=list)
     # Which provider and model produced this result (stored as ai_model_used).
     ai_model_used: str = ""
+    # What was read but not kept, for the person ("a certificate with no name").
+    dropped: list[str] = Field(default_factory=list)
 
     def to_json_resume(self) -> dict[str, Any]:
         """JSON Resume form: camelCase keys, no empty values, an open range has no endDate."""
-        data = self.model_dump(exclude={"ai_model_used"})
+        data = self.model_dump(exclude={"ai_model_used", "dropped"})
         for section in ("work", "volunteer", "education", "projects"):
             for item, model in zip(data[section], getattr(self, section), strict=True):
                 if model.current:
