@@ -203,11 +203,12 @@ def confine(item: ai.Evidenced, label: str, raw: str) -> list[str]:
     for attr, indexes in removed.items():
         values: list[Any] = getattr(item, attr)
         kept = [i for i in range(len(values)) if i not in indexes]
-        spans = {i: item.evidence.pop(f"{attr}.{i}", None) for i in range(len(values))}
+        evidence = {i: item.evidence.pop(f"{attr}.{i}", None) for i in range(len(values))}
         setattr(item, attr, [values[i] for i in kept])
         for new, old in enumerate(kept):
-            if spans[old] is not None:
-                item.evidence[f"{attr}.{new}"] = spans[old]
+            found = evidence[old]
+            if found is not None:
+                item.evidence[f"{attr}.{new}"] = found
     return dropped
 
 
