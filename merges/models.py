@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Self
 
 from django.conf import settings
@@ -151,9 +152,14 @@ class MergeDecision(models.Model):
 
     @property
     def proposed(self) -> EntityData:
-        return self.spec.load(self.proposed_data)
+        """The typed proposal, loaded once per instance (again once ``proposed_data`` is
+        replaced)."""
+        if getattr(self, "_proposed_from", None) is not self.proposed_data:
+            self._proposed = self.spec.load(self.proposed_data)
+            self._proposed_from = self.proposed_data
+        return self._proposed
 
-    @property
+    @cached_property
     def snippets(self) -> FieldEvidence:
         return FieldEvidence.model_validate(self.evidence or {})
 

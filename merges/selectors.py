@@ -68,6 +68,10 @@ class DecisionCard:
         return [row for row in self.rows if not row.differs and self.target]
 
 
+# Cards a source's group shows at first; the rest load on request, a page at a time.
+CARDS_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class ReviewGroup:
     """The pending decisions of one source (a resume version, an interview…)."""
@@ -76,10 +80,27 @@ class ReviewGroup:
     label: str
     url: str
     cards: list[DecisionCard]
+    offset: int = 0  # where the shown page of cards starts
 
     @property
     def certain(self) -> int:
         return sum(card.certain for card in self.cards)
+
+    @property
+    def shown(self) -> list[DecisionCard]:
+        return self.cards[self.offset : self.offset + CARDS_SHOWN]
+
+    @property
+    def next_offset(self) -> int | None:
+        following = self.offset + CARDS_SHOWN
+        return following if following < len(self.cards) else None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, len(self.cards) - self.offset - CARDS_SHOWN)
+
+    def page(self, offset: int) -> ReviewGroup:
+        return ReviewGroup(self.group_id, self.label, self.url, self.cards, max(0, offset))
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,9 @@ class Review:
     @property
     def uncertain(self) -> int:
         return self.total - self.certain
+
+    def group(self, group_id: UUID | None) -> ReviewGroup | None:
+        return next((g for g in self.groups if g.group_id == group_id), None)
 
 
 def pending_count(user: User) -> int:

@@ -38,6 +38,21 @@ def merge_review(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def merge_group_hx(request: AuthenticatedRequest) -> HttpResponse:
+    """The next page of one source's cards on the review screen."""
+    try:
+        group_id = UUID(request.GET["group"]) if request.GET.get("group") else None
+        offset = int(request.GET.get("offset", "0"))
+    except ValueError:
+        raise Http404("No such group of suggestions.") from None
+    group = selectors.review(request.user).group(group_id)
+    if group is None:
+        raise Http404("No such group of suggestions.")
+    return render(request, "merges/review.html#group-cards", {"group": group.page(offset)})
+
+
+@login_required
+@require_GET
 def merge_dashboard_card_hx(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard's Review card: how many suggestions wait."""
     return render(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,12 +38,11 @@ class EntityData(BaseModel):
         return self.model_dump(exclude={"evidence"})
 
     def label(self) -> str:
-        """How the profile names the entity ("Data Engineer at Acme")."""
-        values = {name: value for name, value in self.fields().items() if value is not None}
-        try:
-            return str(self.model(**values)) or "(unnamed)"
-        except (TypeError, ValueError):
-            return "(unnamed)"
+        """How the profile names the entity ("Data Engineer at Acme"): the model's own
+        ``__str__``, read from these fields (a model instance is far costlier to make)."""
+        values = {name: "" if value is None else value for name, value in self.fields().items()}
+        view = SimpleNamespace(**values, label_field=self.model.label_field, logical_entity_id="")
+        return str(self.model.__str__(cast(Any, view))).strip() or "(unnamed)"
 
 
 class WorkExperienceData(EntityData):

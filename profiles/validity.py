@@ -49,6 +49,13 @@ def is_status_or_date(value: Any) -> bool:
     ) and any(_DATE_PART.match(word) or word in months for word in words)
 
 
+def starts_with_label(value: Any) -> bool:
+    """ "Credential ID AWS-ASA", "Issued Mar 2021 by…": a label line's start, not a name."""
+    words = fold(value).split()
+    status = _words("status_words.txt")
+    return len(words) > 1 and any(" ".join(words[:n]) in status for n in (1, 2, 3))
+
+
 def is_sentence(value: Any, *, max_words: int = MAX_NAME_WORDS) -> bool:
     """Prose rather than a name: too many words, or a clause ending in a full stop."""
     text = str(value or "").strip()
@@ -116,6 +123,10 @@ def project_problems(fields: dict[str, Any]) -> list[str]:
 def certification_problems(fields: dict[str, Any]) -> list[str]:
     name, issuer = fields.get("name"), fields.get("issuing_organization")
     problems = _name_problems("name", name)
+    # A certificate's lines are full of labels ("Credential ID …", "Issued …"): a name
+    # that starts with one is probably the wrong line.
+    if name and not problems and starts_with_label(name):
+        problems.append(f"Its name “{name}” starts with a label, so it may be the wrong line.")
     if issuer:
         if is_status_or_date(issuer):
             problems.append(f"Its issuer “{issuer}” looks like a date or a label.")

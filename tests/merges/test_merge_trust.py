@@ -434,3 +434,21 @@ def test_the_review_page_issues_the_same_queries_for_two_cards_or_thirty(
     )
     assert len(pending(user)) == 31
     assert queries() == two
+
+
+def test_a_long_review_shows_a_page_of_cards_and_loads_the_rest(
+    signed_in: Client, user: User, client: Client, other_user: User
+) -> None:
+    source = origin("long.pdf")
+    propose(user, *(proposal("skills", "0.5", name=f"Skill {n}") for n in range(25)), source=source)
+    page = signed_in.get(reverse("merge_review")).content.decode()
+    assert page.count('class="card decision"') == 20
+    assert "Show 5 more from this file" in page
+    more = signed_in.get(
+        reverse("merge_group_hx"), {"group": str(source.group_id), "offset": "20"}, headers=HX
+    ).content.decode()
+    assert more.count('class="card decision"') == 5
+    assert "more from this file" not in more
+    client.force_login(other_user)
+    stranger = client.get(reverse("merge_group_hx"), {"group": str(source.group_id), "offset": "0"})
+    assert stranger.status_code == 404
