@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -38,6 +38,7 @@ from careeros.db.versioning import (
     Source,
     VersionConflict,
     VersionedEntity,
+    create_versions,
     field_label,
     write_version,
 )
@@ -118,7 +119,11 @@ def merge_decisions_propose(
             continue
         kept, copies = _dedupe(spec, batch)
         uploads = [p.data.fields() for p in kept]
-        matches = best_matches(spec.score, uploads, _candidates(spec.model, user_id))
+        matches = _with_own_fields(
+            spec.model,
+            user_id,
+            best_matches(spec.score, uploads, _candidates(spec.model, user_id), spec.block),
+        )
         for proposal, upload, match in zip(kept, uploads, matches, strict=True):
             proposed.append(_stamp(_decide(proposal, upload, match), user_id, origin, proposal))
         for copy, original in copies:
@@ -138,13 +143,52 @@ def merge_decisions_propose(
         if decision.decision_type == DecisionType.KEEP_SEPARATE:
             decision.merge_reason = "Not in your profile yet, and not added by itself: check it."
     _remember(user_id, origin, waiting)
+    automatic = [
+        d
+        for d in proposed
+        if d.is_pending and d.folded_into_id is None and _applies_automatically(d, policy)
+    ]
+    now = timezone.now()
+    for decision in automatic:
+        if decision.decision_type == DecisionType.SKIP:
+            # Nothing to write (the profile holds it already): settled as it is inserted.
+            decision.status, decision.applied_at = DecisionStatus.APPLIED, now
     MergeDecision.objects.bulk_create(proposed)
-    for decision in proposed:
-        on_card = decision.is_pending and decision.folded_into_id is None
-        if on_card and _applies_automatically(decision, policy):
+    _add_in_bulk([d for d in automatic if d.decision_type == DecisionType.KEEP_SEPARATE])
+    for decision in automatic:
+        if decision.decision_type == DecisionType.MERGE:
             _apply(decision)  # a stale one is re-evaluated and waits for review
     decisions_settled.send(sender=MergeDecision, decisions=proposed)
     return proposed
+
+
+def _add_in_bulk(decisions: list[MergeDecision]) -> None:
+    """Apply new-entity decisions a source made in one go: one INSERT per entity type for
+    the versions, one UPDATE for the decisions."""
+    now = timezone.now()
+    for spec in ENTITY_SPECS:
+        batch = [d for d in decisions if d.entity_type == spec.entity_type]
+        if not batch:
+            continue
+        changes = [{k: v for k, v in d.proposed.fields().items() if not empty(v)} for d in batch]
+        created = create_versions(
+            spec.model,
+            user=batch[0].user_id,
+            entities=changes,
+            source=Source(batch[0].source_type),
+            confidences=[d.source_confidence for d in batch],
+            reason=f"From {batch[0].source_label}.",
+            provenances=[_provenance(d, list(c)) for d, c in zip(batch, changes, strict=True)],
+        )
+        for decision, entity in zip(batch, created, strict=True):
+            decision.target_entity_id = entity.logical_entity_id
+            decision.target_version = entity.version
+            decision.status = DecisionStatus.APPLIED
+            decision.applied_at = now
+            decision.updated_at = now
+    MergeDecision.objects.bulk_update(
+        decisions, ["target_entity_id", "target_version", "status", "applied_at", "updated_at"]
+    )
 
 
 def _stamp(
@@ -261,22 +305,46 @@ def _also(origin: Origin) -> dict[str, str]:
 
 
 def _candidates(model: type[VersionedEntity], user_id: Any) -> list[Candidate]:
-    """The user's current entities, each knowing which of its values are the person's own."""
-    current = list(model.objects.for_user(user_id).current().order_by("created_at"))
-    versions = model.objects.for_user(user_id).filter(
-        logical_entity_id__in=[row.logical_entity_id for row in current]
+    """The user's current entities: only what matching reads."""
+    # Plain values, not model instances: a large profile costs rows, not objects.
+    rows = (
+        model.objects.for_user(user_id)
+        .current()
+        .order_by("created_at")
+        .values("logical_entity_id", "version", *model.content_fields)
     )
+    return [
+        Candidate(row.pop("logical_entity_id"), row.pop("version"), row) for row in rows.iterator()
+    ]
+
+
+def _with_own_fields(
+    model: type[VersionedEntity], user_id: Any, matches: list[Match | None]
+) -> list[Match | None]:
+    """The matches, their candidates knowing which values are the person's own: the
+    history of the matched entities only, in one query."""
+    matched = {m.candidate.logical_entity_id for m in matches if m is not None}
+    if not matched:
+        return matches
     chains: dict[Any, list[VersionedEntity]] = {}
-    for version in versions.order_by("logical_entity_id", "version"):
+    versions = (
+        model.objects.for_user(user_id)
+        .filter(logical_entity_id__in=matched)
+        .only("logical_entity_id", "version", "source", *model.content_fields)
+        .order_by("logical_entity_id", "version")
+    )
+    for version in versions:
         chains.setdefault(version.logical_entity_id, []).append(version)
     return [
-        Candidate(
-            row.logical_entity_id,
-            row.version,
-            row.content(),
-            own_fields(chains[row.logical_entity_id]),
+        None
+        if m is None
+        else replace(
+            m,
+            candidate=replace(
+                m.candidate, manual_fields=own_fields(chains[m.candidate.logical_entity_id])
+            ),
         )
-        for row in current
+        for m in matches
     ]
 
 

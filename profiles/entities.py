@@ -113,6 +113,8 @@ class EntitySpec:
     score: matching.Scorer  # 0..1: how likely two field dicts are the same entity
     # The normalised key of "the same entity written twice" (profiles.matching).
     identity: matching.Identity
+    # The key text a profile entity must share words with to be scored against a proposal.
+    block: matching.Identity
     # What makes a read entity implausible (profiles.validity): it then waits for review.
     problems: Callable[[dict[str, Any]], list[str]]
 
@@ -148,6 +150,7 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         WorkExperienceData,
         matching.work_score,
         matching.work_identity,
+        matching.work_block,
         validity.work_problems,
     ),
     EntitySpec(
@@ -158,6 +161,7 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         EducationData,
         matching.education_score,
         matching.education_identity,
+        matching.education_block,
         validity.education_problems,
     ),
     EntitySpec(
@@ -168,6 +172,7 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         SkillData,
         matching.skill_score,
         matching.skill_identity,
+        matching.skill_block,
         validity.skill_problems,
     ),
     EntitySpec(
@@ -178,6 +183,7 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         ProjectData,
         matching.project_score,
         matching.project_identity,
+        matching.project_block,
         validity.project_problems,
     ),
     EntitySpec(
@@ -188,6 +194,7 @@ ENTITY_SPECS: tuple[EntitySpec, ...] = (
         CertificationData,
         matching.certification_score,
         matching.certification_identity,
+        matching.certification_block,
         validity.certification_problems,
     ),
 )

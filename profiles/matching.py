@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from careeros.text import fold
 
@@ -283,15 +283,53 @@ class Match:
     score: float
 
 
+# Profiles larger than this are blocked first: an upload is scored only against the
+# candidates whose key text shares enough with its own (rapidfuzz in C over all of them).
+BLOCK_FROM = 50
+# Token-set similarity (0-100) of key texts below which two entities cannot reach the
+# scorers' MATCH_THRESHOLD: every scorer needs its key field (employer, school, name) at
+# 0.8 or more, and a credential id or URL in common shares tokens too.
+BLOCK_MIN = 50
+
+
+def _shortlists(
+    block: Callable[[dict[str, Any]], str] | None,
+    uploads: list[dict[str, Any]],
+    candidates: list[Candidate],
+) -> list[list[int]]:
+    """For each upload, the positions of the candidates worth scoring."""
+    everyone = list(range(len(candidates)))
+    if block is None or len(candidates) <= BLOCK_FROM or not uploads:
+        return [everyone for _ in uploads]
+    keys = [block(candidate.fields) for candidate in candidates]
+    return [
+        [
+            position
+            for _, _, position in process.extract(
+                block(upload), keys, scorer=fuzz.token_set_ratio, score_cutoff=BLOCK_MIN, limit=None
+            )
+        ]
+        for upload in uploads
+    ]
+
+
 def best_matches(
-    scorer: Scorer, uploads: list[dict[str, Any]], candidates: list[Candidate]
+    scorer: Scorer,
+    uploads: list[dict[str, Any]],
+    candidates: list[Candidate],
+    block: Callable[[dict[str, Any]], str] | None = None,
 ) -> list[Match | None]:
-    """Each upload's counterpart among ``candidates``, one-to-one, best pairs first."""
+    """Each upload's counterpart among ``candidates``, one-to-one, best pairs first.
+
+    With ``block`` (a spec's key text), a large profile is narrowed first to the
+    candidates that share key words with each upload.
+    """
+    shortlists = _shortlists(block, uploads, candidates)
     pairs = sorted(
         (
-            (scorer(upload, candidate.fields), index, position)
+            (scorer(upload, candidates[position].fields), index, position)
             for index, upload in enumerate(uploads)
-            for position, candidate in enumerate(candidates)
+            for position in shortlists[index]
         ),
         reverse=True,
     )
@@ -370,3 +408,26 @@ def certification_identity(fields: dict[str, Any]) -> str:
 
 
 Identity = Callable[[dict[str, Any]], str]
+
+
+# -- Block keys: the text a candidate must share words with to be scored at all ------------
+
+
+def work_block(fields: dict[str, Any]) -> str:
+    return company_key(fields.get("company"))
+
+
+def education_block(fields: dict[str, Any]) -> str:
+    return fold(fields.get("institution"))
+
+
+def skill_block(fields: dict[str, Any]) -> str:
+    return skill_key(fields.get("name"))
+
+
+def project_block(fields: dict[str, Any]) -> str:
+    return f"{fold(fields.get('title'))} {url_key(fields.get('url'))}".strip()
+
+
+def certification_block(fields: dict[str, Any]) -> str:
+    return f"{fold(fields.get('name'))} {fold(fields.get('credential_id'))}".strip()
