@@ -21,6 +21,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,7 +52,7 @@ OWN_RESUME = ROOT / "tests" / "merges" / "resume_a_updated.txt"
 ROUNDS = 3
 
 
-def fields_for(slug: str, n: int) -> dict[str, object]:
+def fields_for(slug: str, n: int) -> dict[str, Any]:
     return {
         "work": {"title": f"Engineer {n}", "company": f"Company {n} Ltd", "start_date": "2015"},
         "education": {"institution": f"University {n}", "degree": "BSc"},
