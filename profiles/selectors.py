@@ -170,6 +170,25 @@ def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]
     return hits
 
 
+# Entities a dashboard section lists; the rest are a click away.
+SUMMARY_SIZE = 5
+
+
+@dataclass(frozen=True)
+class SectionSummary:
+    spec: EntitySpec
+    count: int
+    first: list[VersionedEntity]
+
+
+def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
+    """A section's count and newest entities: two bounded queries whatever its size."""
+    current = spec.model.objects.for_user(user).current()
+    first = list(current.order_by("-created_at")[:SUMMARY_SIZE])
+    count = len(first) if len(first) < SUMMARY_SIZE else current.count()
+    return SectionSummary(spec, count, first)
+
+
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:
     """The user's entities of ``model`` that were removed and not restored: the retirement
     version of each, newest first."""

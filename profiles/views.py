@@ -39,8 +39,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The profile and its sections; the resume and review cards load from their apps."""
     sections = [
-        (spec, spec.model.objects.for_user(request.user).current().order_by("-created_at"))
-        for spec in ENTITY_SPECS
+        selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS
     ]
     return render(
         request,

@@ -109,7 +109,7 @@ def _is_uuid(value: str) -> bool:
 @require_GET
 def resume_stream(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
     stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
-    versions = stream.versions.order_by("-version_number")
+    versions = stream.versions.defer(*selectors.LARGE_COLUMNS).order_by("-version_number")
     return render(request, "resumes/stream.html", {"stream": stream, "versions": versions})
 
 

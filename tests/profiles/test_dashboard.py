@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from careeros.db.rls import system_context
-from profiles.models import Profile, User
+from careeros.db.rls import system_context, user_context
+from careeros.db.versioning import Source, create_versions
+from profiles.models import Profile, Skill, User
 from tests.factories import profile_of
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +126,33 @@ def test_operator_reaches_the_admin_and_a_person_does_not(client: Client, user: 
     operator.force_login(User.objects.create_superuser("op@example.com", "a passphrase"))
     assert operator.get("/admin/").status_code == 200
     assert operator.get("/admin/profiles/user/").status_code == 200
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
+    signed_in: Client, user: User
+) -> None:
+    """Counts by aggregate and the first few by a limit: a long career costs no more."""
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(reverse("dashboard")).status_code == 200
+        return len(captured.captured_queries)
+
+    def add_skills(names: list[str]) -> None:
+        with user_context(user.pk):
+            create_versions(
+                Skill,
+                user=user,
+                entities=[{"name": name} for name in names],
+                source=Source.MANUAL,
+                confidences=[Decimal("1.00")] * len(names),
+                reason="",
+                provenances=[None] * len(names),
+            )
+
+    add_skills([f"Skill {n}" for n in range(6)])
+    small = queries()
+    add_skills([f"More {n}" for n in range(60)])
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert "All 66" in page
+    assert queries() == small
