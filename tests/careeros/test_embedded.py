@@ -7,6 +7,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +21,17 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path
-    EmbeddedPostgres(tmp_path).stop()
-    EmbeddedRedis(tmp_path).stop()
+def data_dir() -> Iterator[Path]:
+    """A data folder in the checkout's .data/, not pytest's temporary root: pytest makes
+    that root 0700 at every session start, which would lock the server's own system user
+    out of it whenever another session starts meanwhile."""
+    base = ROOT / ".data"
+    base.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="embedded-test-", dir=base))
+    yield folder
+    EmbeddedPostgres(folder).stop()
+    EmbeddedRedis(folder).stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_postgres_starts_stops_and_keeps_its_data(data_dir: Path) -> None:
