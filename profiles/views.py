@@ -5,6 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,9 +39,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The profile and its sections; the resume and review cards load from their apps."""
-    sections = [
-        selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS
-    ]
+    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
     return render(
         request,
         "profiles/dashboard.html",
@@ -102,16 +101,26 @@ def _current(
     )
 
 
+# Entities a section's page shows at a time; "Show older" loads the next page.
+PAGE_SIZE = 30
+
+
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def entity_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
     entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
+    page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.htmx:
+        return render(
+            request, "profiles/entities.html#entity-page", {"section": section, "page": page}
+        )
     removed = selectors.entities_removed(model=section.model, user=request.user)
     return render(
         request,
         "profiles/entities.html",
-        {"section": section, "entities": entities, "removed_count": len(removed)},
+        {"section": section, "page": page, "removed_count": len(removed)},
     )
 
 

@@ -216,3 +216,20 @@ def test_entity_pages_need_sign_in(client: Client, user: User) -> None:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_long_section_shows_a_page_and_loads_older_ones(signed_in: Client, user: User) -> None:
+    """Thirty entities a page, newest first; the rest load over HTMX."""
+    with user_context(user.pk):
+        for n in range(35):
+            services.entity_create(model=Skill, user=user, fields={"name": f"Skill {n:02d}"})
+    page = signed_in.get(reverse("entity_list", args=["skills"])).content.decode()
+    assert page.count('class="card entity"') == 30
+    assert "Skill 34" in page
+    assert "Skill 00" not in page
+    older = signed_in.get(
+        reverse("entity_list", args=["skills"]), {"page": 2}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert older.count('class="card entity"') == 5
+    assert "Skill 00" in older
+    assert "<html" not in older
