@@ -146,7 +146,13 @@ class VersionedEntity(models.Model):
                 condition=Q(is_current=True),
                 name=f"idx_{table}_user_current",
             ),
-            models.Index(fields=["logical_entity_id"], name=f"idx_{table}_logical_entity"),
+            # Lookups by logical_entity_id use the unique (logical_entity_id, version) index;
+            # the seed names this one for work_experience only (kept there as the seed has it).
+            *(
+                [models.Index(fields=["logical_entity_id"], name=f"idx_{table}_logical_entity")]
+                if table == "work_experience"
+                else []
+            ),
         ]
 
     def content(self) -> dict[str, Any]:
