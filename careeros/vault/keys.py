@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
 
 from django.conf import settings
@@ -23,8 +23,11 @@ from careeros.vault.errors import KeyNotInRing, VaultNotConfigured
 KEY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-class KeyRing(Mapping[str, bytes]):
-    """Ring keys by id, in ENCRYPTION_KEYS order; the first is the primary."""
+class KeyRing:
+    """Ring keys by id, in ENCRYPTION_KEYS order; the first is the primary.
+
+    Not a Mapping: a missing id raises KeyNotInRing (naming it), never KeyError.
+    """
 
     def __init__(self, keys: dict[str, bytes]) -> None:
         self._keys = dict(keys)
@@ -36,6 +39,9 @@ class KeyRing(Mapping[str, bytes]):
             raise KeyNotInRing(
                 f"key {key_id!r} is not in ENCRYPTION_KEYS (known: {', '.join(self) or 'none'})"
             ) from None
+
+    def __contains__(self, key_id: object) -> bool:
+        return key_id in self._keys
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
