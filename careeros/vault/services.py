@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 
 from django.conf import settings
@@ -281,15 +281,24 @@ CLEANUP_LOCK_KEY = 0x5641554C545F4331  # "VAULT_C1"
 # in seconds.
 CLEANUP_BATCH_SIZE = 5_000
 
-# One batch: the oldest expired rows (through the seed's partial index on expires_at),
-# skipping rows another transaction holds, so a concurrent delete never waits or doubles.
+# One batch: the oldest expired rows from where the last batch ended (keyset order on the
+# seed's partial index, so no batch walks again over the index entries of rows the batches
+# before it deleted), skipping rows another transaction holds, so a concurrent delete
+# neither waits nor doubles (a row skipped that way waits for the next run); deleted by
+# their ctid, which their row lock keeps stable.
 _DELETE_BATCH = """
-DELETE FROM encrypted_data
- WHERE id IN (SELECT id FROM encrypted_data
-               WHERE expires_at < %s
-               ORDER BY expires_at
-               LIMIT %s
-               FOR UPDATE SKIP LOCKED)
+WITH doomed AS (
+    SELECT ctid FROM encrypted_data
+     WHERE expires_at >= %(after)s AND expires_at < %(cutoff)s
+     ORDER BY expires_at
+     LIMIT %(limit)s
+     FOR UPDATE SKIP LOCKED
+), gone AS (
+    DELETE FROM encrypted_data
+     WHERE ctid = ANY(ARRAY(SELECT ctid FROM doomed))
+    RETURNING expires_at
+)
+SELECT count(*), max(expires_at) FROM gone
 """
 
 
@@ -328,20 +337,24 @@ def encrypted_data_cleanup(
     deleted = batches = 0
     longest = 0.0
     finished = False
+    after = datetime.min.replace(tzinfo=UTC)
     try:
         while True:
             if time_budget_seconds is not None and time.monotonic() - started > time_budget_seconds:
                 break
             batch_started = time.monotonic()
             with system_context(), connection.cursor() as cursor:
-                cursor.execute(_DELETE_BATCH, [cutoff, batch_size])
-                count = cursor.rowcount
+                cursor.execute(
+                    _DELETE_BATCH, {"after": after, "cutoff": cutoff, "limit": batch_size}
+                )
+                count, last = cursor.fetchone()
             elapsed = time.monotonic() - batch_started  # the batch's locks end with its commit
             if count == 0:
                 finished = True
                 break
             deleted += count
             batches += 1
+            after = last
             longest = max(longest, elapsed)
             if on_batch is not None:
                 on_batch(deleted, elapsed)
