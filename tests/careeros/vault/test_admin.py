@@ -67,7 +67,9 @@ def test_the_admin_cannot_add_change_or_delete(operator: Client, ring: Ring, use
     assert record.purpose == "interview_transcript"
 
 
-def test_people_without_operator_rights_are_sent_away(client: Client, ring: Ring, user: User) -> None:
+def test_people_without_operator_rights_are_sent_away(
+    client: Client, ring: Ring, user: User
+) -> None:
     client.force_login(user)
     response = client.get(reverse("admin:vault_encrypteddata_changelist"))
     assert response.status_code == 302

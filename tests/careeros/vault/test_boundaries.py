@@ -33,7 +33,9 @@ def imported_roots(path: Path) -> set[str]:
 
 def test_only_the_vaults_crypto_module_imports_cryptography() -> None:
     importers = [
-        str(path.relative_to(ROOT)) for path in python_files() if "cryptography" in imported_roots(path)
+        str(path.relative_to(ROOT))
+        for path in python_files()
+        if "cryptography" in imported_roots(path)
     ]
     assert importers == ["careeros/vault/crypto.py"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -27,12 +28,12 @@ pytestmark = pytest.mark.django_db
 TRANSCRIPT = "interview_transcript"
 
 
-def remaining_ids() -> set[object]:
+def remaining_ids() -> set[uuid.UUID]:
     with system_context():
         return set(EncryptedData.objects.values_list("pk", flat=True))
 
 
-def mixed_rows(user: User, other_user: User) -> tuple[set[object], set[object]]:
+def mixed_rows(user: User, other_user: User) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
     """Expired, live and never-expiring rows of two users: (expired ids, kept ids)."""
     expired, kept = set(), set()
     for owner in [user, other_user]:
@@ -55,7 +56,8 @@ def test_cleanup_deletes_exactly_the_expired_rows_and_then_nothing(
     result = encrypted_data_cleanup(batch_size=4)
     assert result.deleted == len(expired) == 6
     assert result.batches == 2  # 4 + 2
-    assert result.finished and not result.locked_out
+    assert result.finished
+    assert not result.locked_out
     assert remaining_ids() == kept
     assert encrypted_data_cleanup().deleted == 0
     assert remaining_ids() == kept
@@ -65,7 +67,7 @@ def test_the_seeds_function_deletes_the_expired_rows_and_returns_the_count(
     ring: Ring, user: User, other_user: User
 ) -> None:
     """cleanup_expired_data() runs with the caller's rights: RLS limits what it deletes."""
-    expired, kept = mixed_rows(user, other_user)
+    _, kept = mixed_rows(user, other_user)
     with connection.cursor() as cursor:  # the runtime role without a user: nothing
         cursor.execute("SELECT cleanup_expired_data()")
         assert cursor.fetchone() == (0,)
@@ -143,7 +145,7 @@ def test_two_concurrent_cleanups_delete_each_row_once(ring: Ring) -> None:
                     pass
                 results[name] = encrypted_data_cleanup(batch_size=10)
                 second_done.set()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
             second_done.set()
         finally:
@@ -224,8 +226,7 @@ def test_the_beat_schedule_runs_the_cleanup_nightly_at_two(ring: Ring) -> None:
     # The next run after 23:10 is at 02:00 the next day.
     last = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
     now = datetime(2026, 3, 3, 23, 10, tzinfo=UTC)
-    probe = crontab(hour=2, minute=0, nowfun=lambda: now)
-    probe.tz = UTC
+    probe = crontab(hour=2, minute=0, nowfun=lambda: now, app=app)  # app.timezone: UTC
     assert now + probe.remaining_estimate(last) == datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
 
 

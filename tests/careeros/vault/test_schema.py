@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -27,7 +29,7 @@ SEED_COLUMNS = [
 ]
 
 
-def rows(sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+def rows(sql: str, params: list[str] | None = None) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
         return list(cursor.fetchall())

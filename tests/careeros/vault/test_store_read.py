@@ -59,10 +59,15 @@ def test_a_content_type_with_charset_utf8_reads_as_text(ring: Ring, user: User) 
     )
     assert vault_read(user=user, record_id=json_bytes.pk, purpose=TRANSCRIPT) == '{"a": 1}'
     with pytest.raises(ValueError, match="UTF-8"):
-        vault_store(user=user, purpose=TRANSCRIPT, plaintext="x", content_type="text/x; charset=latin-1")
+        vault_store(
+            user=user, purpose=TRANSCRIPT, plaintext="x", content_type="text/x; charset=latin-1"
+        )
     with pytest.raises(ValueError, match="not UTF-8"):
         vault_store(
-            user=user, purpose=TRANSCRIPT, plaintext=b"\xff", content_type="text/plain; charset=utf-8"
+            user=user,
+            purpose=TRANSCRIPT,
+            plaintext=b"\xff",
+            content_type="text/plain; charset=utf-8",
         )
 
 
@@ -199,7 +204,7 @@ def test_concurrent_first_writes_share_one_data_key(ring: Ring) -> None:
         try:
             barrier.wait()
             stored.append(vault_store(user=person, purpose=TRANSCRIPT, plaintext=text))
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

@@ -77,16 +77,15 @@ class Command(BaseCommand):
         ring = key_ring()
         for key_id in ring:
             keys, rows = usage.data_keys.get(key_id, 0), usage.rows.get(key_id, 0)
-            role = "primary" if key_id == ring.primary_id else "decrypt only"
-            verdict = (
-                "in use"
-                if keys
-                else "unused"
-                + ("" if key_id == ring.primary_id else ": may be removed from ENCRYPTION_KEYS")
-            )
-            self.stdout.write(
-                f"  {key_id} ({role}): {keys:,} data keys, {rows:,} rows; {verdict}"
-            )
+            primary = key_id == ring.primary_id
+            role = "primary" if primary else "decrypt only"
+            if keys:
+                verdict = "in use"
+            elif primary:
+                verdict = "unused"
+            else:
+                verdict = "unused: may be removed from ENCRYPTION_KEYS"
+            self.stdout.write(f"  {key_id} ({role}): {keys:,} data keys, {rows:,} rows; {verdict}")
         for key_id in usage.missing_from(ring):
             self.stdout.write(
                 f"  {key_id} (NOT IN ENCRYPTION_KEYS): {usage.data_keys[key_id]:,} data keys, "
