@@ -6,9 +6,10 @@
 3. The nightly cleanup (``encrypted_data_cleanup``) on 1,000,000 expired rows among
    100,000 live ones: total time, rows/s and the longest batch transaction, the longest
    any row lock is held; meanwhile a user stores and reads in a loop, and their worst
-   latency shows whether the cleanup got in their way. Then, for comparison, the seed's
-   single-statement ``cleanup_expired_data()`` on the same rows (one transaction holding
-   every row lock until it ends).
+   latency shows whether the cleanup got in their way, and another person deletes their
+   account 1 s in. Then, for comparison, the seed's single-statement
+   ``cleanup_expired_data()`` on the same rows (one transaction holding every row lock
+   until it ends), alone and with the same account deletion.
 
 Runs in a ``careeros_bench_vault`` database of its own (created once, kept). Usage:
 ``.venv/bin/python bench/vault.py [--rows 1000000] [--batch-size 5000] [--skip-seed-function]``
@@ -93,6 +94,11 @@ def text_of(size: int) -> str:
         out.append(word)
         n += len(word) + 1
     return " ".join(out)[:size]
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages: the machine is shared, figures move with them."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def per_second(count: float, seconds: float) -> float:
@@ -227,13 +233,16 @@ class ShredProbe(threading.Thread):
 
 
 def timed_cleanup(
-    run: Callable[[], tuple[int, list[float]]], user_id: str, shredded_id: str
+    run: Callable[[], tuple[int, list[float]]], user_id: str, shredded_id: str | None
 ) -> None:
+    """Run a cleanup while a user stores and reads, and (unless ``shredded_id`` is None)
+    another deletes their account 1 s in."""
     loop = UserLoop(user_id)
     loop.start()
     time.sleep(0.5)
-    probe = ShredProbe(shredded_id, delay=1.0)
-    probe.start()
+    probe = ShredProbe(shredded_id, delay=1.0) if shredded_id else None
+    if probe is not None:
+        probe.start()
     started = time.perf_counter()
     failure = ""
     try:
@@ -244,7 +253,8 @@ def timed_cleanup(
     total = ended - started
     loop.stop.set()
     loop.join()
-    probe.join()
+    if probe is not None:
+        probe.join()
     longest = max(batches) if batches else total
     ms = sorted(x * 1000 for x in loop.latencies)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
@@ -253,7 +263,7 @@ def timed_cleanup(
     else:
         print(
             f"  deleted {deleted:,} rows in {total:.1f} s ({per_second(deleted, total):,.0f}"
-            " rows/s; the account deletion below took that user's expired rows)"
+            " rows/s)"
         )
     if batches:
         print(
@@ -267,6 +277,8 @@ def timed_cleanup(
         f"  a user's store+read meanwhile: {len(ms)} round trips, median"
         f" {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms, worst {ms[-1]:.1f} ms"
     )
+    if probe is None:
+        return
     outcome = (
         f"failed after {probe.seconds * 1000:.0f} ms: {probe.error}"
         if probe.error
@@ -305,7 +317,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    print(f"machine: {os.cpu_count()} CPUs; PostgreSQL {version}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load()}; PostgreSQL {version}")
     bench_crypto()
     bench_services(user_ids, args.service_rows)
 
@@ -318,10 +330,12 @@ def main() -> None:
         left = cursor.fetchone()[0]
     print(f"  expired rows left: {left}")
     if not args.skip_seed_function:
-        print("The seed's cleanup_expired_data(), one statement:")
-        filled = fill_expired(args.rows)
-        print(f"  filled {args.rows:,} expired + {LIVE_ROWS:,} live rows in {filled:.1f} s")
-        timed_cleanup(seed_function, user_ids[-1], user_ids[1])
+        for shredded, title in [(None, "alone"), (user_ids[1], "with an account deletion")]:
+            print(f"The seed's cleanup_expired_data(), one statement, {title}:")
+            filled = fill_expired(args.rows)
+            print(f"  filled {args.rows:,} expired + {LIVE_ROWS:,} live rows in {filled:.1f} s")
+            timed_cleanup(seed_function, user_ids[-1], shredded)
+    print(f"load average at the end: {load()}")
 
 
 if __name__ == "__main__":
