@@ -6,15 +6,13 @@ so a misconfigured deployment fails loudly at start-up instead of at the first u
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import re
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, register
 
 AI_PROVIDERS = ("rules", "openai")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -102,49 +100,6 @@ def check_ai_provider(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return errors
-
-
-def parse_key_ring(entries: list[str]) -> dict[str, bytes]:
-    """Parse ``key_id:base64key`` entries into an ordered {key_id: 32-byte key} ring."""
-    ring: dict[str, bytes] = {}
-    for entry in entries:
-        key_id, separator, encoded = entry.partition(":")
-        if not separator or not key_id:
-            raise ValueError(f"entry {entry[:12]!r}… is not 'key_id:base64key'")
-        try:
-            key = base64.b64decode(encoded, validate=True)
-        except binascii.Error as error:
-            raise ValueError(f"key {key_id!r} is not valid base64") from error
-        if len(key) != 32:
-            raise ValueError(f"key {key_id!r} is {len(key)} bytes; AES-256 needs 32")
-        if key_id in ring:
-            raise ValueError(f"key id {key_id!r} appears twice")
-        ring[key_id] = key
-    return ring
-
-
-@register()
-def check_encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    try:
-        ring = parse_key_ring(settings.ENCRYPTION_KEYS)
-    except ValueError as error:
-        return [
-            Error(
-                f"ENCRYPTION_KEYS is malformed: {error}.",
-                hint='Generate a key with: python -c "import base64, os; '
-                "print('k1:' + base64.b64encode(os.urandom(32)).decode())\"",
-                id="careeros.E007",
-            )
-        ]
-    if not ring and not settings.DEBUG:
-        return [
-            Warning(
-                "ENCRYPTION_KEYS is empty: interview transcripts cannot be encrypted.",
-                hint="Set ENCRYPTION_KEYS to 'key_id:base64key' (32 random bytes).",
-                id="careeros.W001",
-            )
-        ]
-    return []
 
 
 @register()

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "axes",
+    "careeros.vault",
     "profiles",
     "resumes",
     "enrichment",
@@ -292,6 +294,19 @@ AI_FALLBACK_TO_RULES = env.bool("AI_FALLBACK_TO_RULES", default=False)
 # key encrypts; the others only decrypt (rotation). Required when DEBUG is off.
 ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
 TRANSCRIPT_RETENTION_DAYS = env.int("TRANSCRIPT_RETENTION_DAYS", default=30)
+
+# -- The vault (careeros.vault): retention by purpose, the nightly cleanup ---------------
+
+# Days the vault keeps each purpose's rows (None: until deleted); a purpose missing here
+# cannot be stored (checked by vault.E003/E004).
+VAULT_RETENTION_DAYS: dict[str, int | None] = {
+    "interview_transcript": TRANSCRIPT_RETENTION_DAYS,
+}
+# 02:00 in CELERY_TIMEZONE (UTC unless set); manage.py cleanup_expired_data does the same.
+CELERY_BEAT_SCHEDULE["vault-cleanup-expired-data"] = {
+    "task": "careeros.vault.tasks.encrypted_data_cleanup",
+    "schedule": crontab(hour=2, minute=0),
+}
 
 # -- Security ------------------------------------------------------------------------------
 

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from careeros.celery import app as celery_app
+from careeros.db.rls import system_context
+from careeros.vault.models import EncryptedData
+from tests.conftest import ROOT, database_url_for_children
+
+
+def key_entry(key_id: str, key: bytes) -> str:
+    return f"{key_id}:{base64.b64encode(key).decode()}"
+
+
+@dataclass
+class Ring:
+    """The test's ENCRYPTION_KEYS, with the raw keys (to look for them in logs)."""
+
+    settings: Any
+    keys: dict[str, bytes]
+
+    def use(self, *key_ids: str) -> None:
+        """Make ``key_ids`` the ring, in that order, creating keys not seen before."""
+        for key_id in key_ids:
+            self.keys.setdefault(key_id, os.urandom(32))
+        self.settings.ENCRYPTION_KEYS = [key_entry(k, self.keys[k]) for k in key_ids]
+
+
+@pytest.fixture
+def ring(settings: Any) -> Ring:
+    """A fresh one-key ring, k1."""
+    result = Ring(settings=settings, keys={})
+    result.use("k1")
+    settings.VAULT_RETENTION_DAYS = {
+        "interview_transcript": 30,
+        "interview_notes": 7,
+        "kept_note": None,
+    }
+    return result
+
+
+def expire(*records: EncryptedData, seconds_ago: int = 60) -> None:
+    """Move rows' expiry into the past, as time passing would."""
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE encrypted_data SET expires_at = now() - make_interval(secs => %s) "
+            "WHERE id = ANY(%s)",
+            [seconds_ago, [r.pk for r in records]],
+        )
+
+
+def count(table: str) -> int:
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+        return int(cursor.fetchone()[0])
+
+
+@pytest.fixture
+def logged_worker(transactional_db: None, ring: Ring, tmp_path: Path) -> Iterator[Path]:
+    """A real Celery worker at DEBUG log level, its output in a file, the ring in its env."""
+    name = f"vault-{uuid.uuid4().hex[:8]}@localhost"
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_children(),
+        "REDIS_URL": django_settings.REDIS_URL,
+        "ENCRYPTION_KEYS": ",".join(ring.settings.ENCRYPTION_KEYS),
+        "LOG_LEVEL": "DEBUG",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "careeros", "worker", "--hostname", name]
+    command += ["--concurrency", "1", "--without-gossip", "--without-mingle"]
+    command += ["--loglevel", "DEBUG"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[name], timeout=0.5):
+            if process.poll() is not None:
+                pytest.fail(f"the worker exited with {process.returncode}: {log.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not answer within 60 s")
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
