@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "enrichment",
     "interviews",
     "merges",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("resumes/", include("resumes.urls")),
     path("review/", include("merges.urls")),
+    path("account/data/", include("exports.urls")),
     path("", include("profiles.urls")),
 ]

@@ -22,9 +22,10 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from resumes.reading import UnreadableDocument
+from resumes.reading.jsonresume import load as load_json_resume
 
 # Extensions a person may pick in the upload form (the bytes still decide).
-ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
+ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json")
 
 _EXECUTABLES = (
     (b"MZ", "a Windows program"),
@@ -83,6 +84,11 @@ def detect(data: bytes, filename: str = "") -> Detected:
         check_docx(data)
         return Detected("docx")
     if _is_text(data):
+        start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if start == b"{" or (start == b"[" and filename.lower().endswith(".json")):
+            # A JSON Resume (or a JSON file that is not one, which it says).
+            load_json_resume(data)
+            return Detected("json")
         return Detected("md" if filename.lower().endswith(".md") else "txt")
     raise UnreadableDocument(
         "This file's type is not recognised. Upload a PDF, DOCX or TXT resume."

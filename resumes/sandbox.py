@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 
-from resumes.extraction import ProviderError, TransientProviderError, get_provider
+from resumes.extraction import ProviderError, TransientProviderError, get_provider, jsonresume
 from resumes.extraction.schema import Extraction
 from resumes.reading import UnreadableDocument, read_document
 
@@ -74,6 +74,7 @@ def preload() -> None:
     if _preloaded:
         return
     import resumes.reading.docx
+    import resumes.reading.jsonresume
     import resumes.reading.layout
     import resumes.reading.pdf
     import resumes.reading.plain  # noqa: F401
@@ -171,12 +172,18 @@ def _child(fd: int, data: bytes, kind: str, provider: Any, limits: dict[str, int
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
         try:
             document = read_document(data, kind)
-            extraction = provider.extract(document)
+            if document.kind == "json":
+                # A JSON Resume names its fields: it is read, not guessed at.
+                extraction = jsonresume.extract(document)
+                label = jsonresume.MODEL_LABEL
+            else:
+                extraction = provider.extract(document)
+                label = provider.model_label
             result: dict[str, Any] = {
                 "raw": document.raw,
                 "pages": document.pages,
                 "extraction": extraction.model_dump(mode="json"),
-                "model_label": provider.model_label,
+                "model_label": label,
             }
         except UnreadableDocument as error:
             result = {"error": error.message}
