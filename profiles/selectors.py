@@ -17,9 +17,16 @@ from rapidfuzz.distance import OSA
 from careeros.db.provenance import Snippet
 from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
 from careeros.text import fold
+from profiles.completeness import Completeness, completeness
 from profiles.entities import ENTITY_SPECS, EntitySpec
 from profiles.matching import MATCH_THRESHOLD
-from profiles.models import Profile, User
+from profiles.models import Profile, User, UserConfirmedProfile
+from profiles.snapshots import (
+    EntityDifference,
+    ProfileSnapshot,
+    profile_snapshot,
+    snapshot_changes,
+)
 
 
 def profile_for(user: User) -> Profile:
@@ -218,3 +225,31 @@ def likely_duplicate(
         if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class ConfirmationState:
+    """The confirmed profile (if any), the profile now, what changed between them, and
+    the completeness rubric of the profile now."""
+
+    confirmed: UserConfirmedProfile | None
+    current: ProfileSnapshot
+    changes: list[EntityDifference]
+    completeness: Completeness
+
+    @property
+    def confirmed_snapshot(self) -> ProfileSnapshot | None:
+        if self.confirmed is None:
+            return None
+        return ProfileSnapshot.model_validate(self.confirmed.profile_snapshot)
+
+
+def confirmation_state(*, user: User) -> ConfirmationState:
+    confirmed = UserConfirmedProfile.objects.filter(user=user).first()
+    current = profile_snapshot(user=user)
+    changes = (
+        snapshot_changes(ProfileSnapshot.model_validate(confirmed.profile_snapshot), current)
+        if confirmed is not None
+        else []
+    )
+    return ConfirmationState(confirmed, current, changes, completeness(current))

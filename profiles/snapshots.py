@@ -7,6 +7,7 @@ id, version and fields (as ``profiles.entities.EntityData`` of its type). It is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from uuid import UUID
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
+from careeros.db.versioning import display_value, field_label
 from profiles.entities import ENTITY_SPECS, EntityData, EntitySpec, spec_for_type
 from profiles.models import Profile, User
 
@@ -81,3 +83,75 @@ def profile_snapshot(*, user: User) -> ProfileSnapshot:
         entities=entities,
         taken_at=timezone.now(),
     )
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class EntityDifference:
+    """How one entity differs between two snapshots: ``added``, ``removed`` or ``changed``."""
+
+    kind: str
+    entity_type: str
+    section: str
+    label: str
+    fields: list[FieldDifference]
+
+
+def snapshot_changes(before: ProfileSnapshot, after: ProfileSnapshot) -> list[EntityDifference]:
+    """What changed from ``before`` to ``after``, entity by entity and field by field."""
+    changes: list[EntityDifference] = []
+    if (before.full_name or "") != (after.full_name or ""):
+        changes.append(
+            EntityDifference(
+                "changed",
+                "profiles",
+                "Profile",
+                "Your name",
+                [
+                    FieldDifference(
+                        "full_name", "Name", before.full_name or "", after.full_name or ""
+                    )
+                ],
+            )
+        )
+    old = {entity.logical_entity_id: entity for entity in before.entities}
+    new = {entity.logical_entity_id: entity for entity in after.entities}
+    for spec in ENTITY_SPECS:
+        for logical_id, entity in new.items():
+            if entity.entity_type != spec.entity_type:
+                continue
+            previous = old.get(logical_id)
+            if previous is None:
+                changes.append(
+                    EntityDifference("added", spec.entity_type, spec.title, entity.label, [])
+                )
+                continue
+            if previous.version == entity.version and previous.fields == entity.fields:
+                continue
+            fields = [
+                FieldDifference(
+                    name,
+                    field_label(spec.model, name),
+                    display_value(previous.fields.get(name)),
+                    display_value(entity.fields.get(name)),
+                )
+                for name in spec.model.content_fields
+                if previous.fields.get(name) != entity.fields.get(name)
+            ]
+            if fields:
+                changes.append(
+                    EntityDifference("changed", spec.entity_type, spec.title, entity.label, fields)
+                )
+        for logical_id, entity in old.items():
+            if entity.entity_type == spec.entity_type and logical_id not in new:
+                changes.append(
+                    EntityDifference("removed", spec.entity_type, spec.title, entity.label, [])
+                )
+    return changes

@@ -298,3 +298,32 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """Review the profile (completeness, next steps, changes since the last confirmation)
+    and confirm it."""
+    if request.method == "POST":
+        confirmed = services.profile_confirm(user=request.user)
+        messages.success(
+            request,
+            f"Profile confirmed, {len(confirmed.profile_snapshot['entities'])} entries, "
+            f"completeness {confirmed.completeness_score}.",
+        )
+        return redirect("dashboard")
+    return render(
+        request, "profiles/confirm.html", {"state": selectors.confirmation_state(user=request.user)}
+    )
+
+
+@login_required
+@require_GET
+def profile_confirmation_card_hx(request: AuthenticatedRequest) -> HttpResponse:
+    """The dashboard's card: confirmed when, completeness, what changed since, field by field."""
+    return render(
+        request,
+        "profiles/confirm.html#confirmation-card",
+        {"state": selectors.confirmation_state(user=request.user)},
+    )
