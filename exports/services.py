@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from careeros.db.rls import user_context
+from careeros.vault.services import vault_shred_user
 from exports.documents import docx_bytes, pdf_bytes
 from exports.jsonresume import json_resume
 from profiles.models import User
 from profiles.snapshots import ProfileSnapshot, profile_snapshot
+from resumes import storage
+from resumes.models import ResumeVersion
+
+# The audit trail of data-rights requests: what was done, never to whom.
+audit = logging.getLogger("careeros.audit")
 
 
 @dataclass(frozen=True)
@@ -66,3 +75,49 @@ def profile_export(*, user: User, format_slug: str) -> ExportFile:
         content_type=export_format.content_type,
         content=render(snapshot, format_slug),
     )
+
+
+# -- Deleting an account ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    rows: int
+    files: int
+    vault_rows: int
+
+
+def _stored_files(user: User) -> list[str]:
+    """Every stored file of the user: resume originals and data archives."""
+    paths = list(
+        ResumeVersion.objects.filter(stream__user=user)
+        .exclude(storage_path__isnull=True)
+        .exclude(storage_path="")
+        .values_list("storage_path", flat=True)
+    )
+    return [str(path) for path in paths]
+
+
+def account_delete(*, user: User) -> AccountDeletion:
+    """Delete the account and everything it owns, for good.
+
+    The vault's data key goes first (crypto-shredding: no copy of the user's ciphertexts
+    taken earlier can be decrypted again), then every row (the user's, cascading in the
+    database and in Django), then every stored file (local or S3), once the rows are gone.
+    The audit line says how much was deleted, never whose.
+    """
+    user_id = user.pk
+    with user_context(user_id):
+        paths = _stored_files(user)
+    vault_rows = vault_shred_user(user=user)
+    with transaction.atomic(), user_context(user_id):
+        rows, _ = User.objects.filter(pk=user_id).delete()
+    files = 0
+    for path in paths:
+        files += storage.stored_delete(path)
+    files += storage.stored_delete_tree(f"resumes/{user_id}")
+    audit.info(
+        "account deleted",
+        extra={"rows": rows + vault_rows, "files": files, "vault_rows": vault_rows},
+    )
+    return AccountDeletion(rows=rows, files=files, vault_rows=vault_rows)

@@ -8,6 +8,8 @@ view, which checks ownership.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import IO
 from uuid import UUID
 
@@ -43,3 +45,28 @@ def original_open(path: str) -> IO[bytes]:
 
 def original_exists(path: str) -> bool:
     return bool(default_storage.exists(path))
+
+
+def stored_delete(path: str) -> int:
+    """Delete one stored file; 1 if it existed, else 0."""
+    if not path or not default_storage.exists(path):
+        return 0
+    default_storage.delete(path)
+    return 1
+
+
+def stored_delete_tree(prefix: str) -> int:
+    """Delete every file under ``prefix`` (a user's or a version's folder); the count."""
+    try:
+        folders, files = default_storage.listdir(prefix)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    count = 0
+    for name in files:
+        count += stored_delete(f"{prefix}/{name}")
+    for folder in folders:
+        count += stored_delete_tree(f"{prefix}/{folder}")
+    # Local files: the emptied folder too (object stores have no folders).
+    with contextlib.suppress(NotImplementedError, OSError):
+        os.rmdir(default_storage.path(prefix))
+    return count

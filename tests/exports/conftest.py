@@ -86,3 +86,47 @@ def render_with_theme(theme: Path, resume: dict[str, Any], tmp_path: Path) -> st
         check=True,
     )
     return rendered.stdout
+
+
+@pytest.fixture
+def vault_keys(settings: Any) -> None:
+    """A one-key vault ring, so transcripts can be stored."""
+    import base64
+    import os
+
+    settings.ENCRYPTION_KEYS = [f"k1:{base64.b64encode(os.urandom(32)).decode()}"]
+
+
+def owned_rows(user_id: Any) -> dict[str, int]:
+    """Rows left anywhere for ``user_id``: every table with a user_id column, the user and
+    profile rows, and the resume tables owned through streams (read as the system)."""
+    from django.db import connection
+
+    from careeros.db.rls import system_context
+
+    counts: dict[str, int] = {}
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE user_id = %s", [user_id])  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+        for table in ("users", "profiles"):
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE id = %s", [user_id])  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM resume_versions v LEFT JOIN resume_streams s "
+            "ON s.id = v.stream_id WHERE s.id IS NULL OR s.user_id = %s",
+            [user_id],
+        )
+        counts["resume_versions"] = cursor.fetchone()[0]
+        for table in ("parsed_resume_entities", "resume_diffs"):
+            cursor.execute(
+                f"SELECT count(*) FROM {table} t LEFT JOIN resume_versions v "  # noqa: S608
+                "ON v.id = t.resume_version_id WHERE v.id IS NULL"
+            )
+            counts[f"{table} (orphaned)"] = cursor.fetchone()[0]
+    return counts

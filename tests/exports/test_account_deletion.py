@@ -1,0 +1,123 @@
+"""Delete my account: after the password again, every row, file and the vault key go;
+the audit line says how much, never whose; nobody else's data is touched."""
+
+from __future__ import annotations
+
+import json
+import logging
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from careeros.db.rls import user_context
+from careeros.vault.services import vault_store
+from exports.jsonresume import json_resume
+from profiles.models import User
+from profiles.services import profile_confirm
+from profiles.snapshots import profile_snapshot
+from tests.exports.conftest import owned_rows
+from tests.exports.sample import sample_snapshot, seed_profile
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fill(user: User, tmp_path: Path) -> None:
+    """A profile, an imported resume (file, parsed entities, diffs, merge decisions), a
+    vault transcript and a confirmed profile."""
+    seed_profile(user, 6)
+    path = tmp_path / f"{user.pk}.json"
+    path.write_text(json.dumps(json_resume(sample_snapshot(12))))
+    call_command("import_resume", str(path), user=user.email, stdout=StringIO())
+    with user_context(user.pk):
+        vault_store(user=user, purpose="interview_transcript", plaintext="I led the migration.")
+        profile_confirm(user=user)
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_deleting_an_account_leaves_nothing_of_it(
+    client: Client,
+    user: User,
+    other_user: User,
+    media_root: Path,
+    tmp_path: Path,
+    vault_keys: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Rows in every table, stored files and the vault key are gone; the other person's
+    data is intact; one audit line without the person's e-mail, name or id."""
+    _fill(user, tmp_path)
+    _fill(other_user, tmp_path)
+    before = owned_rows(user.pk)
+    assert before["encrypted_data_keys"] == 1
+    assert before["merge_decisions"] > 0
+    assert before["user_confirmed_profile"] == 1
+    others_before = owned_rows(other_user.pk)
+    mine = [p for p in _files(media_root) if str(user.pk) in str(p)]
+    theirs = [p for p in _files(media_root) if str(other_user.pk) in str(p)]
+    assert len(mine) == len(theirs) == 1
+
+    client.force_login(user)
+    assert client.get("/account/data/delete/").status_code == 200
+    with caplog.at_level(logging.INFO):
+        response = client.post("/account/data/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+
+    left = {table: count for table, count in owned_rows(user.pk).items() if count}
+    assert left == {}
+    assert not any(str(user.pk) in str(p) for p in media_root.rglob("*"))
+    assert all(p.exists() for p in theirs)
+    assert owned_rows(other_user.pk) == others_before
+    with user_context(other_user.pk):
+        assert len(profile_snapshot(user=other_user).entities) > 0
+
+    audits = [r for r in caplog.records if r.name == "careeros.audit"]
+    assert [r.getMessage() for r in audits] == ["account deleted"]
+    line = json.dumps(audits[0].__dict__, default=str)
+    for personal in (user.email, str(user.pk), "Ada Lovelace"):
+        assert personal not in line
+    assert audits[0].__dict__["files"] == 1
+    assert audits[0].__dict__["rows"] > 20
+    # Signed out: the session is gone too.
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_deletes_nothing(
+    client: Client, user: User, media_root: Path, tmp_path: Path, vault_keys: None
+) -> None:
+    """The wrong password: 422 with what went wrong, and every row and file stays."""
+    _fill(user, tmp_path)
+    before = owned_rows(user.pk)
+    client.force_login(user)
+    response = client.post("/account/data/delete/", {"password": "not it"})
+    assert response.status_code == 422
+    assert "That is not your password. Nothing was deleted" in response.content.decode()
+    assert owned_rows(user.pk) == before
+    assert len(_files(media_root)) == 1
+
+
+def test_deletion_needs_sign_in(client: Client, user: User) -> None:
+    """Signed out, the page redirects to sign-in and a POST deletes nothing."""
+    response = client.post("/account/data/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_a_second_user_deletes_only_themselves(
+    client: Client, user: User, other_user: User, media_root: Path, tmp_path: Path
+) -> None:
+    """Another person deleting their account (with their password) removes only theirs."""
+    seed_profile(user, 5)
+    client.force_login(other_user)
+    client.post("/account/data/delete/", {"password": PASSWORD})
+    assert not User.objects.filter(pk=other_user.pk).exists()
+    assert User.objects.filter(pk=user.pk).exists()
+    assert owned_rows(user.pk)["work_experience"] == 1
