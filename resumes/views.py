@@ -212,3 +212,49 @@ def resume_version_retry(request: AuthenticatedRequest, version_id: UUID) -> Htt
     else:
         messages.success(request, "Processing restarted.")
     return redirect("resume_version", version_id=version.pk)
+
+
+@login_required
+@require_POST
+def resume_stream_rename(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    try:
+        services.resume_stream_rename(
+            user=request.user,
+            stream=stream,
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+        )
+    except ValueError as error:
+        messages.error(request, f"{error} The stream keeps its name.")
+    else:
+        messages.success(request, "Stream renamed.")
+    return redirect("resume_stream", stream_id=stream.pk)
+
+
+@login_required
+@require_POST
+def resume_stream_delete(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    marked = services.resume_stream_delete(user=request.user, stream=stream)
+    messages.success(
+        request,
+        f"Deleted “{stream.name}” with its files. Your profile keeps what they added "
+        f"({marked} version{'s' if marked != 1 else ''} now say their source was removed).",
+    )
+    return redirect("resume_index")
+
+
+@login_required
+@require_POST
+def resume_version_delete(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
+    version = _version(request, version_id)
+    stream_id = version.stream_id
+    marked = services.resume_version_delete(user=request.user, version=version)
+    messages.success(
+        request,
+        f"Deleted {version.original_filename} (v{version.version_number}) with its file and "
+        f"what was read from it. Your profile keeps what it added ({marked} version"
+        f"{'s' if marked != 1 else ''} now say their source was removed).",
+    )
+    return redirect("resume_stream", stream_id=stream_id)
