@@ -349,3 +349,12 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# -- Data rights: "download all my data" -----------------------------------------------------
+
+# How long a finished archive can be downloaded before the cleanup deletes it.
+DATA_EXPORT_RETENTION_HOURS = env.int("DATA_EXPORT_RETENTION_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["exports-cleanup-expired-archives"] = {
+    "task": "exports.tasks.data_exports_cleanup",
+    "schedule": timedelta(hours=1),
+}

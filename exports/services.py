@@ -14,6 +14,7 @@ from careeros.db.rls import user_context
 from careeros.vault.services import vault_shred_user
 from exports.documents import docx_bytes, pdf_bytes
 from exports.jsonresume import json_resume
+from exports.models import DataExport
 from profiles.models import User
 from profiles.snapshots import ProfileSnapshot, profile_snapshot
 from resumes import storage
@@ -95,7 +96,8 @@ def _stored_files(user: User) -> list[str]:
         .exclude(storage_path="")
         .values_list("storage_path", flat=True)
     )
-    return [str(path) for path in paths]
+    archives = DataExport.objects.filter(user=user).exclude(storage_path="")
+    return [str(path) for path in paths] + [a.storage_path for a in archives]
 
 
 def account_delete(*, user: User) -> AccountDeletion:
@@ -116,6 +118,7 @@ def account_delete(*, user: User) -> AccountDeletion:
     for path in paths:
         files += storage.stored_delete(path)
     files += storage.stored_delete_tree(f"resumes/{user_id}")
+    files += storage.stored_delete_tree(f"exports/{user_id}")
     audit.info(
         "account deleted",
         extra={"rows": rows + vault_rows, "files": files, "vault_rows": vault_rows},

@@ -19,16 +19,26 @@ from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
 
 
-def original_path(*, user_id: UUID, version_id: UUID, filename: str) -> str:
+def safe_name(filename: str) -> str:
+    """A file name without folders or characters a storage would choke on."""
     try:
         safe = get_valid_filename(filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
     except SuspiciousFileOperation:  # "..", or nothing usable left
         safe = "resume"
-    return f"resumes/{user_id}/{version_id}/{safe[-100:]}"
+    return safe[-100:]
+
+
+def original_path(*, user_id: UUID, version_id: UUID, filename: str) -> str:
+    return f"resumes/{user_id}/{version_id}/{safe_name(filename)}"
 
 
 def original_save(*, path: str, content: IO[bytes]) -> str:
     """Store the original file; returns the name the storage chose."""
+    return default_storage.save(path, File(content))
+
+
+def stored_save(*, path: str, content: IO[bytes]) -> str:
+    """Store a file CareerOS made (a data archive); returns the name the storage chose."""
     return default_storage.save(path, File(content))
 
 

@@ -89,12 +89,15 @@ def render_with_theme(theme: Path, resume: dict[str, Any], tmp_path: Path) -> st
 
 
 @pytest.fixture
-def vault_keys(settings: Any) -> None:
-    """A one-key vault ring, so transcripts can be stored."""
+def vault_keys(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-key vault ring, so transcripts can be stored (here and in a worker started
+    after it)."""
     import base64
     import os
 
-    settings.ENCRYPTION_KEYS = [f"k1:{base64.b64encode(os.urandom(32)).decode()}"]
+    entry = f"k1:{base64.b64encode(os.urandom(32)).decode()}"
+    settings.ENCRYPTION_KEYS = [entry]
+    monkeypatch.setenv("ENCRYPTION_KEYS", entry)
 
 
 def owned_rows(user_id: Any) -> dict[str, int]:

@@ -14,7 +14,9 @@ from django.test import Client
 
 from careeros.db.rls import user_context
 from careeros.vault.services import vault_store
+from exports.archive import data_export_build
 from exports.jsonresume import json_resume
+from exports.models import DataExport
 from profiles.models import User
 from profiles.services import profile_confirm
 from profiles.snapshots import profile_snapshot
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _fill(user: User, tmp_path: Path) -> None:
     """A profile, an imported resume (file, parsed entities, diffs, merge decisions), a
-    vault transcript and a confirmed profile."""
+    vault transcript, a confirmed profile and a data archive."""
     seed_profile(user, 6)
     path = tmp_path / f"{user.pk}.json"
     path.write_text(json.dumps(json_resume(sample_snapshot(12))))
@@ -35,6 +37,8 @@ def _fill(user: User, tmp_path: Path) -> None:
     with user_context(user.pk):
         vault_store(user=user, purpose="interview_transcript", plaintext="I led the migration.")
         profile_confirm(user=user)
+        export = DataExport.objects.create(user=user)
+    assert data_export_build(export_id=export.pk, user_id=user.pk) == "completed"
 
 
 def _files(root: Path) -> list[Path]:
@@ -61,7 +65,7 @@ def test_deleting_an_account_leaves_nothing_of_it(
     others_before = owned_rows(other_user.pk)
     mine = [p for p in _files(media_root) if str(user.pk) in str(p)]
     theirs = [p for p in _files(media_root) if str(other_user.pk) in str(p)]
-    assert len(mine) == len(theirs) == 1
+    assert len(mine) == len(theirs) == 2  # the upload and the archive
 
     client.force_login(user)
     assert client.get("/account/data/delete/").status_code == 200
@@ -83,7 +87,7 @@ def test_deleting_an_account_leaves_nothing_of_it(
     line = json.dumps(audits[0].__dict__, default=str)
     for personal in (user.email, str(user.pk), "Ada Lovelace"):
         assert personal not in line
-    assert audits[0].__dict__["files"] == 1
+    assert audits[0].__dict__["files"] == 2
     assert audits[0].__dict__["rows"] > 20
     # Signed out: the session is gone too.
     assert client.get("/").status_code == 302
@@ -100,7 +104,7 @@ def test_a_wrong_password_deletes_nothing(
     assert response.status_code == 422
     assert "That is not your password. Nothing was deleted" in response.content.decode()
     assert owned_rows(user.pk) == before
-    assert len(_files(media_root)) == 1
+    assert len(_files(media_root)) == 2
 
 
 def test_deletion_needs_sign_in(client: Client, user: User) -> None:
