@@ -163,6 +163,13 @@ RESUME_DOCX_LIMITS = {
     # Parts smaller than this may compress as well as they like (XML of empty tables does).
     "ratio_floor_bytes": 1024 * 1024,
 }
+# Checked on a LinkedIn data export's zip directory before any CSV is inflated.
+RESUME_ZIP_LIMITS = {
+    "max_entries": env.int("RESUME_ZIP_MAX_ENTRIES", default=500),
+    "max_uncompressed_bytes": env.int("RESUME_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 2**20),
+    "max_ratio": env.int("RESUME_ZIP_MAX_RATIO", default=100),
+    "ratio_floor_bytes": 1024 * 1024,
+}
 # The parsing child process (resumes.sandbox): memory above what the worker already uses,
 # CPU seconds, and wall-clock seconds before it is killed.
 RESUME_PARSE_LIMITS = {

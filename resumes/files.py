@@ -23,9 +23,10 @@ from django.utils.datastructures import MultiValueDict
 
 from resumes.reading import UnreadableDocument
 from resumes.reading.jsonresume import load as load_json_resume
+from resumes.reading.linkedin import sections_in as linkedin_sections
 
 # Extensions a person may pick in the upload form (the bytes still decide).
-ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json")
+ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json", ".zip")
 
 _EXECUTABLES = (
     (b"MZ", "a Windows program"),
@@ -81,6 +82,9 @@ def detect(data: bytes, filename: str = "") -> Detected:
     if b"%PDF-" in head:
         return Detected("pdf")
     if data.startswith(b"PK\x03\x04"):
+        if _is_linkedin_export(data):
+            check_linkedin(data)
+            return Detected("linkedin")
         check_docx(data)
         return Detected("docx")
     if _is_text(data):
@@ -161,6 +165,42 @@ def check_docx(data: bytes) -> None:
                         "This Word document declares a DOCTYPE or entities, which Word never "
                         "writes; it was refused for safety."
                     )
+
+
+def _is_linkedin_export(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    return "word/document.xml" not in names and bool(linkedin_sections(names))
+
+
+def check_linkedin(data: bytes) -> None:
+    """Refuse zip bombs before any CSV of a LinkedIn export is inflated: the same checks of
+    the zip directory as for DOCX (entry count, declared size, compression ratio)."""
+    limits = settings.RESUME_ZIP_LIMITS
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    if len(entries) > limits["max_entries"]:
+        raise UnreadableDocument(
+            f"This zip archive has {len(entries)} files; a LinkedIn export has a few dozen. "
+            "It was refused."
+        )
+    declared = sum(entry.file_size for entry in entries)
+    if declared > limits["max_uncompressed_bytes"]:
+        raise UnreadableDocument(
+            f"This zip archive would unpack to {declared // (1024 * 1024)} MB; it was refused "
+            "as a possible zip bomb."
+        )
+    for entry in entries:
+        if entry.file_size > limits["ratio_floor_bytes"] and entry.file_size > limits[
+            "max_ratio"
+        ] * max(entry.compress_size, 1):
+            raise UnreadableDocument(
+                f"This zip archive is compressed suspiciously well ({entry.filename}); it was "
+                "refused as a possible zip bomb."
+            )
 
 
 class SizeCappedUploadHandler(FileUploadHandler):

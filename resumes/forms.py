@@ -36,7 +36,8 @@ class UploadForm(forms.Form):
         # An empty file becomes a version that fails with "The file is empty.", like every
         # other unreadable file, instead of a form error that a batch upload would hide.
         allow_empty_file=True,
-        help_text="PDF, DOCX, TXT or Markdown; several at once, up to 10 MB each.",
+        help_text="PDF, DOCX, TXT, Markdown, JSON Resume (.json) or a LinkedIn data export (.zip); "
+        "several at once, up to 10 MB each.",
         widget=MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
     stream = forms.ModelChoiceField(

@@ -28,7 +28,13 @@ from typing import Any
 
 from django.conf import settings
 
-from resumes.extraction import ProviderError, TransientProviderError, get_provider, jsonresume
+from resumes.extraction import (
+    ProviderError,
+    TransientProviderError,
+    get_provider,
+    jsonresume,
+    linkedin,
+)
 from resumes.extraction.schema import Extraction
 from resumes.reading import UnreadableDocument, read_document
 
@@ -76,6 +82,7 @@ def preload() -> None:
     import resumes.reading.docx
     import resumes.reading.jsonresume
     import resumes.reading.layout
+    import resumes.reading.linkedin
     import resumes.reading.pdf
     import resumes.reading.plain  # noqa: F401
 
@@ -176,6 +183,9 @@ def _child(fd: int, data: bytes, kind: str, provider: Any, limits: dict[str, int
                 # A JSON Resume names its fields: it is read, not guessed at.
                 extraction = jsonresume.extract(document)
                 label = jsonresume.MODEL_LABEL
+            elif document.kind == "linkedin":
+                extraction = linkedin.extract(document)
+                label = linkedin.MODEL_LABEL
             else:
                 extraction = provider.extract(document)
                 label = provider.model_label

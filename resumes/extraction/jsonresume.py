@@ -25,7 +25,7 @@ _DAY = re.compile(r"^(\d{4}-\d{2})-\d{2}$")
 Span = tuple[int, int]
 
 
-class _Item:
+class PointerItem:
     """The values of one item (``/work/3``): its fields' texts and spans, by sub-path."""
 
     def __init__(self) -> None:
@@ -53,9 +53,9 @@ class _Item:
         )
 
 
-def _group(document: ResumeText) -> tuple[_Item, dict[str, dict[int, _Item]]]:
-    basics = _Item()
-    sections: dict[str, dict[int, _Item]] = defaultdict(dict)
+def group_pointers(document: ResumeText) -> tuple[PointerItem, dict[str, dict[int, PointerItem]]]:
+    basics = PointerItem()
+    sections: dict[str, dict[int, PointerItem]] = defaultdict(dict)
     for line in document.lines:
         if len(line.cells) < 2:
             continue
@@ -68,7 +68,7 @@ def _group(document: ResumeText) -> tuple[_Item, dict[str, dict[int, _Item]]]:
         if parts[0] == "basics" and len(parts) >= 2:
             basics.add(".".join(parts[1:]), value.text, span, extent)
         elif len(parts) >= 3 and parts[1].isdigit():
-            item = sections[parts[0]].setdefault(int(parts[1]), _Item())
+            item = sections[parts[0]].setdefault(int(parts[1]), PointerItem())
             item.add(".".join(parts[2:]), value.text, span, extent)
     return basics, sections
 
@@ -83,7 +83,7 @@ def _date(value: str | None) -> str | None:
     return value if schema.DATE.match(value) else None
 
 
-def _fill(model: schema.Evidenced, item: _Item, fields: dict[str, str]) -> None:
+def _fill(model: schema.Evidenced, item: PointerItem, fields: dict[str, str]) -> None:
     """Set ``model``'s attributes from the item's keys (``{"position": "position"}``) and
     record their evidence under the JSON Resume key."""
     for attr, key in fields.items():
@@ -112,7 +112,7 @@ def _fill(model: schema.Evidenced, item: _Item, fields: dict[str, str]) -> None:
 
 def extract(document: ResumeText) -> schema.Extraction:
     """The document's sections as an ``Extraction`` (``document.kind == "json"``)."""
-    basics_item, sections = _group(document)
+    basics_item, sections = group_pointers(document)
     out = schema.Extraction(ai_model_used=MODEL_LABEL)
     basics = out.basics
     for attr in ("name", "email", "phone", "url"):
@@ -122,7 +122,7 @@ def extract(document: ResumeText) -> schema.Extraction:
             basics.evidence[attr] = [basics_item.spans[attr]]
     basics.confidence = 1.0
 
-    def items(section: str) -> list[_Item]:
+    def items(section: str) -> list[PointerItem]:
         return [sections[section][i] for i in sorted(sections.get(section, {}))]
 
     for item in items("work"):

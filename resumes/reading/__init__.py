@@ -10,13 +10,14 @@ from resumes.reading.model import Cell, Line, ResumeText, UnreadableDocument
 
 __all__ = ["KINDS", "Cell", "Line", "ResumeText", "UnreadableDocument", "read_document"]
 
-KINDS = ("pdf", "docx", "txt", "md", "json")
+KINDS = ("pdf", "docx", "txt", "md", "json", "linkedin")
 # Fewer visible characters than this on every page: an image of a resume, not text.
 MIN_TEXT_CHARS = 40
 
 
 def read_document(data: bytes, kind: str) -> ResumeText:
-    """Read ``data`` of file type ``kind`` (pdf, docx, txt, md, json)."""
+    """Read ``data`` of file type ``kind`` (pdf, docx, txt, md, json, linkedin: the ZIP of a
+    LinkedIn data export)."""
     kind = kind.lower().lstrip(".")
     if kind == "pdf":
         from resumes.reading.layout import build
@@ -34,6 +35,10 @@ def read_document(data: bytes, kind: str) -> ResumeText:
         from resumes.reading.docx import read_docx
 
         text = read_docx(data)
+    elif kind == "linkedin":
+        from resumes.reading.linkedin import read_linkedin
+
+        text = read_linkedin(data)
     elif kind == "json":
         from resumes.reading.jsonresume import read_json_resume
 

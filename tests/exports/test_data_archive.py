@@ -76,6 +76,7 @@ def test_a_worker_builds_the_archive_of_everything_owned(
     response = client.get(f"/account/data/archive/{export.pk}/download")
     assert response.status_code == 200
     data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    response.close()
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = archive.namelist()
     for table in (
@@ -122,7 +123,9 @@ def test_an_expired_archive_is_not_served_and_is_cleaned_up(
     assert data_export_build(export_id=export.pk, user_id=user.pk) == "completed"
     assert data_export_build(export_id=export.pk, user_id=user.pk) == "skipped"
     client.force_login(user)
-    assert client.get(f"/account/data/archive/{export.pk}/download").status_code == 200
+    response = client.get(f"/account/data/archive/{export.pk}/download")
+    assert response.status_code == 200
+    response.close()
     files = [p for p in media_root.rglob("*.zip")]
     assert len(files) == 1
     with user_context(user.pk):
