@@ -197,17 +197,19 @@ def docx_bytes(snapshot: ProfileSnapshot) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
+    # Style ids looked up once: python-docx's paragraph.style = … looks the default style up
+    # again on every paragraph, which is most of the time of a long profile.
+    styles = {
+        Kind.NAME: document.styles["Title"].style_id,
+        Kind.SECTION: document.styles["Heading 1"].style_id,
+        Kind.ENTRY: document.styles["Heading 2"].style_id,
+        Kind.BULLET: document.styles["List Bullet"].style_id,
+    }
     for block in layout(snapshot):
-        if block.kind == Kind.NAME:
-            document.add_heading(block.text, level=0)
-        elif block.kind == Kind.SECTION:
-            document.add_heading(block.text, level=1)
-        elif block.kind == Kind.ENTRY:
-            document.add_heading(block.text, level=2)
-        elif block.kind == Kind.BULLET:
-            document.add_paragraph(block.text, style="List Bullet")
-        else:
-            document.add_paragraph(block.text)
+        paragraph = document.add_paragraph(block.text)
+        style = styles.get(block.kind)
+        if style is not None:
+            paragraph._p.get_or_add_pPr().style = style
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
