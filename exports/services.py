@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from careeros.db.rls import user_context
 from careeros.vault.services import vault_shred_user
+from exports.archive import owned_models
 from exports.documents import docx_bytes, pdf_bytes
 from exports.jsonresume import json_resume
 from exports.models import DataExport
@@ -111,9 +112,15 @@ def account_delete(*, user: User) -> AccountDeletion:
     user_id = user.pk
     with user_context(user_id):
         paths = _stored_files(user)
+        # Counted first: the database's own ON DELETE CASCADE deletes most of them.
+        rows = sum(
+            model._default_manager.filter(**{lookup: user_id}).count()
+            for model, lookup in owned_models()
+        )
     vault_rows = vault_shred_user(user=user)
     with transaction.atomic(), user_context(user_id):
-        rows, _ = User.objects.filter(pk=user_id).delete()
+        User.objects.filter(pk=user_id).delete()
+    rows += 1  # the account itself
     files = 0
     for path in paths:
         files += storage.stored_delete(path)
@@ -121,6 +128,6 @@ def account_delete(*, user: User) -> AccountDeletion:
     files += storage.stored_delete_tree(f"exports/{user_id}")
     audit.info(
         "account deleted",
-        extra={"rows": rows + vault_rows, "files": files, "vault_rows": vault_rows},
+        extra={"rows": rows, "files": files, "vault_rows": vault_rows},
     )
     return AccountDeletion(rows=rows, files=files, vault_rows=vault_rows)

@@ -73,7 +73,7 @@ class Profile(models.Model):
     """The seed's ``profiles``: what a person shows of themselves."""
 
     user = models.OneToOneField(
-        User, primary_key=True, on_delete=models.CASCADE, db_column="id", related_name="profile"
+        User, primary_key=True, on_delete=models.DB_CASCADE, db_column="id", related_name="profile"
     )
     email = models.TextField(unique=True)
     full_name = models.TextField(null=True, blank=True)  # noqa: DJ001 - the seed allows NULL

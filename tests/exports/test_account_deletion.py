@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from careeros.db.rls import user_context
@@ -20,6 +21,7 @@ from exports.models import DataExport
 from profiles.models import User
 from profiles.services import profile_confirm
 from profiles.snapshots import profile_snapshot
+from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
 from tests.exports.conftest import owned_rows
 from tests.exports.sample import sample_snapshot, seed_profile
 from tests.factories import PASSWORD
@@ -125,3 +127,35 @@ def test_a_second_user_deletes_only_themselves(
     assert not User.objects.filter(pk=other_user.pk).exists()
     assert User.objects.filter(pk=user.pk).exists()
     assert owned_rows(user.pk)["work_experience"] == 1
+
+
+def test_deleting_a_user_in_sql_cascades_as_the_seed_says(
+    user: User, other_user: User, media_root: Path, tmp_path: Path, vault_keys: None
+) -> None:
+    """DELETE FROM users, in plain SQL as the application's role: the database's own
+    ON DELETE CASCADE leaves no row of the user in any table; the other user keeps all."""
+    _fill(user, tmp_path)
+    _fill(other_user, tmp_path)
+    others_before = owned_rows(other_user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM users WHERE id = %s", [user.pk])
+    left = {table: count for table, count in owned_rows(user.pk).items() if count}
+    assert left == {}
+    assert owned_rows(other_user.pk) == others_before
+
+
+def test_deleting_a_resume_version_in_sql_keeps_the_stream(
+    user: User, media_root: Path, tmp_path: Path, vault_keys: None
+) -> None:
+    """The seed's resume_versions → parsed entities and diffs CASCADE, and the stream's
+    latest version SET NULL, in the database itself."""
+    _fill(user, tmp_path)
+    with user_context(user.pk):
+        version = ResumeVersion.objects.get()
+        assert version.parsed_entities.exists()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM resume_versions WHERE id = %s", [version.pk])
+        stream = ResumeStream.objects.get()
+        assert stream.latest_version_id is None
+        assert not ParsedResumeEntity.objects.exists()
+        assert not ResumeDiff.objects.exists()
