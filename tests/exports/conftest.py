@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.resumes.conftest import media_root  # noqa: F401 - a fixture these tests use
+from tests.resumes.test_s3_storage import s3_bucket  # noqa: F401 - a fixture these tests use
 
 CACHE = ROOT / ".data" / "npm"
 SCHEMA_PACKAGE = "@jsonresume/schema@1.3.1"

@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -159,3 +160,27 @@ def test_deleting_a_resume_version_in_sql_keeps_the_stream(
         assert stream.latest_version_id is None
         assert not ParsedResumeEntity.objects.exists()
         assert not ResumeDiff.objects.exists()
+
+
+def test_deleting_an_account_deletes_its_objects_in_s3(
+    s3_bucket: str, client: Client, user: User, other_user: User, tmp_path: Path
+) -> None:
+    """With S3 storage the upload and the archive objects of the account are deleted; the
+    other person's stay."""
+    for person in (user, other_user):
+        path = tmp_path / f"{person.pk}.json"
+        path.write_text(json.dumps(json_resume(sample_snapshot(5))))
+        call_command("import_resume", str(path), user=person.email, stdout=StringIO())
+        with user_context(person.pk):
+            export = DataExport.objects.create(user=person)
+        assert data_export_build(export_id=export.pk, user_id=person.pk) == "completed"
+    s3 = storages["default"].connection.meta.client  # type: ignore[attr-defined]
+
+    def keys() -> list[str]:
+        return [item["Key"] for item in s3.list_objects_v2(Bucket=s3_bucket).get("Contents", [])]
+
+    assert len([k for k in keys() if str(user.pk) in k]) == 2
+    client.force_login(user)
+    assert client.post("/account/data/delete/", {"password": PASSWORD}).status_code == 302
+    assert [k for k in keys() if str(user.pk) in k] == []
+    assert len([k for k in keys() if str(other_user.pk) in k]) == 2
