@@ -16,7 +16,7 @@ from exports.archive import owned_models
 from exports.documents import docx_bytes, pdf_bytes
 from exports.jsonresume import json_resume
 from exports.models import DataExport
-from profiles.models import User
+from profiles.models import User, UserConfirmedProfile
 from profiles.snapshots import ProfileSnapshot, profile_snapshot
 from resumes import storage
 from resumes.models import ResumeVersion
@@ -66,10 +66,21 @@ def render(snapshot: ProfileSnapshot, format_slug: str) -> bytes:
     return pdf_bytes(snapshot)
 
 
-def profile_export(*, user: User, format_slug: str) -> ExportFile:
-    """The user's current profile as a file (call in their row level security context)."""
+class NotConfirmed(LookupError):
+    """The confirmed profile was asked for, and there is none yet."""
+
+
+def profile_export(*, user: User, format_slug: str, confirmed: bool = False) -> ExportFile:
+    """The user's current (or last confirmed) profile as a file (call in their row level
+    security context); raises ``NotConfirmed`` for a confirmed one that does not exist."""
     export_format = FORMATS[format_slug]
-    snapshot = profile_snapshot(user=user)
+    if confirmed:
+        row = UserConfirmedProfile.objects.filter(user=user).first()
+        if row is None:
+            raise NotConfirmed("You have not confirmed your profile yet.")
+        snapshot = ProfileSnapshot.model_validate(row.profile_snapshot)
+    else:
+        snapshot = profile_snapshot(user=user)
     name = slugify(snapshot.full_name or user.email.split("@")[0]) or "profile"
     day = timezone.now().date().isoformat()
     return ExportFile(

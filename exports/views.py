@@ -17,6 +17,7 @@ from exports.forms import ConfirmPasswordForm
 from exports.models import DataExport, ExportStatus
 from exports.services import FORMATS, profile_export
 from profiles.http import AuthenticatedRequest
+from profiles.models import UserConfirmedProfile
 from resumes import storage
 
 
@@ -31,6 +32,7 @@ def data_page(request: AuthenticatedRequest) -> HttpResponse:
         {
             "formats": FORMATS.values(),
             "export": latest,
+            "confirmed": UserConfirmedProfile.objects.filter(user=request.user).first(),
             "retention": settings.DATA_EXPORT_RETENTION_HOURS,
         },
     )
@@ -83,10 +85,18 @@ def data_export_download(request: AuthenticatedRequest, export_id: UUID) -> File
 @login_required
 @require_GET
 def profile_export_download(request: AuthenticatedRequest, format_slug: str) -> HttpResponse:
-    """The signed-in person's current profile as a file (JSON Resume, DOCX or PDF)."""
+    """The signed-in person's current profile as a file (JSON Resume, DOCX or PDF);
+    ``?confirmed=1``: the profile as they last confirmed it."""
     if format_slug not in FORMATS:
         raise Http404("No such export format.")
-    export = profile_export(user=request.user, format_slug=format_slug)
+    try:
+        export = profile_export(
+            user=request.user,
+            format_slug=format_slug,
+            confirmed=request.GET.get("confirmed") == "1",
+        )
+    except services.NotConfirmed as error:
+        raise Http404(str(error)) from None
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -209,3 +209,40 @@ def test_export_command(user: User, tmp_path: Path) -> None:
         assert f"Wrote {path}" in out.getvalue()
     with pytest.raises(CommandError, match="No user"):
         call_command("export_profile", user="nobody@example.com", format="pdf")
+
+
+@pytest.mark.django_db
+def test_the_confirmed_profile_exports_as_confirmed(
+    client: Client, user: User, other_user: User, tmp_path: Path
+) -> None:
+    """?confirmed=1 and --confirmed export the snapshot as confirmed, not later edits; a
+    person who never confirmed gets 404 and a command error."""
+    from profiles.models import WorkExperience
+    from profiles.services import entity_create, profile_confirm
+
+    seed_profile(user, 5)
+    with user_context(user.pk):
+        profile_confirm(user=user)
+        entity_create(
+            model=WorkExperience, user=user, fields={"title": "Later job", "company": "Later Co"}
+        )
+    client.force_login(user)
+    confirmed = json.loads(client.get("/account/data/profile.jsonresume?confirmed=1").content)
+    current = json.loads(client.get("/account/data/profile.jsonresume").content)
+    assert [w["name"] for w in confirmed["work"]] == ["Northwind Traders"]
+    assert "Later Co" in [w["name"] for w in current["work"]]
+    assert "?confirmed=1" in client.get("/account/data/").content.decode()
+    path = tmp_path / "confirmed.json"
+    call_command(
+        "export_profile",
+        user=user.email,
+        format="jsonresume",
+        confirmed=True,
+        output=path,
+        stdout=StringIO(),
+    )
+    assert json.loads(path.read_text())["work"] == confirmed["work"]
+    client.force_login(other_user)
+    assert client.get("/account/data/profile.pdf?confirmed=1").status_code == 404
+    with pytest.raises(CommandError, match="not confirmed"):
+        call_command("export_profile", user=other_user.email, format="pdf", confirmed=True)

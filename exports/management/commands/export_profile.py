@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from careeros.db.rls import user_context
-from exports.services import FORMATS, profile_export
+from exports.services import FORMATS, NotConfirmed, profile_export
 from profiles.models import User
 
 
@@ -19,6 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="the owner's e-mail address")
         parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+        parser.add_argument(
+            "--confirmed",
+            action="store_true",
+            help="export the profile as last confirmed instead of the current one",
+        )
         parser.add_argument(
             "-o",
             "--output",
@@ -31,8 +36,13 @@ class Command(BaseCommand):
             user = User.objects.get(email__iexact=options["user"].strip())
         except User.DoesNotExist:
             raise CommandError(f"No user with the e-mail address {options['user']}.") from None
-        with user_context(user.pk):
-            export = profile_export(user=user, format_slug=options["format"])
+        try:
+            with user_context(user.pk):
+                export = profile_export(
+                    user=user, format_slug=options["format"], confirmed=options["confirmed"]
+                )
+        except NotConfirmed as error:
+            raise CommandError(f"{error} Confirm it first, or export the current one.") from None
         output: Path | None = options["output"]
         if output is not None and str(output) == "-":
             sys.stdout.buffer.write(export.content)
