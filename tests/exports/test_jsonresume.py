@@ -246,3 +246,16 @@ def test_the_confirmed_profile_exports_as_confirmed(
     assert client.get("/account/data/profile.pdf?confirmed=1").status_code == 404
     with pytest.raises(CommandError, match="not confirmed"):
         call_command("export_profile", user=other_user.email, format="pdf", confirmed=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hostile_json_upload_fails_with_its_reason(
+    user: User, media_root: Path, tmp_path: Path
+) -> None:
+    """Through import_resume, a depth bomb ends as a failed version with the reason."""
+    path = tmp_path / "bomb.json"
+    path.write_bytes(b'{"basics": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(CommandError, match="nests 100001 levels deep"):
+        call_command("import_resume", str(path), user=user.email, stdout=StringIO())
+    with user_context(user.pk):
+        assert ResumeVersion.objects.get().processing_status == "failed"
