@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from careeros.db.provenance import Provenance
@@ -58,6 +58,9 @@ OWN_WORDS = frozenset({Source.MANUAL, Source.INTERVIEW})
 # "Accept all" applies a merge suggestion only when its entities are at least this alike:
 # below it, whether they are one entity is for the person to say.
 CERTAIN_MATCH = Decimal("0.85")
+# First key of the advisory lock that serialises proposals into one profile (the second is
+# the user's id hashed): any constant no other lock uses.
+PROPOSE_LOCK_SPACE = 1_850_118
 
 
 class StaleDecision(Exception):
@@ -103,8 +106,26 @@ def merge_decisions_propose(
     """Propose a decision for every proposal that has none yet.
 
     Safe to run twice: a source entity with a decision is left alone. Runs in the owner's
-    RLS context (for uploads, the pipeline's complete stage).
+    RLS context (for uploads, the pipeline's complete stage). One user's proposals are made
+    one batch at a time (a transaction-level advisory lock): two files finishing together
+    would otherwise both be matched against a profile that lacks the other's entities, and
+    both add them.
     """
+    with transaction.atomic():
+        _lock_profile(user_id)
+        return _propose(user_id, origin, proposals)
+
+
+def _lock_profile(user_id: UUID | str) -> None:
+    """Wait until no other transaction proposes into ``user_id``'s profile; held until the
+    caller's transaction ends (when what it applied is visible to the next)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [PROPOSE_LOCK_SPACE, str(user_id)]
+        )
+
+
+def _propose(user_id: UUID | str, origin: Origin, proposals: list[Proposal]) -> list[MergeDecision]:
     policy = Policy.of(user_id)
     decided = set(
         MergeDecision.objects.filter(
