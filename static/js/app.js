@@ -6,7 +6,7 @@
       list = document.createElement("ul");
       list.className = "messages";
       list.setAttribute("role", "status");
-      document.querySelector("main").prepend(list);
+      document.getElementById("messages").append(list);
     }
     var item = document.createElement("li");
     item.className = "message error";

@@ -79,11 +79,11 @@ def test_sign_in_with_a_wrong_password_says_so(client: Client) -> None:
 
 
 def test_sign_out_ends_the_session(signed_in: Client) -> None:
-    """Signing out (a POST) ends the session; the dashboard then asks to sign in."""
+    """Signing out (a POST) ends the session; the profile then asks to sign in."""
     response = signed_in.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
-    response = signed_in.get(reverse("dashboard"))
+    response = signed_in.get(reverse("profile_overview"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
