@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat, pluralize
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -55,22 +57,31 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     max_files = settings.RESUME_MAX_FILES_PER_UPLOAD
     if request.method == "GET":
         form = UploadForm(user=user, max_files=max_files, initial=_initial_stream(request))
-        return render(request, "resumes/upload.html", {"form": form})
+        return _upload_page(request, form)
     form = UploadForm(request.POST, request.FILES, user=user, max_files=max_files)
-    if getattr(request, "upload_too_large", False):
-        limit = settings.RESUME_MAX_UPLOAD_BYTES // (1024 * 1024)
-        return render(
-            request,
-            "resumes/upload.html",
-            {
-                "form": UploadForm(user=user, max_files=max_files),
-                "upload_error": f"That upload is too large: each file may be at most {limit} MB, "
-                f"and at most {max_files} files at once.",
-            },
-            status=413,
-        )
+    limit = _megabytes(settings.RESUME_MAX_UPLOAD_BYTES)
+    refused = [
+        f"{name} is too large to upload: a file may be at most {limit}. It was left out."
+        # Left out by the server's cap, or already by the page's script before sending.
+        for name in [
+            *getattr(request, "upload_refused", []),
+            *request.POST.getlist("left_out")[:max_files],
+        ]
+    ]
+    if getattr(request, "upload_too_large", False) or (refused and not request.FILES):
+        problems = refused or [
+            f"That upload is too large: each file may be at most {limit}, "
+            f"and at most {max_files} files at once."
+        ]
+        return _upload_page(request, UploadForm(user=user, max_files=max_files), problems, 413)
     if not form.is_valid():
-        return render(request, "resumes/upload.html", {"form": form}, status=422)
+        problems = [
+            str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+            if name != "documents" or not refused
+        ]
+        return _upload_page(request, form, refused + problems, 422)
     stream = form.cleaned_data["stream"] or services.resume_stream_create(
         user=user,
         name=form.cleaned_data["new_stream_name"],
@@ -86,10 +97,43 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
         )
         for upload in form.cleaned_data["documents"]
     ]
-    if len(versions) == 1:
-        return redirect("resume_version", version_id=versions[0].pk)
-    messages.success(request, f"{len(versions)} files uploaded; they are being read.")
-    return redirect("resume_stream", stream_id=stream.pk)
+    for problem in refused:
+        messages.warning(request, problem)
+    if len(versions) == 1 and not refused:
+        target = reverse("resume_version", kwargs={"version_id": versions[0].pk})
+    else:
+        count = len(versions)
+        messages.success(
+            request, f"{count} file{pluralize(count)} uploaded to “{stream.name}”; being read now."
+        )
+        target = reverse("resume_stream", kwargs={"stream_id": stream.pk})
+    if request.htmx:
+        # The page's script posted the form itself (so an error keeps the chosen files);
+        # it follows this header.
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
+
+
+def _megabytes(size: int) -> str:
+    return str(filesizeformat(size)).replace(".0\xa0", "\xa0")
+
+
+def _upload_page(
+    request: AuthenticatedRequest,
+    form: UploadForm,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The upload page, or for the page's script only the list of what went wrong (the
+    form in the browser, with its chosen files, stays as it is)."""
+    context = {
+        "form": form,
+        "problems": problems or [],
+        "max_bytes": settings.RESUME_MAX_UPLOAD_BYTES,
+        "max_size": _megabytes(settings.RESUME_MAX_UPLOAD_BYTES),
+    }
+    template = "resumes/upload.html#upload-problems" if request.htmx else "resumes/upload.html"
+    return render(request, template, context, status=status)
 
 
 def _initial_stream(request: AuthenticatedRequest) -> dict[str, str]:
