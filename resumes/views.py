@@ -20,7 +20,7 @@ from profiles.http import AuthenticatedRequest
 from resumes import selectors, services, storage
 from resumes.files import SizeCappedUploadHandler
 from resumes.forms import UploadForm
-from resumes.models import ResumeDiff, ResumeVersion
+from resumes.models import ResumeDiff, ResumeStream, ResumeVersion
 
 
 @login_required
@@ -32,9 +32,24 @@ def resume_index(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def resume_dashboard_card_hx(request: AuthenticatedRequest) -> HttpResponse:
-    """The dashboard's Resumes card: the latest streams and their latest versions."""
+    """The dashboard's Resumes card: the latest streams, and the last batch uploaded while
+    it is being read (the card polls itself; 286 stops it once every file is read)."""
     streams = selectors.streams_for(request.user)[:5]
-    return render(request, "resumes/index.html#resume-card", {"streams": streams})
+    batch = selectors.batch_progress(
+        user=request.user, version_ids=selectors.last_batch_ids(request.session)
+    )
+    return render(
+        request,
+        "resumes/index.html#resume-card",
+        {"streams": streams, "batch": batch},
+        # Loaded once when there is nothing to follow; polled (and stopped) while there is.
+        status=_polling_status(batch) if batch is not None else 200,
+    )
+
+
+def _polling_status(batch: selectors.BatchProgress | None) -> int:
+    """200 while the batch is being read; 286 (htmx stops polling) once it is, or if none."""
+    return 200 if batch is not None and not batch.is_done else HttpResponseStopPolling.status_code
 
 
 @csrf_exempt
@@ -97,6 +112,8 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
         )
         for upload in form.cleaned_data["documents"]
     ]
+    # The stream page and the dashboard follow this batch until every file is read.
+    request.session[selectors.BATCH_SESSION_KEY] = [str(version.pk) for version in versions]
     for problem in refused:
         messages.warning(request, problem)
     if len(versions) == 1 and not refused:
@@ -149,12 +166,52 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _stream_batch(
+    request: AuthenticatedRequest, stream: ResumeStream
+) -> selectors.BatchProgress | None:
+    """The versions of ``stream`` the person last uploaded together, or else those of it
+    still being read."""
+    ids = selectors.last_batch_ids(request.session)
+    batch = selectors.batch_progress(
+        user=request.user,
+        version_ids=[
+            str(pk) for pk in stream.versions.filter(pk__in=ids).values_list("pk", flat=True)
+        ]
+        if ids
+        else [],
+    )
+    if batch is None:
+        unfinished = stream.versions.unfinished().values_list("pk", flat=True)
+        batch = selectors.batch_progress(
+            user=request.user, version_ids=[str(pk) for pk in unfinished]
+        )
+    return batch
+
+
+def _stream_context(request: AuthenticatedRequest, stream: ResumeStream) -> dict[str, object]:
+    versions = stream.versions.defer(*selectors.LARGE_COLUMNS).order_by("-version_number")
+    return {"stream": stream, "versions": versions, "batch": _stream_batch(request, stream)}
+
+
 @login_required
 @require_GET
 def resume_stream(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
     stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
-    versions = stream.versions.defer(*selectors.LARGE_COLUMNS).order_by("-version_number")
-    return render(request, "resumes/stream.html", {"stream": stream, "versions": versions})
+    return render(request, "resumes/stream.html", _stream_context(request, stream))
+
+
+@login_required
+@require_GET
+def resume_stream_status_hx(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    """Every version of the stream and how far the batch has got, in one request polled by
+    htmx; 286 stops the polling once every file of the batch is read."""
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    context = _stream_context(request, stream)
+    batch = context["batch"]
+    assert batch is None or isinstance(batch, selectors.BatchProgress)
+    return render(
+        request, "resumes/stream.html#stream-live", context, status=_polling_status(batch)
+    )
 
 
 def _version(request: AuthenticatedRequest, version_id: UUID) -> ResumeVersion:
