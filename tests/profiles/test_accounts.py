@@ -98,6 +98,8 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(client: Client) -> Non
     response = client.post(reverse("login"), {"username": email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
+    assert "Wait 15 minutes and try again" in response.content.decode()
+    assert "PT15M" not in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
