@@ -39,12 +39,16 @@ class Journey:
         self.checked: list[str] = []
 
     def fits(self, step: str) -> None:
-        """No page may scroll sideways: its width is the window's."""
+        """No page may scroll sideways: its width is the window's (and a phone's window is
+        the device's width: a wider page would make the browser zoom out to fit it)."""
         keep_screenshot(self.page, f"{self.name}-{step}")
-        widths = self.page.evaluate(
+        scroll, inner = self.page.evaluate(
             "() => [document.documentElement.scrollWidth, window.innerWidth]"
         )
-        assert widths[0] <= widths[1], f"{step}: the page is {widths[0]} px wide in {widths[1]}"
+        viewport = self.page.viewport_size
+        assert viewport is not None
+        window = min(inner, viewport["width"])
+        assert scroll <= window, f"{step}: the page is {scroll} px wide in a {window} px window"
         self.checked.append(step)
 
     def nav(self, label: str) -> None:
@@ -210,8 +214,12 @@ def test_a_second_person_sees_none_of_the_first_persons_pages(
         assert response.status == 404, url
         expect(other_page.get_by_role("heading", level=1)).to_have_text("We can't find that page")
         assert "Maria" not in other_page.content()
-    for path in ["/", "/review/", "/resumes/", "/profile/search/?q=Globex"]:
+    for path in ["/", "/review/", "/resumes/", "/profile/work/"]:
         other_page.goto(stack.url + path)
         assert "Globex" not in other_page.content(), path
         assert "Maria Gonzalez" not in other_page.content(), path
+    other_page.goto(stack.url + "/profile/search/?q=Globex")
+    expect(other_page.locator("#search-results")).to_have_text(
+        "Nothing in your profile matches “Globex”."
+    )
     expect(other_page.locator("nav.main-nav .nav-count")).to_have_count(0)
