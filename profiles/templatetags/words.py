@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.text import capfirst
 
 from careeros.db.versioning import Source, field_label
 from profiles.entities import spec_for_type
@@ -48,6 +49,15 @@ def section_name(entity_type: str) -> str:
     """ "work_experience" → "Work experience"."""
     try:
         return spec_for_type(entity_type).title
+    except KeyError:
+        return str(entity_type).replace("_", " ").capitalize()
+
+
+@register.filter
+def entry_kind(entity_type: str) -> str:
+    """What one entry of a type is: "work_experience" → "Work experience", "skill" → "Skill"."""
+    try:
+        return capfirst(spec_for_type(entity_type).verbose_name)
     except KeyError:
         return str(entity_type).replace("_", " ").capitalize()
 

@@ -17,6 +17,7 @@ from profiles.models import User, WorkExperience
 from profiles.templatetags.words import (
     confidence_words,
     duration_words,
+    entry_kind,
     field_name,
     provenance,
     reader_name,
@@ -33,6 +34,8 @@ def test_sections_and_fields_by_their_names() -> None:
     assert section_name("work_experience") == "Work experience"
     assert section_name("certification") == "Certifications"
     assert field_name("start_date", "work_experience") == "Start date"
+    assert entry_kind("skill") == "Skill"
+    assert entry_kind("work_experience") == "Work experience"
 
 
 def test_where_a_fact_came_from_and_how_sure() -> None:
