@@ -81,9 +81,19 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "careeros.navigation.navigation",
             ],
         },
     },
+]
+
+# The header's main navigation (careeros.navigation): label, URL name and an optional
+# dotted path to a count of the signed-in user's (shown beside the label).
+NAVIGATION: list[dict[str, str]] = [
+    {"label": "Dashboard", "url": "dashboard"},
+    {"label": "Profile", "url": "profile_overview"},
+    {"label": "Resumes", "url": "resume_index"},
+    {"label": "Review", "url": "merge_review", "count": "merges.selectors.pending_count"},
 ]
 
 # -- Database --------------------------------------------------------------------------
