@@ -26,6 +26,8 @@ from enrichment.facts import Entry, Facts, skills_in
 from enrichment.schemas import EntityRef, Statement
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Entity ids in the facts are references, not something a statement may quote.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _WORD = re.compile(r"[^\W\d_][\w#+.&'’/-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*[-•*]?\s*)$")
@@ -63,7 +65,7 @@ class Ground:
         sources += [entry.ref.label for entry in entries]
         if facts is not None:
             sources.append(_text_of(json.loads(json.dumps(facts.payload(), default=str))))
-        raw = "\n".join(sources)
+        raw = _UUID.sub(" ", "\n".join(sources))
         folded = fold(raw)
         return cls(
             numbers={number_key(n) for n in _NUMBER.findall(raw)},

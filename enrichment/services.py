@@ -122,10 +122,12 @@ def enrichment_job_queue(
 
 def _enqueue_on_commit(job: EnrichmentJob) -> None:
     # Imported here, not at the top: the tasks module imports this one.
-    from enrichment.tasks import enrichment_job_run
+    from enrichment.tasks import AI_QUEUE, enrichment_job_run
 
     job_id, user_id = str(job.pk), str(job.user_id)
-    transaction.on_commit(lambda: enrichment_job_run.delay(job_id, user_id=user_id))
+    transaction.on_commit(
+        lambda: enrichment_job_run.apply_async((job_id,), {"user_id": user_id}, queue=AI_QUEUE)
+    )
 
 
 def enrichment_job_cancel(*, user: User, job_id: UUID | str) -> EnrichmentJob:

@@ -1,5 +1,5 @@
-"""Enrichment's Celery tasks, on their own queue (``ai``): a slow AI answer never holds up
-the resume pipeline's workers.
+"""Enrichment's Celery tasks, on their own queue (``ai``, by ``CELERY_TASK_ROUTES``): a slow
+AI answer never holds up the resume pipeline's workers.
 
 ``enrichment_job_run`` is a plain task, not ``UserTask``: a job commits several times (its
 claim, each step's progress, its results), so ``enrichment.services`` opens its own short
@@ -23,7 +23,7 @@ AI_QUEUE = "ai"
 MAX_TRANSIENT_RETRIES = 5
 
 
-@shared_task(bind=True, name="enrichment.tasks.enrichment_job_run", queue=AI_QUEUE)
+@shared_task(bind=True, name="enrichment.tasks.enrichment_job_run")
 def enrichment_job_run(self: Task[Any, Any], job_id: str, *, user_id: str) -> str:
     """Claim and run one enrichment job; transient AI failures retry with backoff."""
     try:
@@ -45,7 +45,7 @@ def enrichment_job_run(self: Task[Any, Any], job_id: str, *, user_id: str) -> st
         return "failed"
 
 
-@shared_task(base=SystemTask, name="enrichment.tasks.enrichment_jobs_reconcile", queue=AI_QUEUE)
+@shared_task(base=SystemTask, name="enrichment.tasks.enrichment_jobs_reconcile")
 def enrichment_jobs_reconcile() -> int:
     """Beat, every minute: re-enqueue jobs whose task was lost or whose worker died."""
     return services.enrichment_jobs_reconcile()
