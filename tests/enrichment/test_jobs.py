@@ -48,6 +48,7 @@ def test_profile_analysis_on_a_worker(ai_worker: str, user: User) -> None:
     assert done.total_steps == 5
     output = done.output
     assert output.rejected == []
+    assert output.career_enrichment_id is not None
     with user_context(user.pk):
         enrichment = CareerEnrichment.objects.get(pk=output.career_enrichment_id)
         narratives = CareerNarrative.objects.filter(job=job)
