@@ -248,7 +248,8 @@ class Progress:
     claim: Claim
     total: int = 1
     done: int = 0
-    steps: list[str] = field(default_factory=list)
+    # Told (step, percentage) after each step is recorded: the command prints them.
+    observer: Callable[[str, int], None] | None = None
 
     def step(self, name: str, *, total: int | None = None) -> None:
         if total is not None:
@@ -266,6 +267,8 @@ class Progress:
             )
         if not updated:
             raise JobStopped(name)
+        if self.observer is not None:
+            self.observer(name, percentage)
 
 
 # -- Running --------------------------------------------------------------------------------
@@ -284,7 +287,11 @@ class Results:
 
 
 def enrichment_job_run(
-    *, job_id: UUID | str, user_id: UUID | str, provider: Provider | None = None
+    *,
+    job_id: UUID | str,
+    user_id: UUID | str,
+    provider: Provider | None = None,
+    observer: Callable[[str, int], None] | None = None,
 ) -> str:
     """Run one job, safely under redelivery; returns what happened.
 
@@ -295,14 +302,19 @@ def enrichment_job_run(
         claim = enrichment_job_claim(job_id=job_id)
     if claim is None:
         return "skipped"
-    return enrichment_job_work(claim, provider=provider)
+    return enrichment_job_work(claim, provider=provider, observer=observer)
 
 
-def enrichment_job_work(claim: Claim, *, provider: Provider | None = None) -> str:
+def enrichment_job_work(
+    claim: Claim,
+    *,
+    provider: Provider | None = None,
+    observer: Callable[[str, int], None] | None = None,
+) -> str:
     """The work and finish of a claimed job."""
     try:
         chosen = provider or get_provider(claim.input.provider)
-        results = WORK[claim.job_type](claim, chosen)
+        results = WORK[claim.job_type](claim, chosen, Progress(claim, observer=observer))
     except JobStopped:
         return "stopped"
     except TransientProviderError as error:
@@ -399,8 +411,8 @@ def _enhance(
             results.entries.append((entry, draft, skills))
 
 
-def _profile_analysis(claim: Claim, provider: Provider) -> Results:
-    progress = Progress(claim, total=5)
+def _profile_analysis(claim: Claim, provider: Provider, progress: Progress) -> Results:
+    progress.total = 5
     results = Results(model_label=provider.model_label, prompt=provider.prompt)
     _, facts, ground = _read_profile(claim, progress)
     _analyse(provider, facts, ground, progress, results)
@@ -408,8 +420,8 @@ def _profile_analysis(claim: Claim, provider: Provider) -> Results:
     return results
 
 
-def _bulk_enhancement(claim: Claim, provider: Provider) -> Results:
-    progress = Progress(claim, total=3)
+def _bulk_enhancement(claim: Claim, provider: Provider, progress: Progress) -> Results:
+    progress.total = 3
     results = Results(model_label=provider.model_label, prompt=provider.prompt)
     entries, facts, ground = _read_profile(claim, progress)
     section = claim.input.section or "work_experience"
@@ -420,10 +432,10 @@ def _bulk_enhancement(claim: Claim, provider: Provider) -> Results:
     return results
 
 
-def _resume_enrichment(claim: Claim, provider: Provider) -> Results:
+def _resume_enrichment(claim: Claim, provider: Provider, progress: Progress) -> Results:
     """What a resume version added to or changed in the profile, then the whole profile's
     summary again (it may have changed)."""
-    progress = Progress(claim, total=6)
+    progress.total = 6
     results = Results(model_label=provider.model_label, prompt=provider.prompt)
     entries, facts, ground = _read_profile(claim, progress)
     with user_context(claim.user_id):
@@ -444,7 +456,7 @@ def _resume_enrichment(claim: Claim, provider: Provider) -> Results:
     return results
 
 
-WORK: dict[JobType, Callable[[Claim, Provider], Results]] = {
+WORK: dict[JobType, Callable[[Claim, Provider, Progress], Results]] = {
     JobType.PROFILE_ANALYSIS: _profile_analysis,
     JobType.BULK_ENHANCEMENT: _bulk_enhancement,
     JobType.RESUME_ENRICHMENT: _resume_enrichment,
