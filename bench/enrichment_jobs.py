@@ -32,6 +32,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
 
 import django
 
+from careeros.embedded import export_environment
+
+export_environment()
 django.setup()
 
 from django.conf import settings  # noqa: E402

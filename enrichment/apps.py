@@ -6,5 +6,6 @@ class EnrichmentConfig(AppConfig):
     verbose_name = "AI enrichment"
 
     def ready(self) -> None:
-        # Importing registers them: what queues a job when a resume version completes.
-        from enrichment import receivers  # noqa: F401
+        # Importing registers them: the system checks, and what queues a job when a resume
+        # version completes.
+        from enrichment import checks, receivers  # noqa: F401

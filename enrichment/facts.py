@@ -408,50 +408,52 @@ def events(roles: list[Role]) -> list[Event]:
 # -- Skills ----------------------------------------------------------------------------------
 
 
-def _mentions(name: str, text: str) -> list[tuple[int, int]]:
-    """Where ``name`` is written in ``text`` as a whole word (case ignored)."""
-    pattern = re.compile(rf"(?<![\w#+]){re.escape(name)}(?![\w#+])", re.IGNORECASE)
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+def _alternation(spellings: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for many names, longest first, each as a whole word (case ignored)."""
+    names = sorted({s for s in spellings if s}, key=len, reverse=True)
+    body = "|".join(re.escape(name) for name in names) or "(?!)"
+    return re.compile(rf"(?<![\w#+.])(?:{body})(?![\w#+]|\.\w)", re.IGNORECASE)
 
 
-def _skill_names(entries: list[Entry]) -> dict[str, tuple[str, Entry | None]]:
-    """Spelling (folded) → (canonical name, the person's skill entity) for every skill the
-    person lists or the vocabulary knows."""
-    names: dict[str, tuple[str, Entry | None]] = {}
-    for spelling, canonical in skills_vocabulary().items():
-        names[spelling] = (canonical, None)
+@cache
+def _vocabulary_pattern() -> re.Pattern[str]:
+    return _alternation(skills_vocabulary())
+
+
+def _own_skills(entries: list[Entry]) -> dict[str, tuple[str, Entry]]:
+    """The person's skills: spelling (folded) → (canonical name, skill entity)."""
+    own: dict[str, tuple[str, Entry]] = {}
     for entry in entries:
-        if entry.entity_type == "skill" and entry.fields.get("name"):
-            name = entry.fields["name"]
-            canonical = skills_vocabulary().get(fold(name), name)
-            for spelling, (known, _) in list(names.items()):
-                if known == canonical:
-                    names[spelling] = (canonical, entry)
-            names[fold(name)] = (canonical, entry)
-    return names
+        name = entry.fields.get("name") if entry.entity_type == "skill" else None
+        if name:
+            own[fold(name)] = (skills_vocabulary().get(fold(name), name), entry)
+    return own
 
 
 def skills_in(text: str, entries: list[Entry]) -> list[SkillExtraction]:
     """The skills named in ``text``, each once (its first mention), linked to the vocabulary
     and to the person's skill entity when they have one."""
+    own = _own_skills(entries)
+    by_canonical = {canonical: entry for canonical, entry in own.values()}
+    patterns = [_vocabulary_pattern()] + ([_alternation(own)] if own else [])
     found: dict[str, SkillExtraction] = {}
-    for spelling, (canonical, skill) in _skill_names(entries).items():
-        if len(spelling) < 2 and not spelling.isupper():
-            continue  # one-letter names ("C", "R") only as their own capital letter
-        for start, end in _mentions(spelling, text):
-            written = text[start:end]
-            if len(spelling) == 1 and written != canonical:
-                continue
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            written = match.group(0)
+            key = fold(written)
+            canonical = own[key][0] if key in own else skills_vocabulary().get(key)
+            if canonical is None or (len(written) == 1 and written != canonical):
+                continue  # one-letter names ("C", "R") only as their own capital letter
             known = found.get(canonical)
-            if known is None or start < known.start:
+            if known is None or match.start() < known.start:
+                skill = by_canonical.get(canonical)
                 found[canonical] = SkillExtraction(
                     name=written,
                     canonical=canonical,
-                    start=start,
-                    end=end,
+                    start=match.start(),
+                    end=match.end(),
                     skill=skill.ref if skill else None,
                 )
-            break
     return sorted(found.values(), key=lambda s: s.start)
 
 

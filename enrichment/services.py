@@ -590,25 +590,30 @@ def _store_analysis(job: EnrichmentJob, claim: Claim, results: Results, output: 
     )
     output.career_enrichment_id = enrichment.pk
     output.statements += sum(len(getattr(analysis, column)) for column in SUMMARY_COLUMNS)
-    for draft in analysis.narratives:
-        related = list(dict.fromkeys(ref for s in draft.statements for ref in s.cites))
-        narrative = CareerNarrative.objects.create(
+    context = f"{results.prompt}\nEvents: " + ", ".join(
+        f"{e.kind} ({e.after.period})" for e in facts.events
+    )
+    narratives = CareerNarrative.objects.bulk_create(
+        CareerNarrative(
             user_id=claim.user_id,
             resume_version_id=claim.resume_version_id,
             job=job,
             narrative_type=draft.narrative_type,
             title=draft.title,
             content=" ".join(s.text for s in draft.statements),
-            related_entities=RelatedEntities(related).model_dump(mode="json"),
+            related_entities=RelatedEntities(
+                list(dict.fromkeys(ref for s in draft.statements for ref in s.cites))
+            ).model_dump(mode="json"),
             time_period=draft.time_period,
             relevance_score=Decimal(str(round(draft.relevance, 2))),
             ai_model_used=results.model_label,
-            generation_context=f"{results.prompt}\nEvents: "
-            + ", ".join(f"{e.kind} ({e.after.period})" for e in facts.events),
+            generation_context=context,
             statements=[s.model_dump(mode="json") for s in draft.statements],
         )
-        output.narrative_ids.append(narrative.pk)
-        output.statements += len(draft.statements)
+        for draft in analysis.narratives
+    )
+    output.narrative_ids += [narrative.pk for narrative in narratives]
+    output.statements += sum(len(draft.statements) for draft in analysis.narratives)
 
 
 def _store_entry(

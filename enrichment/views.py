@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -66,7 +67,7 @@ def _career_context(request: AuthenticatedRequest) -> dict[str, object]:
         "sections": [(title, sentences) for title, sentences in sections if sentences],
         "narratives": narratives,
         "achievements": enrichment.achievements.root if enrichment else [],
-        "proposals": [_proposal(row) for row in selectors.proposals_for(request.user)[:50]],
+        "proposals": _proposals(list(selectors.proposals_for(request.user)[:50])),
         "jobs": selectors.jobs_for(request.user)[:5],
         "sections_to_enhance": [(t, spec_for_type(t).title) for t in ENHANCEABLE],
     }
@@ -79,12 +80,24 @@ class ProposalView:
     current: str  # the description as it was when proposed
 
 
-def _proposal(row: EntryEnrichment) -> ProposalView:
-    spec = spec_for_type(row.entity_type)
-    entity = spec.model.objects.for_user(row.user_id).filter(pk=row.entity_id).first()
-    label = str(entity) if entity is not None else "(removed entry)"
-    url = reverse("entity_history", args=(spec.slug, entity.logical_entity_id)) if entity else ""
-    return ProposalView(row, Citation(label, url), getattr(entity, "description", "") or "")
+def _proposals(rows: list[EntryEnrichment]) -> list[ProposalView]:
+    """Each proposal with the entry version it was made from (one query per entity type)."""
+    made_from: dict[UUID, Any] = {}
+    for entity_type in {row.entity_type for row in rows}:
+        model = spec_for_type(entity_type).model
+        ids = [row.entity_id for row in rows if row.entity_type == entity_type]
+        made_from |= {entity.pk: entity for entity in model.objects.filter(pk__in=ids)}
+    views = []
+    for row in rows:
+        entity = made_from.get(row.entity_id)
+        slug = spec_for_type(row.entity_type).slug
+        citation = (
+            Citation(str(entity), reverse("entity_history", args=(slug, entity.logical_entity_id)))
+            if entity is not None
+            else Citation("(removed entry)", "")
+        )
+        views.append(ProposalView(row, citation, getattr(entity, "description", "") or ""))
+    return views
 
 
 @login_required
