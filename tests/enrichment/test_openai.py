@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from careeros.ai import ChatClient
+from careeros.ai import ChatClient, TransientProviderError
 from careeros.db.rls import user_context
 from enrichment import services
 from enrichment.models import CareerEnrichment, CareerNarrative, EnrichmentJob, EntryEnrichment
@@ -177,3 +177,24 @@ def test_a_failing_ai_service_fails_the_job_with_a_reason(
     assert job.status == "failed"
     assert job.error_details is not None
     assert "rejected the request (400)" in job.error_details
+
+
+def test_a_transient_ai_failure_queues_the_job_again(
+    server: FakeOpenAI,  # noqa: F811
+    provider: OpenAIProvider,
+    user: User,
+) -> None:
+    """A 503 puts the job back in the queue (for the task to retry with backoff)."""
+    create_career(user, CAREER[:1])
+    server.replies = [Reply(status=503, body={"error": {"message": "overloaded"}})]
+    with user_context(user.pk):
+        job = services.enrichment_job_queue(
+            user=user, job_type=JobType.PROFILE_ANALYSIS, enqueue=False
+        )
+    with pytest.raises(TransientProviderError):
+        services.enrichment_job_run(job_id=job.pk, user_id=user.pk, provider=provider)
+    with user_context(user.pk):
+        job.refresh_from_db()
+    assert job.status == "queued"
+    assert job.current_step is not None
+    assert "trying again shortly" in job.current_step
