@@ -492,7 +492,7 @@ def checked(analysis: Analysis, ground: Ground) -> tuple[Analysis, list[str]]:
         rejected += refused
     narratives: list[NarrativeDraft] = []
     for draft in analysis.narratives:
-        problems = ground.problems(draft.title)
+        problems = ground.problems(draft.title) + ground.problems(draft.time_period or "")
         kept, refused = _keep(draft.statements, ground, f"narrative “{draft.title}”")
         if problems:
             refused.append(f"narrative title “{draft.title}” — {'; '.join(problems)}.")

@@ -101,6 +101,15 @@ def test_grounded_answer_is_stored_and_invented_ones_refused(
                                 "time_period": "2023-01",
                                 "relevance": 0.7,
                             },
+                            {
+                                "narrative_type": "challenge",
+                                "title": "A gap",
+                                "statements": [
+                                    statement("A gap between two roles at Acme Corp.", senior)
+                                ],
+                                "time_period": "1999-01",
+                                "relevance": 0.5,
+                            },
                         ],
                     )
                 )
@@ -124,6 +133,7 @@ def test_grounded_answer_is_stored_and_invented_ones_refused(
     assert "the number 300 is not in your profile" in rejected
     assert "not yours" in rejected
     assert "Google" in rejected
+    assert "the number 1999 is not in your profile" in rejected
     body = server.requests[0]["body"]
     assert body["store"] is False
     assert body["response_format"]["type"] == "json_schema"
