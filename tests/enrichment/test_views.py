@@ -75,7 +75,7 @@ def test_progress_polls_the_job_row_and_stops_with_286(signed_in: Client, user: 
     html = done.content.decode()
     assert "hx-trigger" not in html
     assert "Wrote" in html
-    assert "11." not in html or "years of experience" in html
+    assert "of experience across 4 roles at 2 employers" in html
 
 
 def test_bad_job_request_says_what_went_wrong(signed_in: Client, user: User) -> None:
