@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,9 @@ from enrichment.tasks import enrichment_job_run
 from profiles.models import User
 from resumes.models import ResumeVersion
 from resumes.services import resume_stream_create, resume_version_upload
-from tests.enrichment.conftest import wait_for_job
-from tests.enrichment.fixtures import create_career
+from tests.enrichment.conftest import start_ai_worker, stop, wait_for_job
+from tests.enrichment.fixtures import CAREER, create_career
+from tests.factories import make_user
 
 RESUME = Path(__file__).resolve().parent.parent / "merges" / "resume_a.txt"
 
@@ -219,3 +221,26 @@ def test_abandoned_job_is_taken_over_and_completes_once(ai_worker: str, user: Us
         assert CareerEnrichment.objects.filter(job=job).count() == 1
         narratives = CareerNarrative.objects.filter(job=job).count()
     assert narratives == len(done.output.narrative_ids)
+
+
+def test_two_real_workers_each_job_once(ai_worker: str, user: User) -> None:
+    """Two workers, every task delivered twice: each job is claimed once and stores one
+    set of results."""
+    second = start_ai_worker(f"ai-second-{uuid.uuid4().hex[:6]}@localhost")
+    try:
+        people = [user, *(make_user() for _ in range(5))]
+        jobs = []
+        for person in people:
+            create_career(person, CAREER[:3])
+            job = queue(person, JobType.PROFILE_ANALYSIS)
+            # A redelivered message: the same task a second time.
+            enrichment_job_run.apply_async((str(job.pk),), {"user_id": str(person.pk)}, queue="ai")
+            jobs.append(job)
+        done = [wait_for_job(job.pk) for job in jobs]
+    finally:
+        stop(second)
+    assert [job.status for job in done] == [JobStatus.COMPLETED] * len(jobs)
+    assert [job.attempts for job in done] == [1] * len(jobs)
+    with system_context():
+        for job in jobs:
+            assert CareerEnrichment.objects.filter(job=job).count() == 1
