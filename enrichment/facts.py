@@ -30,6 +30,9 @@ DATA = Path(__file__).resolve().parent / "data"
 GAP_MIN_MONTHS = 4
 # How many skills the summary names as the most used.
 TOP_SKILLS = 5
+# Vocabulary names this short count only when written with a capital ("Go", "SQL"): in
+# lower case they are usually ordinary words.
+SHORT_NAME = 3
 # A title without a seniority word counts as this rank when deciding whether a change of
 # title inside one employer was a promotion ("Engineer" → "Senior Engineer").
 UNMARKED_RANK = 2
@@ -444,6 +447,8 @@ def skills_in(text: str, entries: list[Entry]) -> list[SkillExtraction]:
             canonical = own[key][0] if key in own else skills_vocabulary().get(key)
             if canonical is None or (len(written) == 1 and written != canonical):
                 continue  # one-letter names ("C", "R") only as their own capital letter
+            if len(written) <= SHORT_NAME and written.islower() and key not in own:
+                continue  # "go", "ts" in prose are words, not Go or TypeScript
             known = found.get(canonical)
             if known is None or match.start() < known.start:
                 skill = by_canonical.get(canonical)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from enrichment.facts import bullets, compute, quantities_in, seniority_of, tighten
+from enrichment.facts import bullets, compute, quantities_in, seniority_of, skills_in, tighten
 from enrichment.grounding import Ground
 from enrichment.providers import OfflineProvider
 from enrichment.schemas import QuantityKind
@@ -129,5 +129,7 @@ def test_entry_enrichment_tightens_and_splits_without_inventing() -> None:
         "Migrated 12,000 customer accounts to PostgreSQL",
     ]
     assert tighten("Duties included mentoring analysts.") == "Mentoring analysts."
+    named = [s.canonical for s in skills_in("Wrote Go and sql; let go of C code in Rust.", [])]
+    assert named == ["Go", "C", "Rust"]
     assert bullets("One. Two three.") == ["One.", "Two three."]
     assert seniority_of("Sr. Software Engineer").label == "Senior"  # type: ignore[union-attr]
