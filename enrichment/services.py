@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from django.conf import settings
 from django.db import transaction
@@ -60,7 +60,7 @@ from enrichment.schemas import (
     Statement,
 )
 from merges.models import DecisionStatus, MergeDecision
-from merges.services import StaleDecision, merge_revision_accept
+from merges.services import StaleDecision, merge_decisions_propose, merge_revision_accept
 from merges.sources import Origin, Proposal
 from profiles.entities import spec_for_type
 from profiles.models import User
@@ -714,6 +714,50 @@ def entry_enrichment_accept(*, user: User, enrichment_id: UUID | str) -> EntryEn
         row.updated_at = timezone.now()
         row.save()
     return row
+
+
+# How sure enrichment is that a vocabulary name found in an entry's own text is a skill of
+# the person: the name is there verbatim, but the sentence may mention it in passing.
+NAMED_SKILL_CONFIDENCE = Decimal("0.85")
+
+
+def entry_enrichment_add_skills(*, user: User, enrichment_id: UUID | str) -> list[MergeDecision]:
+    """Propose the skills an entry names that the profile lacks, through merges (source
+    ``ai_enrichment``, with the entry's text as evidence): they join the profile as the
+    person's trust settings allow, or wait on the review screen. Safe to repeat."""
+    row = EntryEnrichment.objects.for_user(user).get(pk=enrichment_id)
+    missing = [found for found in row.skills.root if found.skill is None]
+    if not missing:
+        raise ValueError("Every skill this entry names is in your profile already.")
+    spec = spec_for_type(row.entity_type)
+    made_from = spec.model.objects.for_user(user).filter(pk=row.entity_id).first()
+    text = getattr(made_from, "description", "") or ""
+    skill_spec = spec_for_type("skill")
+    origin = Origin(
+        source_type=Source.AI_ENRICHMENT,
+        group_id=row.pk,
+        label=f"Skills named in “{made_from or 'a removed entry'}” (AI enrichment)",
+        url=reverse("career"),
+        text=text,
+    )
+    proposals = [
+        Proposal(
+            source_entity_id=uuid5(row.pk, found.canonical),
+            spec=skill_spec,
+            data=skill_spec.data.model_validate(
+                {
+                    "name": found.canonical,
+                    "evidence": {"name": [(found.start, found.end)]}
+                    if text[found.start : found.end] == found.name
+                    else {},
+                }
+            ),
+            confidence=NAMED_SKILL_CONFIDENCE,
+        )
+        for found in missing
+    ]
+    with transaction.atomic():
+        return merge_decisions_propose(user_id=user.pk, origin=origin, proposals=proposals)
 
 
 def entry_enrichment_dismiss(*, user: User, enrichment_id: UUID | str) -> EntryEnrichment:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="entry_enrichment_accept",
     ),
     path(
+        "proposals/<uuid:enrichment_id>/skills",
+        views.entry_enrichment_add_skills,
+        name="entry_enrichment_add_skills",
+    ),
+    path(
         "proposals/<uuid:enrichment_id>/dismiss",
         views.entry_enrichment_dismiss,
         name="entry_enrichment_dismiss",

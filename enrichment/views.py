@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +18,7 @@ from enrichment import selectors, services
 from enrichment.models import CareerEnrichment, EnrichmentJob, EntryEnrichment
 from enrichment.schemas import EntityRef, JobInput, JobType, Statement
 from enrichment.services import ENHANCEABLE, ProposalOutdated
+from merges.models import DecisionStatus
 from profiles.entities import spec_for_type
 from profiles.http import AuthenticatedRequest
 
@@ -78,6 +80,11 @@ class ProposalView:
     row: EntryEnrichment
     entity: Citation
     current: str  # the description as it was when proposed
+
+    @property
+    def missing_skills(self) -> int:
+        """Skills the entry names that the profile lacks."""
+        return sum(found.skill is None for found in self.row.skills.root)
 
 
 def _proposals(rows: list[EntryEnrichment]) -> list[ProposalView]:
@@ -229,6 +236,27 @@ def entry_enrichment_accept(request: AuthenticatedRequest, enrichment_id: UUID) 
         messages.success(
             request,
             f"Applied as version {row.applied_version} of the entry; its history can undo it.",
+        )
+    return redirect(reverse("career") + "#proposals")
+
+
+@login_required
+@require_POST
+def entry_enrichment_add_skills(request: AuthenticatedRequest, enrichment_id: UUID) -> HttpResponse:
+    """Propose the skills the entry names that the profile lacks (through merge review)."""
+    row = _own_proposal(request, enrichment_id)
+    try:
+        decisions = services.entry_enrichment_add_skills(user=request.user, enrichment_id=row.pk)
+    except ValueError as error:
+        messages.info(request, str(error))
+    else:
+        added = sum(d.status == DecisionStatus.APPLIED and d.wrote_to_profile for d in decisions)
+        waiting = sum(d.is_pending for d in decisions)
+        messages.success(
+            request,
+            f"{added} skill{pluralize(added)} added to your profile"
+            + (f", {waiting} waiting for your review" if waiting else "")
+            + ".",
         )
     return redirect(reverse("career") + "#proposals")
 

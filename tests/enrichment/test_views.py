@@ -13,7 +13,7 @@ from careeros.db.versioning import Source
 from enrichment import services
 from enrichment.models import EnrichmentJob, EntryEnrichment, JobStatus, ProposalStatus
 from enrichment.schemas import JobInput, JobType
-from profiles.models import User, WorkExperience
+from profiles.models import Skill, User, WorkExperience
 from profiles.services import entity_revert, entity_revise
 from tests.enrichment.fixtures import create_career
 
@@ -179,6 +179,7 @@ def test_second_user_sees_and_changes_nothing(client: Client, user: User, other_
         reverse("enrichment_job_cancel", args=(job.pk,)),
         reverse("enrichment_job_retry", args=(job.pk,)),
         reverse("entry_enrichment_accept", args=(proposal.pk,)),
+        reverse("entry_enrichment_add_skills", args=(proposal.pk,)),
         reverse("entry_enrichment_dismiss", args=(proposal.pk,)),
     ):
         assert client.post(url).status_code == 404
@@ -198,3 +199,29 @@ def test_second_user_sees_and_changes_nothing(client: Client, user: User, other_
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - no context: none
             assert cursor.fetchone() == (0,), table
+
+
+def test_skills_an_entry_names_join_the_profile_through_merges(
+    signed_in: Client, user: User
+) -> None:
+    """Skills a description names that the profile lacks are proposed through merges with
+    source ai_enrichment; asking twice adds nothing more."""
+    entities = create_career(user)
+    run(user, JobType.BULK_ENHANCEMENT, input=JobInput(section="work_experience"))
+    junior = entities[0]
+    with user_context(user.pk):
+        proposal = EntryEnrichment.objects.get(
+            user=user, logical_entity_id=junior.logical_entity_id
+        )
+    assert [s.canonical for s in proposal.skills.root if s.skill is None] == ["PostgreSQL"]
+    url = reverse("entry_enrichment_add_skills", args=(proposal.pk,))
+    response = signed_in.post(url, follow=True)
+    assert "1 skill added to your profile" in response.content.decode()
+    signed_in.post(url)
+    with user_context(user.pk):
+        added = list(Skill.objects.for_user(user).current().filter(name="PostgreSQL"))
+    assert len(added) == 1
+    assert added[0].source == Source.AI_ENRICHMENT
+    origin = added[0].origin
+    assert origin is not None
+    assert origin.fields["name"][0].text == "PostgreSQL"
