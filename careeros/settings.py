@@ -188,6 +188,22 @@ CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=60)),
 }
 
+# -- Enrichment -------------------------------------------------------------------------
+
+# "offline" (the default: facts computed from the profile, no key) or "openai".
+ENRICHMENT_PROVIDER = env.str("ENRICHMENT_PROVIDER", default="offline")
+# A job processing for longer than this without reporting progress lost its worker: its
+# claim may be taken over. It must exceed CELERY_TASK_TIME_LIMIT.
+ENRICHMENT_JOB_LEASE_SECONDS = env.int("ENRICHMENT_JOB_LEASE_SECONDS", default=600)
+# Queue a resume_enrichment job whenever a resume version completes.
+ENRICHMENT_AFTER_UPLOAD = env.bool("ENRICHMENT_AFTER_UPLOAD", default=True)
+# Enrichment's tasks have a queue of their own: slow AI answers never hold up other work.
+CELERY_TASK_ROUTES = {"enrichment.tasks.*": {"queue": "ai"}}
+CELERY_BEAT_SCHEDULE["enrichment-reconcile-stuck-jobs"] = {
+    "task": "enrichment.tasks.enrichment_jobs_reconcile",
+    "schedule": timedelta(seconds=env.int("ENRICHMENT_RECONCILE_EVERY_SECONDS", default=60)),
+}
+
 # -- Accounts --------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "profiles.User"

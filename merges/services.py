@@ -535,6 +535,50 @@ def merge_decision_apply(
     return decision
 
 
+def merge_revision_accept(
+    *,
+    user: User,
+    origin: Origin,
+    proposal: Proposal,
+    target_entity_id: UUID,
+    target_version: int,
+    fields: list[str],
+) -> MergeDecision:
+    """The person accepts a source's revision of one profile entity (an AI enrichment's
+    stronger description): it is recorded as a merge decision and applied at once, as a new
+    version of ``target_entity_id`` whose ``fields`` take the proposal's values, with the
+    source as its source and revertible from the entity's history.
+
+    Accepting the same proposal twice changes nothing (one decision per source entity). If
+    the entity changed since ``target_version``, nothing is kept and ``StaleDecision``
+    raised: the proposal was made against an older version.
+    """
+    with transaction.atomic():
+        existing = (
+            MergeDecision.objects.for_user(user)
+            .filter(source_entity_id=proposal.source_entity_id)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        decision = MergeDecision(
+            entity_type=proposal.spec.entity_type,
+            source_entity_id=proposal.source_entity_id,
+            target_entity_id=target_entity_id,
+            target_version=target_version,
+            decision_type=DecisionType.MERGE,
+            field_preferences=FieldPreferences(dict.fromkeys(fields, Prefer.UPLOAD)).dump(),
+            confidence_score=proposal.confidence,
+            merge_reason="Accepted by you.",
+        )
+        _stamp(decision, user.pk, origin, proposal)
+        decision.save(force_insert=True)
+        if not _apply(decision):
+            raise StaleDecision(decision)  # leaves the atomic block: nothing is kept
+        decisions_settled.send(sender=MergeDecision, decisions=[decision])
+    return decision
+
+
 def _settle_folded(card: MergeDecision) -> list[MergeDecision]:
     """The suggestions folded into ``card`` end as it did."""
     folded = list(
