@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("resumes/", include("resumes.urls")),
     path("review/", include("merges.urls")),
+    path("interviews/", include("interviews.urls")),
     path("", include("profiles.urls")),
 ]

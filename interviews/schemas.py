@@ -50,7 +50,10 @@ class Topic(_Model):
     fields: dict[str, Any] = Field(default_factory=dict)
     label: str  # what the person sees in the plan ("Dates at Acme")
     questions: list[str]  # the question, then its follow-ups
-    asked: int = 0
+    # The fields the profile lacks that this topic asks for, and those answers gave so far.
+    wanted: list[str] = Field(default_factory=list)
+    found: list[str] = Field(default_factory=list)
+    asked: int = 0  # questions asked so far
     status: TopicStatus = TopicStatus.PENDING
 
     @property
@@ -65,6 +68,7 @@ class SessionConfig(_Model):
     paused: bool = False
     engine: str = "rules"  # "rules" (offline) or "openai"
     voice: bool = False
+    voice_items: list[str] = Field(default_factory=list)  # Realtime items already stored
     learned: int = 0  # findings so far
 
     @property
@@ -84,7 +88,7 @@ class Finding(_Model):
     data: dict[str, Any]  # the entity type's EntityData (evidence spans into the answer)
     confidence: Decimal
     note: str  # what was learned, for the summary ("years of Go: 3")
-    decision_id: UUID | None = None
+    topic: int = 0  # the plan's topic it answers
 
 
 class TurnFindings(_Model):
