@@ -188,7 +188,7 @@ def _skill(entry: Entry) -> Topic:
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "name"),
         label=f"{name}",
-        wanted=_missing(entry, "years_of_experience", "proficiency_level", "context"),
+        wanted=_missing(entry, "years_of_experience", "context"),  # the level is a bonus
         questions=questions,
     )
 
