@@ -20,7 +20,7 @@ from uuid import UUID
 
 from careeros.db.rls import user_context
 from interviews.models import SessionType
-from interviews.schemas import Gap, Topic
+from interviews.schemas import Gap, Topic, job_label
 from profiles.matching import empty
 from profiles.models import Certification, Education, Skill, WorkExperience
 
@@ -76,10 +76,6 @@ def _missing(entry: Entry, *names: str) -> list[str]:
     return [name for name in names if empty(entry.fields.get(name))]
 
 
-def job_label(fields: dict[str, Any]) -> str:
-    return f"{fields.get('title') or 'your role'} at {fields.get('company') or 'that company'}"
-
-
 def month_index(value: Any, *, end: bool) -> int | None:
     """``2019-03`` → a month count; a bare year counts as its last (end) or first month,
     so only a gap that is certain counts as one."""
@@ -103,11 +99,6 @@ def _work_dates(entry: Entry) -> Topic:
         fields=_identity(entry, "title", "company"),
         label=f"Dates as {label}",
         wanted=_missing(entry, "start_date", "end_date"),
-        questions=[
-            f"When did you start and finish as {label}?",
-            "Roughly which month and year was that? For example “from March 2019 to mid "
-            "2021”, or “since May 2022” if you are still there.",
-        ],
     )
 
 
@@ -119,10 +110,6 @@ def _work_achievements(entry: Entry) -> Topic:
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "title", "company"),
         label=f"Achievements as {label}",
-        questions=[
-            f"What are you proudest of from your time as {label}?",
-            "Can you put a number on it: people you led, money or time saved, users, growth?",
-        ],
     )
 
 
@@ -134,10 +121,6 @@ def _work_scope(entry: Entry) -> Topic:
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "title", "company"),
         label=f"Team and scope as {label}",
-        questions=[
-            f"As {label}, what were you responsible for, and how big was the team you worked "
-            "in or led?",
-        ],
     )
 
 
@@ -149,83 +132,55 @@ def _work_tools(entry: Entry) -> Topic:
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "title", "company"),
         label=f"Tools as {label}",
-        questions=[
-            f"Which languages, tools or methods did you use most as {label}, and for how long?",
-        ],
     )
 
 
 def _job_gap(before: Entry, after: Entry) -> Topic:
-    ended, started = before.fields.get("end_date"), after.fields.get("start_date")
     return Topic(
         gap=Gap.JOB_GAP,
         entity_type=WorkExperience._meta.db_table,
         label=f"Between {job_label(before.fields)} and {job_label(after.fields)}",
-        questions=[
-            f"Between leaving {job_label(before.fields)} ({ended}) and starting "
-            f"{job_label(after.fields)} ({started}) your profile has nothing. What did you do "
-            "then? If you worked, say as what, where, and when.",
-        ],
+        about={
+            "before": job_label(before.fields),
+            "ended": str(before.fields.get("end_date")),
+            "after": job_label(after.fields),
+            "started": str(after.fields.get("start_date")),
+        },
     )
 
 
 def _skill(entry: Entry) -> Topic:
-    name = entry.fields.get("name") or "it"
-    questions = []
-    if empty(entry.fields.get("years_of_experience")) or empty(
-        entry.fields.get("proficiency_level")
-    ):
-        questions.append(
-            f"How many years have you worked with {name}, and how would you rate yourself: "
-            "beginner, intermediate, advanced or expert?"
-        )
-    if empty(entry.fields.get("context")):
-        questions.append(f"Where did you use {name}: in which job or project, and for what?")
-    years_missing = empty(entry.fields.get("years_of_experience"))
+    wanted = _missing(entry, "years_of_experience", "context")  # the level is a bonus
     return Topic(
-        gap=Gap.SKILL_YEARS if years_missing or len(questions) == 2 else Gap.SKILL_CONTEXT,
+        gap=Gap.SKILL_YEARS if "years_of_experience" in wanted else Gap.SKILL_CONTEXT,
         entity_type=Skill._meta.db_table,
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "name"),
-        label=f"{name}",
-        wanted=_missing(entry, "years_of_experience", "context"),  # the level is a bonus
-        questions=questions,
+        label=str(entry.fields.get("name") or "A skill"),
+        wanted=wanted,
+        about={"level": "missing"} if empty(entry.fields.get("proficiency_level")) else {},
     )
 
 
 def _degree(entry: Entry) -> Topic:
-    where = entry.fields.get("institution") or "there"
-    degree = entry.fields.get("degree")
     return Topic(
         gap=Gap.DEGREE_FIELD,
         entity_type=Education._meta.db_table,
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "institution", "degree"),
-        label=f"Field of study at {where}",
+        label=f"Field of study at {entry.fields.get('institution') or 'your school'}",
         wanted=["field_of_study"],
-        questions=[
-            f"What did you study for your {degree} at {where}?"
-            if degree
-            else f"What did you study at {where}?",
-        ],
     )
 
 
 def _certification(entry: Entry) -> Topic:
-    name = entry.fields.get("name") or "that certification"
-    asks = []
-    if empty(entry.fields.get("issuing_organization")):
-        asks.append("who issued it")
-    if empty(entry.fields.get("expiration_date")):
-        asks.append("when it expires (or whether it does)")
     return Topic(
         gap=Gap.CERT_DETAILS,
         entity_type=Certification._meta.db_table,
         logical_entity_id=entry.logical_entity_id,
         fields=_identity(entry, "name", "issuing_organization"),
-        label=f"{name}",
+        label=str(entry.fields.get("name") or "A certification"),
         wanted=_missing(entry, "issuing_organization", "expiration_date"),
-        questions=[f"About your {name}: {' and '.join(asks)}?"],
     )
 
 
@@ -233,10 +188,6 @@ def _open() -> Topic:
     return Topic(
         gap=Gap.OPEN,
         label="Anything else",
-        questions=[
-            "Your profile has no obvious gaps. Is there a skill, a result or a role you "
-            "would like to add or tell more about?"
-        ],
     )
 
 

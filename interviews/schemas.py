@@ -49,7 +49,8 @@ class Topic(_Model):
     # The entity as the profile holds it (the identity the answer's findings attach to).
     fields: dict[str, Any] = Field(default_factory=dict)
     label: str  # what the person sees in the plan ("Dates at Acme")
-    questions: list[str]  # the question, then its follow-ups
+    # Profile values the questions name beyond ``fields`` (the jobs around a gap).
+    about: dict[str, str] = Field(default_factory=dict)
     # The fields the profile lacks that this topic asks for, and those answers gave so far.
     wanted: list[str] = Field(default_factory=list)
     found: list[str] = Field(default_factory=list)
@@ -57,8 +58,15 @@ class Topic(_Model):
     status: TopicStatus = TopicStatus.PENDING
 
     @property
+    def questions(self) -> list[str]:
+        """The question, then its follow-ups: worded from the profile when asked, never
+        stored (the session's config holds no transcript text)."""
+        return topic_questions(self)
+
+    @property
     def next_question(self) -> str | None:
-        return self.questions[self.asked] if self.asked < len(self.questions) else None
+        questions = self.questions
+        return questions[self.asked] if self.asked < len(questions) else None
 
 
 class SessionConfig(_Model):
@@ -96,3 +104,75 @@ class TurnFindings(_Model):
 
     def dump(self) -> list[dict[str, Any]]:
         return [item.model_dump(mode="json") for item in self.items]
+
+
+# -- The questions --------------------------------------------------------------------------
+
+
+def job_label(fields: dict[str, Any]) -> str:
+    return f"{fields.get('title') or 'your role'} at {fields.get('company') or 'that company'}"
+
+
+def topic_questions(topic: Topic) -> list[str]:
+    """What the offline interviewer asks about ``topic``, follow-ups after the first."""
+    fields, about = topic.fields, topic.about
+    match topic.gap:
+        case Gap.WORK_DATES:
+            return [
+                f"When did you start and finish as {job_label(fields)}?",
+                "Roughly which month and year was that? For example “from March 2019 to mid "
+                "2021”, or “since May 2022” if you are still there.",
+            ]
+        case Gap.WORK_ACHIEVEMENTS:
+            return [
+                f"What are you proudest of from your time as {job_label(fields)}?",
+                "Can you put a number on it: people you led, money or time saved, users, growth?",
+            ]
+        case Gap.WORK_SCOPE:
+            return [
+                f"As {job_label(fields)}, what were you responsible for, and how big was the "
+                "team you worked in or led?"
+            ]
+        case Gap.WORK_TOOLS:
+            return [
+                f"Which languages, tools or methods did you use most as {job_label(fields)}, "
+                "and for how long?"
+            ]
+        case Gap.JOB_GAP:
+            return [
+                f"Between leaving {about.get('before')} ({about.get('ended')}) and starting "
+                f"{about.get('after')} ({about.get('started')}) your profile has nothing. What "
+                "did you do then? If you worked, say as what, where, and when."
+            ]
+        case Gap.SKILL_YEARS | Gap.SKILL_CONTEXT:
+            name = fields.get("name") or "it"
+            questions = []
+            if "years_of_experience" in topic.wanted or about.get("level") == "missing":
+                questions.append(
+                    f"How many years have you worked with {name}, and how would you rate "
+                    "yourself: beginner, intermediate, advanced or expert?"
+                )
+            if "context" in topic.wanted:
+                questions.append(
+                    f"Where did you use {name}: in which job or project, and for what?"
+                )
+            return questions
+        case Gap.DEGREE_FIELD:
+            where = fields.get("institution") or "there"
+            degree = fields.get("degree")
+            return [
+                f"What did you study for your {degree} at {where}?"
+                if degree
+                else f"What did you study at {where}?"
+            ]
+        case Gap.CERT_DETAILS:
+            asks = []
+            if "issuing_organization" in topic.wanted:
+                asks.append("who issued it")
+            if "expiration_date" in topic.wanted:
+                asks.append("when it expires (or whether it does)")
+            return [f"About your {fields.get('name') or 'certification'}: {' and '.join(asks)}?"]
+    return [
+        "Your profile has no obvious gaps. Is there a skill, a result or a role you would "
+        "like to add or tell more about?"
+    ]

@@ -1,0 +1,140 @@
+"""The nightly job (partitions ahead, stale sessions closed as failed keeping what was
+learned, transcripts past retention gone with their vault rows) and where transcript text
+may be found: in the vault, encrypted, and nowhere else (logs included)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.signals import request_started
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from careeros.db.rls import system_context, user_context
+from careeros.vault.models import EncryptedData
+from interviews import services
+from interviews.models import InterviewSession, InterviewTranscript, SessionStatus, SessionType
+from interviews.partitions import partition_name, transcript_partitions
+from interviews.tasks import interviews_nightly
+from interviews.transcripts import transcript_turn_add, transcript_turns
+from profiles.models import User
+from tests.interviews.profiles import about, decisions_of, gappy_profile
+from tests.interviews.test_partitions import assert_nowhere_in_database
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_nightly_job_is_on_the_beat_schedule() -> None:
+    entry = django_settings.CELERY_BEAT_SCHEDULE["interviews-nightly"]
+    assert entry["task"] == interviews_nightly.name
+
+
+def test_the_nightly_job_closes_a_day_old_session_as_failed_keeping_what_it_learned(
+    user: User,
+) -> None:
+    profile = gappy_profile(user)
+    session = services.interview_session_start(
+        user=user, session_type=SessionType.SKILLS_ASSESSMENT
+    )
+    services.interview_answer(user=user, session_id=session.pk, text="Four years of Go.")
+    fresh = services.interview_session_start(user=user, session_type=SessionType.CAREER_OVERVIEW)
+    assert decisions_of(user) == []  # the Go topic is still open (where was it used?)
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE interview_sessions SET started_at = now() - interval '25 hours' WHERE id = %s",
+            [session.pk],
+        )
+    result = interviews_nightly()
+    assert result["closed_sessions"] == 1
+    with user_context(user.pk):
+        closed = InterviewSession.objects.get(pk=session.pk)
+        assert InterviewSession.objects.get(pk=fresh.pk).status == SessionStatus.ACTIVE
+    assert closed.status == SessionStatus.FAILED
+    assert closed.ended_at is not None
+    (go,) = about(decisions_of(user), profile.go)
+    assert go.proposed.fields()["years_of_experience"] == 4
+    # A second run changes nothing.
+    assert interviews_nightly()["closed_sessions"] == 0
+    assert len(decisions_of(user)) == 1
+
+
+def test_the_nightly_job_makes_the_months_ahead(db: None) -> None:
+    result = interviews_nightly()
+    now = datetime.now(UTC)
+    ahead = [partition_name(now + timedelta(days=31 * n)) for n in range(3)]
+    assert result["partitions"][0] == partition_name(now)
+    assert set(ahead) <= {p.name for p in transcript_partitions()}
+
+
+def test_transcripts_past_retention_expire_with_their_vault_rows(user: User, settings) -> None:
+    settings.TRANSCRIPT_RETENTION_DAYS = 30
+    session = services.interview_session_start(user=user, session_type=SessionType.CAREER_OVERVIEW)
+    old = transcript_turn_add(
+        session=session,
+        speaker="user",
+        text="a long time ago",
+        created_at=datetime(2025, 2, 10, tzinfo=UTC),
+    )
+    result = interviews_nightly()
+    assert "interview_transcripts_2025_02" in result["dropped"]
+    with user_context(user.pk):
+        assert not EncryptedData.objects.filter(pk=old.content).exists()
+        assert not InterviewTranscript.objects.filter(id=old.id).exists()
+    assert [t.text for t in transcript_turns(session=session)] == [
+        session.config.plan[0].questions[0]
+    ]
+
+
+def test_an_expired_turn_reads_as_expired_not_as_an_error(user: User) -> None:
+    session = services.interview_session_start(user=user, session_type=SessionType.CAREER_OVERVIEW)
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute("UPDATE encrypted_data SET expires_at = now() - interval '1 minute'")
+    (turn,) = transcript_turns(session=session)
+    assert turn.text is None
+
+
+def _debug_cursor(**kwargs: object) -> None:
+    connection.force_debug_cursor = True
+
+
+def test_transcript_text_is_only_in_the_vault_and_in_no_log(
+    signed_in: Client, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Questions and an answer nothing was read from are nowhere in the database or the
+    logs (SQL with its parameters included); an answer something was read from is kept
+    beside the fact it became, as that fact's evidence in merge review, and nowhere else."""
+    gappy_profile(user)
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    connection.force_debug_cursor = True  # every SQL statement with its parameters, logged
+    request_started.connect(_debug_cursor)
+    signed_in.post(reverse("interview_start"), {"session_type": "skills_assessment"})
+    with user_context(user.pk):
+        session = InterviewSession.objects.get()
+    said_nothing = "Honestly it has been a while, hard to say."
+    useful = "Four years of Go, for the billing engine."
+    signed_in.post(reverse("interview_answer_hx", args=[session.pk]), {"answer": said_nothing})
+    signed_in.post(reverse("interview_answer_hx", args=[session.pk]), {"answer": useful})
+    signed_in.post(reverse("interview_end", args=[session.pk]))
+    request_started.disconnect(_debug_cursor)
+    connection.force_debug_cursor = False
+    questions = [t.text for t in transcript_turns(session=session) if not t.by_user]
+    assert len(questions) >= 2
+    assert "SELECT" in caplog.text  # the SQL was logged
+    for text in [*questions, said_nothing]:
+        assert text not in caplog.text
+    assert_nowhere_in_database(*questions, said_nothing)
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM merge_decisions WHERE evidence::text LIKE %s",
+            ["%Four years of Go%"],
+        )
+        assert cursor.fetchone() == (1,)
+        cursor.execute(
+            "SELECT count(*) FROM interview_transcripts t WHERE t::text LIKE %s", [f"%{useful}%"]
+        )
+        assert cursor.fetchone() == (0,)
