@@ -4,10 +4,11 @@ by their owner only."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from careeros.db.rls import user_context
@@ -67,12 +68,25 @@ def transcript_turn_add(
         )
 
 
+# Turns are stamped by the app's clock, sessions by the database's: this much skew between
+# the two is tolerated when a session's turns are looked up by time.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+def session_turns(session: InterviewSession) -> QuerySet[InterviewTranscript]:
+    """The session's rows, bounded by its times so only its months' partitions are read."""
+    rows = InterviewTranscript.objects.filter(
+        session=session, created_at__gte=session.started_at - CLOCK_SKEW
+    )
+    if session.ended_at is not None:
+        rows = rows.filter(created_at__lte=session.ended_at + CLOCK_SKEW)
+    return rows.order_by("created_at", "id")
+
+
 def transcript_turns(*, session: InterviewSession) -> list[Turn]:
     """The session's turns in order, decrypted (in its owner's context)."""
     with user_context(session.user_id):
-        rows = list(
-            InterviewTranscript.objects.filter(session=session).order_by("created_at", "id")
-        )
+        rows = list(session_turns(session))
         texts = _texts(session, rows)
     return [
         Turn(
