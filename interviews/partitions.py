@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -108,6 +109,8 @@ class RetentionResult:
     dropped: list[str]
     turns_deleted: int  # turns past retention in a month not yet over (deleted one by one)
     vault_rows_deleted: int
+    vault_seconds: float = 0.0  # deleting the dropped months' vault rows
+    drop_seconds: float = 0.0  # the DROP TABLE statements themselves
 
 
 def transcript_partitions_drop_expired(
@@ -123,19 +126,24 @@ def transcript_partitions_drop_expired(
     connection = connections[using]
     dropped: list[str] = []
     vault_rows = 0
+    vault_seconds = drop_seconds = 0.0
     for partition in transcript_partitions(using):
         end = datetime(partition.end.year, partition.end.month, 1, tzinfo=UTC)
         if end > cutoff:
             continue
         with system_context(using), connection.cursor() as cursor:
             table = sql.Identifier(partition.name)
+            started = time.perf_counter()
             cursor.execute(
                 sql.SQL(
                     "DELETE FROM encrypted_data WHERE id IN (SELECT content::uuid FROM {})"
                 ).format(table)
             )
             vault_rows += cursor.rowcount
+            vault_seconds += time.perf_counter() - started
+            started = time.perf_counter()
             cursor.execute("SELECT interview_transcripts_partition_drop(%s)", [partition.name])
+            drop_seconds += time.perf_counter() - started
             if cursor.fetchone()[0]:
                 dropped.append(partition.name)
                 _known.discard(partition.name)
@@ -154,4 +162,10 @@ def transcript_partitions_drop_expired(
             "interview transcripts past retention",
             extra={"dropped": dropped, "vault_rows_deleted": vault_rows},
         )
-    return RetentionResult(dropped=dropped, turns_deleted=turns, vault_rows_deleted=vault_rows)
+    return RetentionResult(
+        dropped=dropped,
+        turns_deleted=turns,
+        vault_rows_deleted=vault_rows,
+        vault_seconds=vault_seconds,
+        drop_seconds=drop_seconds,
+    )

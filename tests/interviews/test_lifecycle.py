@@ -4,8 +4,11 @@ may be found: in the vault, encrypted, and nowhere else (logs included)."""
 
 from __future__ import annotations
 
+import base64
 import logging
+import os
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +31,7 @@ from interviews.partitions import month_after, partition_name, transcript_partit
 from interviews.tasks import interviews_nightly
 from interviews.transcripts import transcript_turn_add, transcript_turns
 from profiles.models import User
+from tests.factories import make_user
 from tests.interviews.profiles import about, decisions_of, gappy_profile
 from tests.interviews.test_partitions import assert_nowhere_in_database
 
@@ -149,3 +153,35 @@ def test_transcript_text_is_only_in_the_vault_and_in_no_log(
             "SELECT count(*) FROM interview_transcripts t WHERE t::text LIKE %s", [f"%{useful}%"]
         )
         assert cursor.fetchone() == (0,)
+
+
+@pytest.fixture
+def ring_in_env(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    """The test's key ring, also for a worker started after this fixture."""
+    entry = f"w1:{base64.b64encode(os.urandom(32)).decode()}"
+    settings.ENCRYPTION_KEYS = [entry]
+    monkeypatch.setenv("ENCRYPTION_KEYS", entry)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_job_runs_on_a_real_worker(
+    ring_in_env: None, celery_worker_process: str
+) -> None:
+    person = make_user()
+    profile = gappy_profile(person)
+    session = services.interview_session_start(
+        user=person, session_type=SessionType.SKILLS_ASSESSMENT
+    )
+    services.interview_answer(user=person, session_id=session.pk, text="Four years of Go.")
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE interview_sessions SET started_at = now() - interval '2 days' WHERE id = %s",
+            [session.pk],
+        )
+    reply = interviews_nightly.delay().get(timeout=120)
+    assert reply["closed_sessions"] == 1
+    assert len(reply["partitions"]) == 3
+    with user_context(person.pk):
+        assert InterviewSession.objects.get(pk=session.pk).status == SessionStatus.FAILED
+    (go,) = about(decisions_of(person), profile.go)
+    assert go.proposed.fields()["years_of_experience"] == 4
