@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +33,11 @@ def _session(request: AuthenticatedRequest, session_id: UUID) -> InterviewSessio
 
 
 def _jobs(request: AuthenticatedRequest) -> list[WorkExperience]:
-    return list(WorkExperience.objects.for_user(request.user).current().order_by("-start_date"))
+    return list(
+        WorkExperience.objects.for_user(request.user)
+        .current()
+        .order_by(F("start_date").desc(nulls_last=True), "-created_at")
+    )
 
 
 def _chat_context(session: InterviewSession) -> dict[str, object]:

@@ -66,6 +66,9 @@ def test_a_role_deep_dive_picks_the_job_by_its_words(
     gappy_profile(user)
     out = interview(user, "", monkeypatch, "--type", "role_deep_dive", "--job", "globex")
     assert "Data Engineer at Globex" in out.splitlines()[0]
+    # Without --job, the latest job by start date (a job without dates is not "latest").
+    out = interview(user, "", monkeypatch, "--type", "role_deep_dive")
+    assert "Data Engineer at Globex" in out.splitlines()[0]
     with pytest.raises(CommandError, match="No job of theirs matches"):
         interview(user, "", monkeypatch, "--type", "role_deep_dive", "--job", "nasa")
 

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 
 from careeros.db.rls import user_context
 from interviews import services
@@ -75,7 +76,11 @@ class Command(BaseCommand):
 
     def _job(self, user: User, words: str) -> WorkExperience:
         with user_context(user.pk):
-            jobs = list(WorkExperience.objects.for_user(user).current().order_by("-start_date"))
+            jobs = list(
+                WorkExperience.objects.for_user(user)
+                .current()
+                .order_by(F("start_date").desc(nulls_last=True), "-created_at")
+            )
         wanted = words.lower().split()
         for job in jobs:
             label = str(job).lower()
