@@ -31,9 +31,9 @@ PHRASE_CONFIDENCE = Decimal("0.80")
 SENTENCE_CONFIDENCE = Decimal("0.75")
 
 DECLINE = re.compile(
-    r"^\s*(?:no|nope|none|nothing|skip|pass|n/?a|not sure|no idea|next|"
+    r"^\s*(?:no|nope|none|nothing|skip|pass|n/?a|not sure|not really|no idea|next|"
     r"i (?:do not|don'?t|can'?t|cannot) (?:know|remember|recall|say)|"
-    r"(?:i'?d )?rather not|don'?t (?:know|remember))\b[\s.!]*$",
+    r"(?:i'?d )?rather not|don'?t (?:know|remember))\b[\s.!,]*(?:sorry|thanks)?[\s.!]*$",
     re.IGNORECASE,
 )
 # Words that soften a date without changing its year: "mid 2021" is 2021.
@@ -118,8 +118,9 @@ JOB = re.compile(
     r"(?P<company>[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*)*)",
 )
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-# A sentence kept as a description says something: at least this many words.
-MIN_SENTENCE_WORDS = 4
+# A sentence kept as a description says something: at least this many words ("Built the
+# billing system." is three).
+MIN_SENTENCE_WORDS = 3
 # "How many years" answers above this are misreadings (a date, an age), not experience.
 MAX_YEARS = 50
 

@@ -113,6 +113,10 @@ def interview_answer_hx(request: AuthenticatedRequest, session_id: UUID) -> Http
     except services.InterviewError as problem:
         error = str(problem)
         session = _session(request, session_id)
+    if not request.htmx:  # a plain form post (no JavaScript): back to the page
+        if error:
+            messages.error(request, error)
+        return redirect("interview_session", session_id=session.pk)
     context = _chat_context(session) | {"error": error}
     return render(request, "interviews/session.html#chat", context, status=422 if error else 200)
 

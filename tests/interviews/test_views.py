@@ -62,9 +62,30 @@ def test_the_dashboard_card_starts_an_interview_and_the_chat_runs_over_htmx(
     assert "1 of 2 done" in body
     assert "How many years have you worked with Python" in body
 
-    empty = signed_in.post(reverse("interview_answer_hx", args=[session.pk]), {"answer": "  "})
+    empty = signed_in.post(
+        reverse("interview_answer_hx", args=[session.pk]),
+        {"answer": "  "},
+        headers={"HX-Request": "true"},
+    )
     assert empty.status_code == 422
     assert "Type an answer" in empty.content.decode()
+
+
+def test_without_javascript_the_answer_form_posts_and_comes_back(
+    signed_in: Client, user: User
+) -> None:
+    gappy_profile(user)
+    signed_in.post(reverse("interview_start"), {"session_type": "skills_assessment"})
+    session = session_of(user)
+    url = reverse("interview_answer_hx", args=[session.pk])
+    page = signed_in.get(reverse("interview_session", args=[session.pk])).content.decode()
+    assert f'action="{url}"' in page
+    response = signed_in.post(url, {"answer": SECRET_ANSWER})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("interview_session", args=[session.pk])
+    assert SECRET_ANSWER in signed_in.get(response["Location"]).content.decode()
+    page = signed_in.post(url, {"answer": ""}, follow=True).content.decode()
+    assert "Type an answer" in page
 
 
 def test_pause_resume_end_shows_what_was_learned_and_links_to_review(
