@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from interviews.schemas import SessionConfig, TurnFindings
+from interviews.schemas import FindingSummary, SessionConfig
 
 TRANSCRIPT_PURPOSE = "interview_transcript"
 
@@ -134,5 +134,6 @@ class InterviewTranscript(models.Model):
         return f"{self.get_speaker_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
-    def findings(self) -> TurnFindings:
-        return TurnFindings.model_validate({"items": self.ai_extracted_entities or []})
+    def summary(self) -> list[FindingSummary]:
+        """What was read from the turn, without the values (those are in the vault)."""
+        return [FindingSummary.model_validate(item) for item in self.ai_extracted_entities or []]

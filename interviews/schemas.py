@@ -99,11 +99,43 @@ class Finding(_Model):
     topic: int = 0  # the plan's topic it answers
 
 
+class FindingSummary(_Model):
+    """What ``ai_extracted_entities`` keeps of a finding: its kind, never its values (those
+    are the person's words, sealed in the vault with the turn)."""
+
+    entity_type: str
+    fields: list[str]
+    confidence: Decimal
+    topic: int = 0
+
+
 class TurnFindings(_Model):
     items: list[Finding] = Field(default_factory=list)
 
     def dump(self) -> list[dict[str, Any]]:
         return [item.model_dump(mode="json") for item in self.items]
+
+    def summary(self) -> list[dict[str, Any]]:
+        return [
+            FindingSummary(
+                entity_type=item.entity_type,
+                fields=sorted(
+                    name
+                    for name, value in item.data.items()
+                    if name != "evidence" and value not in (None, "", [])
+                ),
+                confidence=item.confidence,
+                topic=item.topic,
+            ).model_dump(mode="json")
+            for item in self.items
+        ]
+
+
+class UserTurn(_Model):
+    """A user's turn as sealed in the vault: what was said and what was read from it."""
+
+    text: str
+    findings: list[Finding] = Field(default_factory=list)
 
 
 # -- The questions --------------------------------------------------------------------------

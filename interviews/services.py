@@ -27,7 +27,6 @@ from careeros.db.versioning import Source
 from interviews.engines import Interviewer, interviewer_for
 from interviews.models import (
     InterviewSession,
-    InterviewTranscript,
     SessionStatus,
     SessionType,
     Speaker,
@@ -388,11 +387,7 @@ def interview_decisions(session: InterviewSession) -> list[MergeDecision]:
 
 def interview_findings(session: InterviewSession) -> list[Finding]:
     """Everything the session's answers told, in order (for the summary)."""
-    with user_context(session.user_id):
-        rows = InterviewTranscript.objects.filter(session=session, speaker=Speaker.USER).order_by(
-            "created_at"
-        )
-        return [finding for row in rows for finding in row.findings.items]
+    return [finding for turn in transcript_turns(session=session) for finding in turn.findings]
 
 
 # -- The nightly lifecycle ------------------------------------------------------------------

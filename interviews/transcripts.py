@@ -22,7 +22,10 @@ from interviews.models import (
     Speaker,
 )
 from interviews.partitions import transcript_partition_ensure
-from interviews.schemas import Finding, TurnFindings
+from interviews.schemas import Finding, TurnFindings, UserTurn
+
+# How a person's turn is sealed: its text and its findings, as JSON.
+JSON = "application/json; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,23 @@ def transcript_turn_add(
     confidence: Any = None,
     created_at: datetime | None = None,
 ) -> InterviewTranscript:
-    """Store one turn: its text encrypted in the vault, the row in its month's partition
-    (made now if nobody made it yet). ``created_at`` defaults to now."""
+    """Store one turn: its text (and, for the person's turns, what was read from it)
+    encrypted in the vault, the row in its month's partition (made now if nobody made it
+    yet), with a summary of the findings that holds no values. ``created_at`` defaults to
+    now."""
     created_at = created_at or timezone.now()
+    found = TurnFindings(items=findings or [])
+    if speaker == Speaker.USER:
+        sealed, content_type = UserTurn(text=text, findings=found.items).model_dump_json(), JSON
+    else:
+        sealed, content_type = text, None
     with transaction.atomic(), user_context(session.user_id):
-        record = vault_store(user=session.user_id, purpose=TRANSCRIPT_PURPOSE, plaintext=text)
+        record = vault_store(
+            user=session.user_id,
+            purpose=TRANSCRIPT_PURPOSE,
+            plaintext=sealed,
+            content_type=content_type,
+        )
         transcript_partition_ensure(created_at)
         return InterviewTranscript.objects.create(
             session=session,
@@ -62,7 +77,7 @@ def transcript_turn_add(
             content=str(record.pk),
             is_encrypted=True,
             timestamp_ms=timestamp_ms,
-            ai_extracted_entities=TurnFindings(items=findings or []).dump() or None,
+            ai_extracted_entities=found.summary() or None,
             confidence_score=confidence,
             created_at=created_at,
         )
@@ -88,16 +103,23 @@ def transcript_turns(*, session: InterviewSession) -> list[Turn]:
     with user_context(session.user_id):
         rows = list(session_turns(session))
         texts = _texts(session, rows)
-    return [
-        Turn(
-            id=row.id,
-            speaker=row.speaker,
-            text=texts.get(row.content),
-            created_at=row.created_at,
-            findings=row.findings.items,
+    turns = []
+    for row in rows:
+        text: str | None = texts.get(row.content)
+        findings: list[Finding] = []
+        if text is not None and row.speaker == Speaker.USER:
+            opened = UserTurn.model_validate_json(text)
+            text, findings = opened.text, opened.findings
+        turns.append(
+            Turn(
+                id=row.id,
+                speaker=row.speaker,
+                text=text,
+                created_at=row.created_at,
+                findings=findings,
+            )
         )
-        for row in rows
-    ]
+    return turns
 
 
 def _texts(session: InterviewSession, rows: list[InterviewTranscript]) -> dict[str, str]:

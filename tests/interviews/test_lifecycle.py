@@ -126,8 +126,8 @@ def test_transcript_text_is_only_in_the_vault_and_in_no_log(
     signed_in: Client, user: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Questions and an answer nothing was read from are nowhere in the database or the
-    logs (SQL with its parameters included); an answer something was read from is kept
-    beside the fact it became, as that fact's evidence in merge review, and nowhere else."""
+    logs (SQL with its parameters included); what was read from an answer is kept only in
+    merge review (the proposed fact and its evidence), never in the transcript tables."""
     gappy_profile(user)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django.db.backends")
@@ -149,6 +149,7 @@ def test_transcript_text_is_only_in_the_vault_and_in_no_log(
     for text in [*questions, said_nothing]:
         assert text not in caplog.text
     assert_nowhere_in_database(*questions, said_nothing)
+    assert_nowhere_in_database(useful, "billing engine", besides=frozenset({"merge_decisions"}))
     with system_context(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM merge_decisions WHERE evidence::text LIKE %s",
