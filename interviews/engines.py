@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
@@ -203,10 +205,16 @@ def _value(field: str, value: str, quote: str) -> Any:
     return quote.strip() if value.strip() and value.strip() in quote else None
 
 
-def interviewer_for(engine: str | None) -> Interviewer:
-    """The interviewer of a session (None: the one configured now). A session started with
-    the model goes on offline when the key is gone."""
+@contextmanager
+def interviewer_for(engine: str | None) -> Iterator[Interviewer]:
+    """The interviewer of a session (None: the one configured now), its connections closed
+    after the block. A session started with the model goes on offline when the key is gone."""
     use_model = settings.AI_PROVIDER == "openai" and bool(settings.OPENAI_API_KEY)
     if engine == "rules" or not use_model:
-        return RulesInterviewer()
-    return ModelInterviewer(ChatClient.from_settings())
+        yield RulesInterviewer()
+        return
+    client = ChatClient.from_settings()
+    try:
+        yield ModelInterviewer(client)
+    finally:
+        client.close()

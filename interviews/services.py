@@ -107,9 +107,8 @@ def interview_session_start(
     except ValueError as error:
         raise InterviewError(str(error)) from None
     topics[0].status = TopicStatus.OPEN
-    interviewer = interviewer_for(None)
-    config = SessionConfig(plan=topics, job_id=job, engine=interviewer.name)
-    with transaction.atomic(), user_context(user.pk):
+    with interviewer_for(None) as interviewer, transaction.atomic(), user_context(user.pk):
+        config = SessionConfig(plan=topics, job_id=job, engine=interviewer.name)
         session = InterviewSession.objects.create(
             user=user,
             session_type=kind,
@@ -183,30 +182,30 @@ def interview_answer(
         if topic is None:
             raise InterviewError("This interview has no question open. End it to see the summary.")
         config.paused = False
-        interviewer = interviewer_for(config.engine)
-        findings = interviewer.read(topic, text)
-        for finding in findings:
-            finding.topic = config.current
-            for name, value in finding.data.items():
-                if name != "evidence" and not empty(value) and name not in topic.found:
-                    topic.found.append(name)
-        transcript_turn_add(
-            session=session,
-            speaker=Speaker.USER,
-            text=text,
-            timestamp_ms=timestamp_ms,
-            findings=findings,
-            confidence=max((f.confidence for f in findings), default=None),
-        )
-        config.learned += len(findings)
-        step = Step(session=session, findings=findings)
-        if _topic_done(config, text):
-            step.decisions = _close_topic(session, config)
-        step.question = _ask(session, config, interviewer, store=ask)
-        if step.question is None:
-            _finish(session, config, SessionStatus.COMPLETED)
-        else:
-            _save(session, config)
+        with interviewer_for(config.engine) as interviewer:
+            findings = interviewer.read(topic, text)
+            for finding in findings:
+                finding.topic = config.current
+                for name, value in finding.data.items():
+                    if name != "evidence" and not empty(value) and name not in topic.found:
+                        topic.found.append(name)
+            transcript_turn_add(
+                session=session,
+                speaker=Speaker.USER,
+                text=text,
+                timestamp_ms=timestamp_ms,
+                findings=findings,
+                confidence=max((f.confidence for f in findings), default=None),
+            )
+            config.learned += len(findings)
+            step = Step(session=session, findings=findings)
+            if _topic_done(config, text):
+                step.decisions = _close_topic(session, config)
+            step.question = _ask(session, config, interviewer, store=ask)
+            if step.question is None:
+                _finish(session, config, SessionStatus.COMPLETED)
+            else:
+                _save(session, config)
     return step
 
 
