@@ -321,6 +321,19 @@ AI_FALLBACK_TO_RULES = env.bool("AI_FALLBACK_TO_RULES", default=False)
 ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
 TRANSCRIPT_RETENTION_DAYS = env.int("TRANSCRIPT_RETENTION_DAYS", default=30)
 
+# -- Interviews (interviews/) ----------------------------------------------------------------
+
+# Voice interviews (offered only with OPENAI_API_KEY): the Realtime model the browser talks
+# to, and the model that transcribes what the person says.
+OPENAI_REALTIME_MODEL = env.str("OPENAI_REALTIME_MODEL", default="gpt-realtime")
+OPENAI_TRANSCRIBE_MODEL = env.str("OPENAI_TRANSCRIBE_MODEL", default="gpt-4o-mini-transcribe")
+# 03:00 in CELERY_TIMEZONE: partitions for the months ahead, stale sessions closed as failed,
+# transcripts past TRANSCRIPT_RETENTION_DAYS dropped (months whole) with their vault rows.
+CELERY_BEAT_SCHEDULE["interviews-nightly"] = {
+    "task": "interviews.tasks.interviews_nightly",
+    "schedule": crontab(hour=3, minute=0),
+}
+
 # -- The vault (careeros.vault): retention by purpose, the nightly cleanup ---------------
 
 # Days the vault keeps each purpose's rows (None: until deleted); a purpose missing here
