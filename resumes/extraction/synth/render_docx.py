@@ -99,7 +99,7 @@ def families(base_style: Any, sidebar_style: Any) -> list[Any]:
     out = []
     for name, dates, sidebar, style in (
         ("headings", "tab", False, base_style),
-        ("datetable", "table", False, base_style),
+        ("datetable", "table", False, lambda r, lang: base_style(r, lang, dates_with_place=False)),
         ("sidebar", "tab", True, sidebar_style),
     ):
 
