@@ -19,6 +19,8 @@ GUTTER_MIN = 7.0  # points of empty space between two columns
 # (Europass date column, "Label  value" skill rows), not two independent columns.
 ROW_ALIGNED = 0.55
 TABLE_GAP = 60.0
+# A paragraph gap: this many body sizes more than the usual space between lines.
+GAP_EXTRA = 0.3
 
 
 @dataclass(slots=True)
@@ -249,6 +251,22 @@ def _furniture_keys(
     return {key for key, count in seen.items() if count >= 2}
 
 
+def _paragraph_gap(blocks: Sequence[Sequence[Row]], body: float) -> float:
+    """The vertical space between two rows above which a new paragraph starts: clearly more
+    than the document's own line spacing (the most common space between consecutive rows),
+    so it holds whatever leading a producer sets."""
+    spaces = sorted(
+        round(b.top - a.bottom, 1)
+        for rows in blocks
+        for a, b in itertools.pairwise(rows)
+        if 0 <= b.top - a.bottom < body * 2
+    )
+    if not spaces:
+        return body * 0.75
+    usual = Counter(spaces).most_common(1)[0][0] if len(spaces) >= 3 else spaces[0]
+    return max(usual + body * GAP_EXTRA, body * 0.5)
+
+
 def build(
     pages: Sequence[Sequence[Fragment]], sizes: Sequence[tuple[float, float]], kind: str = "pdf"
 ) -> ResumeText:
@@ -256,16 +274,21 @@ def build(
     furniture = _furniture_keys(pages, sizes)
     all_sizes = [f.size for fragments in pages for f in fragments]
     body = statistics.median(all_sizes) if all_sizes else 10.0
+    ordered = [
+        (number, width, height, _order(list(fragments), width))
+        for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True))
+    ]
+    threshold = _paragraph_gap([block for _, _, _, blocks in ordered for block in blocks], body)
     block_number = 0
-    for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True)):
-        for block in _order(list(fragments), width):
+    for number, _width, height, blocks in ordered:
+        for block in blocks:
             block_number += 1
             previous: Row | None = None
             for row in block:
                 texts = [(f.string, f.x0, f.x1) for f in row.fragments]
                 first = row.fragments[0]
                 text0 = first.string
-                gap = previous is not None and (row.top - previous.bottom) > body * 0.75
+                gap = previous is not None and (row.top - previous.bottom) > threshold
                 key = _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
                 in_margin = row.bottom < height * 0.12 or row.top > height * 0.88
                 is_furniture = (

@@ -10,6 +10,7 @@ keyword-stuffing, white text on a white page — is dropped.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -43,9 +44,18 @@ ICONS = {
     0xF041: "location",
     0xF3C5: "location",
 }
-# Characters copied without their boxes in the middle of a word.
-_PLAIN_RUN = re.compile("[\x21-\u2bff]+")
-WORD_BREAKS = frozenset((10, 13, 32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B))
+# Horizontal gaps, in visual font sizes (ems): wider than WORD_GAP is a space even when
+# no space character is written (spans set side by side); wider than CELL_GAP starts a new
+# fragment (a table cell, a right-aligned date).
+WORD_GAP = 0.5
+CELL_GAP = 1.2
+# Spaces as producers write them: tab, space, no-break space, the typographic spaces
+# U+2000-U+200B, narrow no-break, medium mathematical and ideographic space.
+SPACES = frozenset((9, 32, 0xA0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000))
+WORD_BREAKS = frozenset((10, 13, *SPACES))
+# Characters copied without their boxes in the middle of a word: anything printable but
+# spaces, soft hyphens and the Unicode hyphens (read one by one).
+_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u2bff]+")
 BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
 BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
 
@@ -78,6 +88,7 @@ class _StyleBuffers:
         self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
         self.font_name = ctypes.create_string_buffer(128)
         self.font_flags = ctypes.c_int()
+        self.matrix = pdfium_c.FS_MATRIX()
 
 
 def _is_private_use(code: int) -> bool:
@@ -139,9 +150,14 @@ class _Page:
         if count <= 0:
             return []
         buffer = (ctypes.c_ushort * (count + 1))()
-        pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
+        written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
         # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
         codes = list(buffer)[:count]
+        if written != count + 1:
+            # The page's text leaves out characters PDFium cannot map to Unicode (glyphs
+            # without a code, as some producers write for odd spaces), which would shift
+            # every index after them: read the codes one by one instead.
+            codes = [pdfium_c.FPDFText_GetUnicode(handle, i) for i in range(count)]
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         style = _StyleBuffers()
@@ -172,7 +188,7 @@ class _Page:
                 pending_space = False
                 word_start = True
                 continue
-            if code in (32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B):
+            if code in SPACES:
                 pending_space = True
                 word_start = True
                 continue
@@ -201,7 +217,7 @@ class _Page:
                 # Inside a word only the text matters: boxes are read at word edges, which
                 # is all the layout needs. Plain runs are copied in one slice.
                 run = _PLAIN_RUN.match(string, index)
-                end = run.end() if run else index + 1
+                end = run.end() if run else index
                 if end >= count or codes[end] in WORD_BREAKS:
                     end -= 1  # the word's last character is read with its box
                 if end > index:
@@ -222,8 +238,24 @@ class _Page:
                 continue
             if code in (0xFFFE, 0x02):
                 char = "-"  # PDFium's mark for a hyphen at a line break
+            elif code == 0 and x1 > x0:
+                # A drawn glyph without a Unicode value (an odd space the font lacks): it
+                # separates words, it is no text of its own, and the space after it is
+                # measured from its right edge.
+                if current is not None:
+                    current.last_right = max(current.last_right, x1)
+                pending_space = True
+                word_start = True
+                continue
+            elif code == 0xAD:
+                # A soft hyphen inside a line is no text; what follows is measured from it.
+                if current is not None:
+                    current.last_right = max(current.last_right, x1)
+                continue
             elif code == 0xFFFD or code < 32:
                 continue
+            elif code in (0x2010, 0x2011):
+                char = "-"  # hyphen and non-breaking hyphen read as the hyphen they show
             else:
                 char = chr(code)
                 if 0xFB00 <= code <= 0xFB06:
@@ -239,10 +271,10 @@ class _Page:
                     not same_row
                     or resized
                     or gap < -size * 0.5
-                    or gap > max(size, current.size) * 0.9
+                    or gap > max(size, current.size) * CELL_GAP
                 ):
                     current = None
-                elif pending_space or gap > size * 0.5:
+                elif pending_space or gap > size * WORD_GAP:
                     current.text.append(" ")
             if current is None:
                 current = Fragment(
@@ -279,8 +311,17 @@ class _Page:
     def _style(
         self, handle: object, index: int, obj: object, size: float, buffers: _StyleBuffers
     ) -> tuple[float, bool, bool]:
-        """Font size, boldness and whether the text is hidden, for the character's object."""
-        size = pdfium_c.FPDFText_GetFontSize(handle, index) or size
+        """Visual font size, boldness and whether the text is hidden, for the character's
+        object. The size is the nominal one scaled by the character's matrix: producers set
+        text in a 1-pt font scaled up (Word on macOS) or in CSS pixels under a 0.75 matrix
+        (Chromium), and only the product is what a reader sees."""
+        nominal = pdfium_c.FPDFText_GetFontSize(handle, index)
+        if nominal:
+            matrix = buffers.matrix
+            scale = 1.0
+            if pdfium_c.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix)):
+                scale = math.hypot(matrix.c, matrix.d) or 1.0
+            size = nominal * scale
         r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
         pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0

@@ -90,10 +90,13 @@ class Pen:
         if self.quirks.hyphens and "-" in text:
             text = text.replace("-", self.rng.choice(("\u2010", "-\u00ad")))
         if self.quirks.spaces and " " in text:
+            # Only the spaces the font has a glyph for, as a producer writes them.
+            face = pdfmetrics.getFont(self.regular).face
+            spaces = [s for s in SPACES if all(ord(c) in face.charToGlyph for c in s)]
             words = text.split(" ")
             text = words[0]
             for word in words[1:]:
-                text += (self.rng.choice(SPACES) if self.rng.random() < 0.5 else " ") + word
+                text += (self.rng.choice(spaces) if self.rng.random() < 0.5 else " ") + word
         return text
 
     def _draw(

@@ -1,0 +1,188 @@
+"""PDF text layers as other producers write them: the reader sees what a person sees."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from resumes.reading import UnreadableDocument, read_document
+
+HEIGHT = A4[1]
+LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def pdf(draw: Callable[[Canvas], None]) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def write(
+    canvas: Canvas,
+    x: float,
+    top: float,
+    text: str,
+    size: float,
+    *,
+    font: str = "Helvetica",
+    matrix: float = 1.0,
+) -> None:
+    """``text`` at ``size`` visual points, set as ``size / matrix`` under a ``matrix`` scale
+    (1-pt fonts scaled up when ``matrix == size``)."""
+    t = canvas.beginText()
+    t.setTextTransform(matrix, 0, 0, matrix, x, HEIGHT - top)
+    t.setFont(font, size / matrix)
+    t.textOut(text)
+    canvas.drawText(t)
+
+
+def resume(matrix: Callable[[float], float]) -> bytes:
+    def draw(canvas: Canvas) -> None:
+        write(canvas, 50, 60, "Jane Example", 20, font="Helvetica-Bold", matrix=matrix(20))
+        write(canvas, 50, 100, "Experience", 13, font="Helvetica-Bold", matrix=matrix(13))
+        for row, text in enumerate(
+            (
+                "Senior Engineer at Example Corp",
+                "Built the billing platform for the team",
+                "Led a team of four engineers",
+            )
+        ):
+            write(canvas, 50, 120 + row * 14, text, 10, matrix=matrix(10))
+
+    return pdf(draw)
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [lambda size: 1.0, lambda size: size, lambda size: 0.75],
+    ids=["plain", "1-pt font scaled by the matrix", "px font under a 0.75 matrix"],
+)
+def test_font_size_is_the_visual_size(matrix: Callable[[float], float]) -> None:
+    """Nominal size × text-matrix scale: the same page reads the same however it is set,
+    and a scaled 1-pt font is never taken for invisible text (nor the page for a scan)."""
+    text = read_document(resume(matrix), "pdf")
+    sizes = {line.text: round(line.size, 1) for line in text.lines}
+    assert sizes["Jane Example"] == 20.0
+    assert sizes["Experience"] == 13.0
+    assert sizes["Led a team of four engineers"] == 10.0
+
+
+def test_image_only_pdf_is_still_refused_as_scanned() -> None:
+    """A page that is one picture of text has no text layer to read."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 200), "white")
+    ImageDraw.Draw(image).text((10, 10), "Jane Example  Senior Engineer", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+
+    def draw(canvas: Canvas) -> None:
+        from reportlab.lib.utils import ImageReader
+
+        canvas.drawImage(ImageReader(io.BytesIO(buffer.getvalue())), 40, 400, 500, 160)
+
+    with pytest.raises(UnreadableDocument, match="scanned"):
+        read_document(pdf(draw), "pdf")
+
+
+def test_soft_hyphens_and_unicode_hyphens_read_as_the_hyphen_shown() -> None:
+    """U+2010 and U+2011 are hyphens; a soft hyphen inside a line is no text and does not
+    split what follows from what precedes."""
+    font = _font("QuirkDejaVu", DEJAVU)
+
+    def draw(canvas: Canvas) -> None:
+        write(canvas, 50, 60, "Weber\u2010Flores and M\u00fcller\u2011Lee", 10, font=font)
+        write(canvas, 50, 80, "Engineer", 10, font=font)
+        write(canvas, 400, 80, "2017 -\u00ad 2021", 10, font=font)
+        write(canvas, 50, 100, "co\u00adoperation across full-stack teams", 10, font=font)
+
+    text = read_document(pdf(draw), "pdf")
+    assert text.lines[0].text == "Weber-Flores and Müller-Lee"
+    assert [cell.text for cell in text.lines[1].cells] == ["Engineer", "2017 - 2021"]
+    assert text.lines[2].text == "cooperation across full-stack teams"
+
+
+def _font(name: str, path: Path) -> str:
+    if not path.is_file():
+        pytest.skip(f"{path} is not installed")
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def test_spaces_written_as_other_code_points_separate_words() -> None:
+    """No-break, en, thin and double spaces are word spaces, never part of a word."""
+    font = _font("QuirkDejaVu", DEJAVU)
+
+    def draw(canvas: Canvas) -> None:
+        write(canvas, 50, 60, "Lake\u00a0Earl,\u2002WA\u2009United  States", 10, font=font)
+        write(canvas, 50, 80, "Built\u00a0 the\u2009billing platform", 10, font=font)
+
+    text = read_document(pdf(draw), "pdf")
+    assert [line.text.replace("\u00a0", " ") for line in text.lines] == [
+        "Lake Earl, WA United States",
+        "Built the billing platform",
+    ]
+
+
+def test_glyphs_without_unicode_neither_shift_nor_join_the_text() -> None:
+    """A space the font lacks is drawn as a glyph with no Unicode value: the characters after
+    it keep their own positions (nothing is lost or moved) and the words stay apart."""
+    font = _font("QuirkLiberation", LIBERATION)
+
+    def draw(canvas: Canvas) -> None:
+        write(canvas, 50, 60, "Machine\u2009Learning Engineer", 10, font=font)
+        write(canvas, 50, 80, "jane@example.com", 10, font=font)
+        write(canvas, 50, 100, "Lake Earl, WA", 10, font=font)
+        write(canvas, 50, 120, "Migrated\u2009a data\u2009pipeline", 10, font=font)
+
+    text = read_document(pdf(draw), "pdf")
+    assert [line.text for line in text.lines] == [
+        "Machine Learning Engineer",
+        "jane@example.com",
+        "Lake Earl, WA",
+        "Migrated a data pipeline",
+    ]
+
+
+def test_words_drawn_as_separate_strings_keep_their_spaces() -> None:
+    """Adjacent spans with no space character: the gap on the page is the space."""
+
+    def draw(canvas: Canvas) -> None:
+        x = 50.0
+        for word in ("Coordinated", "the", "mobile", "checkout", "flow"):
+            write(canvas, x, 60, word, 10)
+            x += pdfmetrics.stringWidth(word + " ", "Helvetica", 10)
+        write(canvas, 50, 80, "Next line", 10)
+
+    text = read_document(pdf(draw), "pdf")
+    assert text.lines[0].text == "Coordinated the mobile checkout flow"
+
+
+@pytest.mark.parametrize("leading", [12.0, 15.0, 19.0])
+def test_paragraph_gaps_follow_the_documents_own_line_spacing(leading: float) -> None:
+    """Tight or loose, lines of one paragraph never start a block; a blank line's worth of
+    extra space does."""
+
+    def draw(canvas: Canvas) -> None:
+        top = 60.0
+        for paragraph in range(3):
+            for row in range(3):
+                write(canvas, 50, top, f"Paragraph {paragraph} line {row} of some text", 10)
+                top += leading
+            top += 10
+
+    text = read_document(pdf(draw), "pdf")
+    starts = [line.gap_before for line in text.lines]
+    assert starts == [False, False, False, True, False, False, True, False, False]
