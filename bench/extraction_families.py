@@ -7,7 +7,8 @@ source (the shared corpora).
 Every document ``<id>.<pdf|docx|txt|md>`` beside a ground truth ``<id>.json`` is read with
 ``read_document`` and extracted by the ``rules`` provider, then scored with
 ``resumes.extraction.evaluation``. Synthetic documents are grouped by their ``_meta.family``
-and ``_meta.producer``; the shared corpora by the source repository of their manifest.
+and ``_meta.producer`` (and by language); the shared corpora by the source repository of
+their manifest.
 ``../shared/corpus2`` is held out: it is reported, never tuned on. A document the reader
 refuses scores as an empty extraction and is counted under "refused".
 """
@@ -119,17 +120,24 @@ def main() -> None:
     if not options.no_synth and synth.is_dir():
         by_family: dict[str, Group] = defaultdict(Group)
         by_producer: dict[str, Group] = defaultdict(Group)
+        by_language: dict[str, Group] = defaultdict(Group)
         everything = Group()
         for path in documents(synth):
             meta = json.loads(path.with_suffix(".json").read_text()).get("_meta", {})
             scores, refused, why = score_path(path, provider)
             by_family[meta.get("family", "?")].add(scores, refused)
             by_producer[meta.get("producer", "?")].add(scores, refused)
+            labels = path.with_name(path.stem + ".labels.json")
+            language = (
+                json.loads(labels.read_text()).get("language", "?") if labels.is_file() else "?"
+            )
+            by_language[language].add(scores, refused)
             everything.add(scores, refused)
             if options.verbose:
                 print(f"{path.name:40}{total(scores.values()).f1:7.3f} {why}")
         table(f"synthetic corpus {synth} by family", by_family)
         table("synthetic corpus by producer", by_producer)
+        table("synthetic corpus by language", by_language)
         table("synthetic corpus", {"all": everything})
         families = [g.overall.f1 for g in by_family.values()]
         if families:
@@ -137,6 +145,7 @@ def main() -> None:
         results["synth"] = {
             "families": {k: v.as_dict() for k, v in by_family.items()},
             "producers": {k: v.as_dict() for k, v in by_producer.items()},
+            "languages": {k: v.as_dict() for k, v in by_language.items()},
             "all": everything.as_dict(),
         }
 

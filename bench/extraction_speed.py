@@ -9,8 +9,9 @@ extraction. A PDF the reader refuses (no text layer, damaged, encrypted) is time
 refusal and counted. Prints per-file figures, then per producer (the synthetic corpus's
 ``_meta.producer``, else the PDF's Producer/Creator metadata) the median times and their
 ratio (goal: at most 3×), and the peak memory of one parse of the largest file, measured in
-a fresh process (resident set growth, which includes PDFium's native allocations, and
-Python's own peak from tracemalloc). Needs no database or settings.
+a fresh process with the modules imported (resident set growth, which includes PDFium's
+native allocations and the first parse's caches, and Python's own peak from
+tracemalloc). Needs no database or settings.
 """
 
 from __future__ import annotations
@@ -39,10 +40,6 @@ sys.path.insert(0, sys.argv[1])
 from resumes.extraction.rules import extract
 from resumes.reading import UnreadableDocument, read_document
 data = open(sys.argv[2], "rb").read()
-try:
-    extract(read_document(data, "pdf"))  # warm imports and caches
-except UnreadableDocument:
-    pass
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 try:

@@ -186,3 +186,58 @@ def test_paragraph_gaps_follow_the_documents_own_line_spacing(leading: float) ->
     text = read_document(pdf(draw), "pdf")
     starts = [line.gap_before for line in text.lines]
     assert starts == [False, False, False, True, False, False, True, False, False]
+
+
+def test_pictograph_icons_outside_the_private_use_area_are_icons_not_text() -> None:
+    """✉ ☎ ⌂ before contact details (dingbats, emoji) name the detail; they are not read
+    as text and separate the details they precede. Bullets and © stay text."""
+    font = _font("QuirkDejaVu", DEJAVU)
+
+    def draw(canvas: Canvas) -> None:
+        write(
+            canvas, 50, 60, "\u2709 jane@example.com \u2022 \u260e +1 415 555 0142", 10, font=font
+        )
+        write(canvas, 50, 80, "\u2302 Lake Earl, WA", 10, font=font)
+        write(canvas, 50, 100, "\u2022 Built the billing platform \u00a9 2021", 10, font=font)
+
+    text = read_document(pdf(draw), "pdf")
+    assert text.lines[0].text.replace("\t", " ") == "jane@example.com • +1 415 555 0142"
+    assert [icon for _, icon in text.lines[0].icons] == ["email", "phone"]
+    assert text.lines[1].text == "Lake Earl, WA"
+    assert text.lines[1].icons == ((0, "location"),)
+    assert text.lines[2].text == "• Built the billing platform © 2021"
+    assert text.lines[2].bullet
+
+
+def test_raised_link_markers_are_not_part_of_the_url() -> None:
+    """A small raised digit after a URL is a footnote-style link marker."""
+
+    def draw(canvas: Canvas) -> None:
+        x = 50.0
+        for url in ("www.example.dev", "github.com/jane"):
+            write(canvas, x, 60, url, 10)
+            x += pdfmetrics.stringWidth(url, "Helvetica", 10) + 0.5
+            write(canvas, x, 60 - 3.8, "1", 5.5)
+            x += 12
+        write(canvas, 50, 80, "Superscripts in 10th place stay", 10)
+
+    text = read_document(pdf(draw), "pdf")
+    assert [cell.text for cell in text.lines[0].cells] == ["www.example.dev github.com/jane"]
+    assert text.lines[1].text == "Superscripts in 10th place stay"
+
+
+def test_letter_spaced_headings_read_as_words() -> None:
+    """Wide character spacing is not a space between every letter; word spaces remain."""
+
+    def draw(canvas: Canvas) -> None:
+        t = canvas.beginText()
+        t.setTextOrigin(50, HEIGHT - 60)
+        t.setFont("Helvetica-Bold", 12)
+        t.setCharSpace(3)
+        t.textOut("WORK EXPERIENCE")
+        canvas.drawText(t)
+        write(canvas, 50, 80, "Senior Engineer at Example Corp", 10)
+
+    text = read_document(pdf(draw), "pdf")
+    assert text.lines[0].text == "WORK EXPERIENCE"
+    assert text.lines[1].text == "Senior Engineer at Example Corp"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import statistics
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ ICONS = {
 # no space character is written (spans set side by side); wider than CELL_GAP starts a new
 # fragment (a table cell, a right-aligned date).
 WORD_GAP = 0.5
+# In letter-spaced text, a word space is this much wider than the spacing between letters.
+LETTER_WORD_GAP = 0.12
 CELL_GAP = 1.2
 # Spaces as producers write them: tab, space, no-break space, the typographic spaces
 # U+2000-U+200B, narrow no-break, medium mathematical and ideographic space.
@@ -55,7 +58,27 @@ SPACES = frozenset((9, 32, 0xA0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000)
 WORD_BREAKS = frozenset((10, 13, *SPACES))
 # Characters copied without their boxes in the middle of a word: anything printable but
 # spaces, soft hyphens and the Unicode hyphens (read one by one).
-_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u2bff]+")
+_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u218f]+")
+# Pictographs outside the Private Use Area that icon fonts and emoji draw before contact
+# details (arrows, technical symbols, dingbats and emoji from U+2190 on): not text.
+PICTOGRAPHS = {
+    0x2709: "email",
+    0x1F4E7: "email",
+    0x1F582: "email",
+    0x260E: "phone",
+    0x260F: "phone",
+    0x2706: "phone",
+    0x1F4DE: "phone",
+    0x1F4F1: "phone",
+    0x2302: "location",
+    0x1F4CD: "location",
+    0x1F3E0: "location",
+    0x1F517: "website",
+    0x1F310: "website",
+}
+FIRST_PICTOGRAPH = 0x2190
+# Link markers set small and raised after a URL.
+SUPERSCRIPT_MARKS = frozenset("0123456789*†‡↗")
 BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
 BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
 
@@ -75,10 +98,31 @@ class Fragment:
     last_right: float = 0.0
     link: str | None = None
     baseline: float = 0.0
+    # Each space put in the text: the gap it stands for, in font sizes.
+    gaps: list[float] = field(default_factory=list)
 
     @property
     def string(self) -> str:
         return "".join(self.text).strip()
+
+
+def _join_letter_spacing(fragment: Fragment) -> None:
+    """Text set with wide letter spacing ("E X P E R I E N C E") comes out of PDFium with a
+    space between every letter. When most words of a fragment are single letters, only
+    the gaps clearly wider than the letters' own spacing are word spaces."""
+    text = "".join(fragment.text)
+    tokens = text.split(" ")
+    if len(tokens) != len(fragment.gaps) + 1 or len(tokens) < 4:
+        return
+    single = sum(1 for token in tokens if len(token) == 1)
+    if single < len(tokens) * 0.6:
+        return
+    letter = statistics.median(fragment.gaps)
+    joined = tokens[0]
+    for token, gap in zip(tokens[1:], fragment.gaps, strict=True):
+        joined += (" " if gap > letter + LETTER_WORD_GAP else "") + token
+    fragment.text = [joined]
+    fragment.gaps = []
 
 
 class _StyleBuffers:
@@ -260,8 +304,29 @@ class _Page:
                 char = chr(code)
                 if 0xFB00 <= code <= 0xFB06:
                     char = unicodedata.normalize("NFKC", char)
-                elif code > 0x2BFF and unicodedata.category(char) == "So":
-                    # Pictographs (phone, envelope) are decoration, not text.
+                elif (
+                    code >= FIRST_PICTOGRAPH
+                    and char not in BULLETS
+                    and unicodedata.category(char) == "So"
+                ):
+                    # Pictographs (phone, envelope) are decoration, not text; a known one
+                    # before a contact detail is an icon, which also separates.
+                    icon = PICTOGRAPHS.get(code)
+                    if icon:
+                        pending_icons.append(icon)
+                        current = None
+                        pending_space = False
+                    continue
+                elif (
+                    char in SUPERSCRIPT_MARKS
+                    and current is not None
+                    and not first
+                    and current.baseline - y_bottom > current.size * 0.25
+                    and (y_bottom - y_top) < current.size * 0.5
+                ):
+                    # A raised link marker after a word: not part of it, and the space
+                    # after it is measured from its right edge.
+                    current.last_right = max(current.last_right, x1)
                     continue
             if current is not None and first:
                 gap = x0 - current.last_right
@@ -276,6 +341,7 @@ class _Page:
                     current = None
                 elif pending_space or gap > size * WORD_GAP:
                     current.text.append(" ")
+                    current.gaps.append(gap / size if size else 0.0)
             if current is None:
                 current = Fragment(
                     text=[],
@@ -306,6 +372,9 @@ class _Page:
                 current.bottom = max(current.bottom, y_bottom)
                 current.size = max(current.size, size)
             pending_space = False
+        for fragment in fragments:
+            if len(fragment.gaps) >= 3:
+                _join_letter_spacing(fragment)
         return [f for f in fragments if f.string]
 
     def _style(

@@ -222,6 +222,9 @@ def render_html(doc: Doc, rng: random.Random, *, layout: str) -> str:
         "side_css": "",
     }
     lines = doc.lines
+    # A date column wide enough for the longest date printed (a fixed width, as templates do).
+    longest = max((len(ln.text) for ln in lines if "dates" in ln.style), default=0)
+    values["date_col"] = max(int(values["date_col"]), int(longest * float(values["size"]) * 0.58))
     entry_layout = {
         "datecol-left": "datecol-left",
         "datecol-right": "datecol-right",
