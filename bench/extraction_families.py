@@ -112,6 +112,9 @@ def main() -> None:
     parser.add_argument("--no-synth", action="store_true", help="the shared corpora only")
     parser.add_argument("--save", help="write every figure to this JSON file")
     parser.add_argument("--verbose", action="store_true", help="one line per document")
+    parser.add_argument(
+        "--languages", help="synthetic documents of these languages only (comma-separated)"
+    )
     options = parser.parse_args()
     provider = RulesProvider()
     results: dict[str, Any] = {}
@@ -124,13 +127,15 @@ def main() -> None:
         everything = Group()
         for path in documents(synth):
             meta = json.loads(path.with_suffix(".json").read_text()).get("_meta", {})
-            scores, refused, why = score_path(path, provider)
-            by_family[meta.get("family", "?")].add(scores, refused)
-            by_producer[meta.get("producer", "?")].add(scores, refused)
             labels = path.with_name(path.stem + ".labels.json")
             language = (
                 json.loads(labels.read_text()).get("language", "?") if labels.is_file() else "?"
             )
+            if options.languages and language not in options.languages.split(","):
+                continue
+            scores, refused, why = score_path(path, provider)
+            by_family[meta.get("family", "?")].add(scores, refused)
+            by_producer[meta.get("producer", "?")].add(scores, refused)
             by_language[language].add(scores, refused)
             everything.add(scores, refused)
             if options.verbose:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -218,7 +221,7 @@ def test_raised_link_markers_are_not_part_of_the_url() -> None:
             write(canvas, x, 60, url, 10)
             x += pdfmetrics.stringWidth(url, "Helvetica", 10) + 0.5
             write(canvas, x, 60 - 3.8, "1", 5.5)
-            x += 12
+            x += 9
         write(canvas, 50, 80, "Superscripts in 10th place stay", 10)
 
     text = read_document(pdf(draw), "pdf")
@@ -241,3 +244,61 @@ def test_letter_spaced_headings_read_as_words() -> None:
     text = read_document(pdf(draw), "pdf")
     assert text.lines[0].text == "WORK EXPERIENCE"
     assert text.lines[1].text == "Senior Engineer at Example Corp"
+
+
+def test_bullets_from_symbol_fonts_glyphs_and_shapes_are_list_items() -> None:
+    """An unusual glyph (▸) and a small drawn disc (a CSS list marker) start a list item
+    read as "• …"; a pair of shapes around a heading is decoration."""
+    font = _font("QuirkDejaVu", DEJAVU)
+
+    def draw(canvas: Canvas) -> None:
+        write(canvas, 50, 80, "\u25b8 Led a team of four engineers", 10, font=font)
+        canvas.circle(53, HEIGHT - 96.5, 2, stroke=0, fill=1)
+        write(canvas, 60, 100, "Mentored two interns", 10)
+        for x in (48, 98):
+            canvas.rect(x, HEIGHT - 117, 4, 4, stroke=0, fill=1)
+        write(canvas, 56, 120, "Projects", 10)
+        write(canvas, 50, 136, "Atlas, a budgeting tool", 10)
+
+    text = read_document(pdf(draw), "pdf")
+    assert [(line.text, line.bullet) for line in text.lines] == [
+        ("• Led a team of four engineers", True),
+        ("• Mentored two interns", True),
+        ("Projects", False),
+        ("Atlas, a budgeting tool", False),
+    ]
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_word_list_bullets_exported_by_libreoffice_are_list_items(tmp_path: Path) -> None:
+    """Word's list bullet (Symbol's private-use code) at a hanging indent reads as one
+    "• item" line, and the exported PDF is read, not refused."""
+    document = docx.Document()
+    document.add_paragraph("Experience", style="Heading 1")
+    document.add_paragraph("Engineer at Example Corp")
+    for item in ("Built the billing platform", "Led a team of four engineers"):
+        document.add_paragraph(item, style="List Bullet")
+    source = tmp_path / "cv.docx"
+    document.save(str(source))
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = read_document((tmp_path / "cv.pdf").read_bytes(), "pdf")
+    assert [(line.text, line.bullet) for line in text.lines] == [
+        ("Experience", False),
+        ("Engineer at Example Corp", False),
+        ("• Built the billing platform", True),
+        ("• Led a team of four engineers", True),
+    ]

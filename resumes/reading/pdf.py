@@ -51,7 +51,9 @@ ICONS = {
 WORD_GAP = 0.5
 # In letter-spaced text, a word space is this much wider than the spacing between letters.
 LETTER_WORD_GAP = 0.12
-CELL_GAP = 1.2
+CELL_GAP = 1.0
+# Between a bullet and the text of its item.
+BULLET_GAP = 3.0
 # Spaces as producers write them: tab, space, no-break space, the typographic spaces
 # U+2000-U+200B, narrow no-break, medium mathematical and ideographic space.
 SPACES = frozenset((9, 32, 0xA0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000))
@@ -81,6 +83,13 @@ FIRST_PICTOGRAPH = 0x2190
 SUPERSCRIPT_MARKS = frozenset("0123456789*†‡↗")
 BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
 BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
+# Bullets as symbol fonts encode them in the Private Use Area (Symbol's •, Wingdings' ▪ ➢ ❖
+# ✓ ■ ◦), read as "•" where they start a line.
+SYMBOL_BULLETS = frozenset((0xF0B7, 0xF0A7, 0xF0D8, 0xF076, 0xF0FC, 0xF06E, 0xF0A8))
+# Other glyphs templates start list items with, read as "•" where they start a line.
+BULLET_GLYPHS = frozenset(ord(c) for c in "▸▹►▻◆◇◼◾◽⬤⦿◉➔➜➝➞✦✧★☆❯›»⁍⦁◘◙▰▱⯈⯀")
+# A bullet drawn as a shape (a CSS list marker): at most this many font sizes wide or high.
+MARKER_SIZE = 0.6
 
 
 @dataclass(slots=True)
@@ -185,9 +194,55 @@ class _Page:
     def fragments(self) -> list[Fragment]:
         textpage = self.page.get_textpage()
         try:
-            return self._fragments(textpage.raw)
+            fragments = self._fragments(textpage.raw)
         finally:
             textpage.close()
+        self._drawn_bullets(fragments)
+        return fragments
+
+    def _drawn_bullets(self, fragments: list[Fragment]) -> None:
+        """List markers drawn as small shapes (discs, circles, squares) just left of a
+        fragment: the fragment is a list item, and reads with the "•" a person sees. Not a
+        shape before bold text or a pair of them around a fragment (heading decoration)."""
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        handle = self.page.raw
+        markers: list[tuple[float, float, float, float]] = []
+        for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+            obj = pdfium_c.FPDFPage_GetObject(handle, index)
+            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            width, height = right.value - left.value, top.value - bottom.value
+            if 0.5 < width < 8 and 0.5 < height < 8 and 0.6 < width / height < 1.7:
+                markers.append(
+                    (left.value, self.height - top.value, right.value, self.height - bottom.value)
+                )
+        if not markers:
+            return
+        for fragment in fragments:
+            limit = fragment.size * MARKER_SIZE
+            middle = (fragment.top + fragment.bottom) / 2
+            for x0, y0, x1, y1 in markers:
+                if (
+                    x1 - x0 <= limit
+                    and y1 - y0 <= limit
+                    and y0 <= middle <= y1 + fragment.size * 0.35
+                    and fragment.top - 1 <= (y0 + y1) / 2 <= fragment.bottom + 1
+                    and fragment.x0 - fragment.size * 1.6 <= x1 <= fragment.x0
+                    and fragment.string[:1] not in BULLETS
+                    # A shape before a bold fragment, or one of a pair around it,
+                    # decorates a heading.
+                    and not fragment.bold
+                    and not any(
+                        fragment.x1 <= a0 <= fragment.x1 + fragment.size * 1.6
+                        and abs((b0 + b1) / 2 - (y0 + y1) / 2) < 1
+                        for a0, b0, _, b1 in markers
+                    )
+                ):
+                    fragment.text.insert(0, "• ")
+                    fragment.x0 = x0
+                    break
 
     def _fragments(self, handle: object) -> list[Fragment]:
         count = pdfium_c.FPDFText_CountChars(handle)
@@ -272,7 +327,7 @@ class _Page:
                 continue
             x0, x1 = left.value, right.value
             y_top, y_bottom = height - top.value, height - bottom.value
-            if _is_private_use(code):
+            if _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
                 icon = ICONS.get(code)
                 if icon:
                     pending_icons.append(icon)
@@ -280,7 +335,11 @@ class _Page:
                 current = None
                 pending_space = False
                 continue
-            if code in (0xFFFE, 0x02):
+            if current is None and code in SYMBOL_BULLETS:
+                char = "•"  # a bullet from a symbol font (Word's and LibreOffice's lists)
+            elif current is None and code in BULLET_GLYPHS:
+                char = "•"  # an unusual bullet glyph starting a line
+            elif code in (0xFFFE, 0x02):
                 char = "-"  # PDFium's mark for a hyphen at a line break
             elif code == 0 and x1 > x0:
                 # A drawn glyph without a Unicode value (an odd space the font lacks): it
@@ -332,11 +391,13 @@ class _Page:
                 gap = x0 - current.last_right
                 same_row = abs(y_bottom - current.bottom) < max(size, current.size) * 0.6
                 resized = abs(size - current.size) > 0.25 * max(size, current.size)
+                # A bullet and its item's text (set at a hanging indent) are one fragment.
+                after_bullet = len(current.text) == 1 and current.text[0] in BULLETS
                 if (
                     not same_row
                     or resized
                     or gap < -size * 0.5
-                    or gap > max(size, current.size) * CELL_GAP
+                    or gap > max(size, current.size) * (BULLET_GAP if after_bullet else CELL_GAP)
                 ):
                     current = None
                 elif pending_space or gap > size * WORD_GAP:
