@@ -302,3 +302,57 @@ def test_word_list_bullets_exported_by_libreoffice_are_list_items(tmp_path: Path
         ("• Built the billing platform", True),
         ("• Led a team of four engineers", True),
     ]
+
+
+def test_ordinary_spaces_at_a_column_edge_do_not_split() -> None:
+    """A word that happens to start at the x other lines start at, after an ordinary
+    space, stays in its run."""
+
+    def draw(canvas: Canvas) -> None:
+        top = 60.0
+        for dates, entry in (
+            ("11/2021 - 09/2025", "Frontend Developer, Hawkins Group"),
+            ("04/2018 - 01/2021", "QA Engineer, Miller and Johnson"),
+        ):
+            width = pdfmetrics.stringWidth(dates + " ", "Helvetica", 10)
+            write(canvas, 150 - 8 - width, top, dates + " " + entry, 10)
+            write(canvas, 150, top + 14, "Built the billing platform for the team", 10)
+            top += 32
+        # A sentence whose fourth word happens to start at the column's x.
+        lead = "Owned the roadmap"
+        write(
+            canvas,
+            150 - pdfmetrics.stringWidth(lead + " ", "Helvetica", 10) - 40,
+            top,
+            lead + " and the budget of the team",
+            10,
+        )
+
+    text = read_document(pdf(draw), "pdf")
+    cells = [[cell.text for cell in line.cells] for line in text.lines]
+    assert cells[0] == ["11/2021 - 09/2025 Frontend Developer, Hawkins Group"]
+    assert cells[-1] == ["Owned the roadmap and the budget of the team"]
+
+
+def test_narrow_date_column_gap_splits_at_the_column_edge() -> None:
+    """The same grid with a real column gap (0.8 em, no space character) is two cells."""
+
+    def draw(canvas: Canvas) -> None:
+        top = 60.0
+        for dates, entry in (
+            ("11/2021 - 09/2025", "Frontend Developer, Hawkins Group"),
+            ("04/2018 - 01/2021", "QA Engineer, Miller and Johnson"),
+            ("2012 - 2014", "MSc in Economics"),
+        ):
+            width = pdfmetrics.stringWidth(dates, "Helvetica", 10)
+            write(canvas, 150 - 8 - width, top, dates, 10)
+            write(canvas, 150, top, entry, 10)
+            write(canvas, 150, top + 14, "Built the billing platform for the team", 10)
+            top += 32
+
+    text = read_document(pdf(draw), "pdf")
+    assert [[cell.text for cell in line.cells] for line in text.lines[::2]] == [
+        ["11/2021 - 09/2025", "Frontend Developer, Hawkins Group"],
+        ["04/2018 - 01/2021", "QA Engineer, Miller and Johnson"],
+        ["2012 - 2014", "MSc in Economics"],
+    ]

@@ -12,13 +12,19 @@ from dataclasses import dataclass
 
 from resumes.normalisers.dates import find_dates, is_date_only
 from resumes.reading.model import ResumeText, _Builder
-from resumes.reading.pdf import BULLETS, Fragment
+from resumes.reading.pdf import BULLETS, Fragment, split_at
 
 GUTTER_MIN = 7.0  # points of empty space between two columns
 # Above this share of baseline-aligned fragments, two "columns" are a table read row by row
 # (Europass date column, "Label  value" skill rows), not two independent columns.
 ROW_ALIGNED = 0.55
 TABLE_GAP = 60.0
+# A column edge: at least this many fragments start at the same x (within EDGE_TOLERANCE).
+EDGE_COUNT = 3
+EDGE_TOLERANCE = 1.0
+# A word after a wider space than this (in ems) that starts at a column edge starts a cell.
+EDGE_GAP = 0.45
+EDGE_RATIO = 1.5
 # A paragraph gap: this many body sizes more than the usual space between lines.
 GAP_EXTRA = 0.3
 
@@ -267,10 +273,42 @@ def _paragraph_gap(blocks: Sequence[Sequence[Row]], body: float) -> float:
     return max(usual + body * GAP_EXTRA, body * 0.5)
 
 
+def _split_at_edges(fragments: list[Fragment]) -> list[Fragment]:
+    """A date column set close to the text beside it (a narrow grid gap) reads as one run
+    with it. Where a word after a space wider than the run's other spaces starts exactly at
+    a column edge of the page (the x where other fragments start), the run is two cells."""
+    counts = Counter(round(f.x0) for f in fragments)
+    edges = sorted(x for x, n in counts.items() if n >= EDGE_COUNT)
+    if not edges:
+        return fragments
+    out: list[Fragment] = []
+    pending = list(reversed(fragments))
+    while pending:
+        fragment = pending.pop()
+        for number, (_, x) in enumerate(fragment.starts):
+            others = fragment.gaps[:number] + fragment.gaps[number + 1 :]
+            if (
+                others
+                and fragment.gaps[number] >= EDGE_GAP
+                # Clearly wider than this run's other spaces (not letter-spaced text).
+                and fragment.gaps[number] >= statistics.median(others) * EDGE_RATIO
+                and x - fragment.x0 > fragment.size * 2
+                and any(abs(x - edge) <= EDGE_TOLERANCE for edge in edges)
+            ):
+                left, right = split_at(fragment, number)
+                out.append(left)
+                pending.append(right)
+                break
+        else:
+            out.append(fragment)
+    return [f for f in out if f.string]
+
+
 def build(
     pages: Sequence[Sequence[Fragment]], sizes: Sequence[tuple[float, float]], kind: str = "pdf"
 ) -> ResumeText:
     builder = _Builder()
+    pages = [_split_at_edges(list(fragments)) for fragments in pages]
     furniture = _furniture_keys(pages, sizes)
     all_sizes = [f.size for fragments in pages for f in fragments]
     body = statistics.median(all_sizes) if all_sizes else 10.0

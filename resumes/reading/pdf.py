@@ -15,7 +15,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -109,6 +109,8 @@ class Fragment:
     baseline: float = 0.0
     # Each space put in the text: the gap it stands for, in font sizes.
     gaps: list[float] = field(default_factory=list)
+    # Where each space's next word starts: (index into ``text``, x of the word).
+    starts: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def string(self) -> str:
@@ -132,6 +134,33 @@ def _join_letter_spacing(fragment: Fragment) -> None:
         joined += (" " if gap > letter + LETTER_WORD_GAP else "") + token
     fragment.text = [joined]
     fragment.gaps = []
+    fragment.starts = []
+
+
+def split_at(fragment: Fragment, number: int) -> tuple[Fragment, Fragment]:
+    """The fragment cut before the word after its ``number``-th space."""
+    index, x = fragment.starts[number]
+    gap = fragment.gaps[number] * fragment.size
+    left_text = fragment.text[:index]
+    while left_text and left_text[-1] == " ":
+        left_text.pop()
+    left = replace(
+        fragment,
+        text=left_text,
+        x1=x - gap,
+        gaps=fragment.gaps[:number],
+        starts=fragment.starts[:number],
+        link=fragment.link,
+    )
+    right = replace(
+        fragment,
+        text=fragment.text[index:],
+        x0=x,
+        icons=[],
+        gaps=fragment.gaps[number + 1 :],
+        starts=[(i - index, sx) for i, sx in fragment.starts[number + 1 :]],
+    )
+    return left, right
 
 
 class _StyleBuffers:
@@ -403,6 +432,7 @@ class _Page:
                 elif pending_space or gap > size * WORD_GAP:
                     current.text.append(" ")
                     current.gaps.append(gap / size if size else 0.0)
+                    current.starts.append((len(current.text), x0))
             if current is None:
                 current = Fragment(
                     text=[],
