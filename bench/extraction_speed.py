@@ -134,8 +134,13 @@ def main() -> None:
         except pdfium.PdfiumError:
             refused[name] += 1
             continue
-        if isinstance(rules_parse(data), UnreadableDocument):  # also warms caches once
+        try:
+            if isinstance(rules_parse(data), UnreadableDocument):  # also warms caches once
+                refused[name] += 1
+        except Exception as error:  # a bench reports what breaks and goes on
+            print(f"{path.name}: the parse failed ({type(error).__name__}: {error})")
             refused[name] += 1
+            continue
         base = timed(pdfium_text, data, options.repeat)
         full = timed(rules_parse, data, options.repeat)
         by_producer[name].append((base, full))
