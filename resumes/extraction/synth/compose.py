@@ -260,7 +260,10 @@ class Style:
     profiles: str = "url"
     # "labelled": "Label: a, b"; "one-a-line": one skill a line (sidebars).
     skills: str = "labelled"
+    # ", " or " · ", " | ", or only spaces ("Python Docker REST APIs").
     skill_separator: str = ", "
+    # The GPA printed in the degree line ("MSc in Physics, GPA 3.8") instead of below it.
+    score_inline: bool = False
     # "degree-first" or "institution-first".
     degree: str = "degree-first"
     print_location: bool = True
@@ -538,6 +541,9 @@ class Composer:
                 )
                 ln.add(f" {joiner} " if joiner else ", ")
                 ln.add(degree.area, Tag.AREA, gt=(*gt, "area"))
+            if degree.score and self.style.score_inline:
+                ln.add(f", {degree.score_label or 'GPA'} ")
+                ln.add(degree.score, Tag.SCORE, gt=(*gt, "score"))
 
         first = self.line(Section.EDUCATION, Role.ENTRY, index, "entry", "bold")
         if self.style.degree == "degree-first":
@@ -551,7 +557,7 @@ class Composer:
         if not second.spans:
             self.doc.lines.remove(second)
         self.dates(Section.EDUCATION, index, degree.period, gt)
-        if degree.score:
+        if degree.score and not self.style.score_inline:
             ln = self.line(Section.EDUCATION, Role.DETAIL, index, "detail")
             ln.add(f"{degree.score_label or 'GPA'}: ")
             ln.add(degree.score, Tag.SCORE, gt=(*gt, "score"))

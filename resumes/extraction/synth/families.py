@@ -48,6 +48,8 @@ def base_style(rng: random.Random, language: str, **overrides: object) -> Style:
         print_country=rng.random() < 0.3,
         heading_case=rng.choice(("as-is", "upper")),
         dates_with_place=rng.random() < 0.25,
+        skill_separator=rng.choice((", ", ", ", "; ", " · ", " | ", " ")),
+        score_inline=rng.random() < 0.4,
     )
     return replace(style, **overrides)  # type: ignore[arg-type]
 
