@@ -35,19 +35,24 @@ from resumes.extraction.rules import extract  # noqa: E402
 from resumes.reading import UnreadableDocument, read_document  # noqa: E402
 
 MEMORY_PROBE = """
-import resource, sys, tracemalloc
+import sys, tracemalloc
 sys.path.insert(0, sys.argv[1])
 from resumes.extraction.rules import extract
 from resumes.reading import UnreadableDocument, read_document
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+
 data = open(sys.argv[2], "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status("VmRSS:")
 tracemalloc.start()
 try:
     extract(read_document(data, "pdf"))
 except UnreadableDocument:
     pass
 peak = tracemalloc.get_traced_memory()[1]
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = status("VmHWM:")
 print(after, after - before, peak)
 """
 
@@ -90,7 +95,8 @@ def producer(path: Path) -> str:
 
 
 def peak_memory(path: Path) -> tuple[int, int, int]:
-    """(max RSS KiB, RSS growth KiB, Python peak bytes) of one parse in a fresh process."""
+    """(peak RSS KiB, peak RSS above the RSS before the parse KiB, Python peak bytes) of
+    one parse in a fresh process (Linux /proc)."""
     result = subprocess.run(  # noqa: S603 - this interpreter, our probe
         [sys.executable, "-c", MEMORY_PROBE, str(ROOT), str(path)],
         capture_output=True,
@@ -176,7 +182,7 @@ def main() -> None:
     rss, growth, peak = peak_memory(largest)
     print(
         f"peak memory of one parse ({largest.name}, {largest.stat().st_size // 1024} KiB): "
-        f"max RSS {rss / 1024:.1f} MiB, growth during the parse {growth / 1024:.1f} MiB, "
+        f"peak RSS {rss / 1024:.1f} MiB, {growth / 1024:.1f} MiB above the RSS before it, "
         f"Python peak {peak / 2**20:.1f} MiB"
     )
 
