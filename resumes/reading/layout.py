@@ -278,7 +278,7 @@ def _split_at_edges(fragments: list[Fragment]) -> list[Fragment]:
     with it. Where a word after a space wider than the run's other spaces starts exactly at
     a column edge of the page (the x where other fragments start), the run is two cells."""
     counts = Counter(round(f.x0) for f in fragments)
-    edges = sorted(x for x, n in counts.items() if n >= EDGE_COUNT)
+    edges = {x for x, n in counts.items() if n >= EDGE_COUNT}
     if not edges:
         return fragments
     out: list[Fragment] = []
@@ -286,15 +286,18 @@ def _split_at_edges(fragments: list[Fragment]) -> list[Fragment]:
     while pending:
         fragment = pending.pop()
         for number, (_, x) in enumerate(fragment.starts):
-            others = fragment.gaps[:number] + fragment.gaps[number + 1 :]
-            if (
-                others
-                and fragment.gaps[number] >= EDGE_GAP
-                # Clearly wider than this run's other spaces (not letter-spaced text).
-                and fragment.gaps[number] >= statistics.median(others) * EDGE_RATIO
-                and x - fragment.x0 > fragment.size * 2
-                and any(abs(x - edge) <= EDGE_TOLERANCE for edge in edges)
+            gap = fragment.gaps[number]
+            if gap < EDGE_GAP or x - fragment.x0 <= fragment.size * 2:
+                continue
+            column = round(x)
+            if not any(
+                edge in edges and abs(x - edge) <= EDGE_TOLERANCE
+                for edge in (column - 1, column, column + 1)
             ):
+                continue
+            others = fragment.gaps[:number] + fragment.gaps[number + 1 :]
+            # Clearly wider than this run's other spaces (not letter-spaced text).
+            if others and gap >= statistics.median(others) * EDGE_RATIO:
                 left, right = split_at(fragment, number)
                 out.append(left)
                 pending.append(right)
