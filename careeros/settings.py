@@ -94,6 +94,8 @@ NAVIGATION: list[dict[str, str]] = [
     {"label": "Profile", "url": "profile_overview"},
     {"label": "Resumes", "url": "resume_index"},
     {"label": "Review", "url": "merge_review", "count": "merges.selectors.pending_count"},
+    {"label": "Career story", "url": "career"},
+    {"label": "Interviews", "url": "interview_index"},
 ]
 
 # -- Database --------------------------------------------------------------------------
