@@ -6,5 +6,7 @@ urlpatterns = [
     path("resumes/", include("resumes.urls")),
     path("review/", include("merges.urls")),
     path("account/data/", include("exports.urls")),
+    path("career/", include("enrichment.urls")),
+    path("interviews/", include("interviews.urls")),
     path("", include("profiles.urls")),
 ]

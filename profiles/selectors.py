@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from rapidfuzz.distance import OSA
 
 from careeros.db.provenance import Snippet
 from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
 from careeros.text import fold
+from profiles import timeline
 from profiles.completeness import Completeness, completeness
-from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
 from profiles.matching import MATCH_THRESHOLD
 from profiles.models import Profile, User, UserConfirmedProfile
 from profiles.snapshots import (
@@ -191,7 +195,7 @@ class SectionSummary:
 def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
     """A section's count and newest entities: two bounded queries whatever its size."""
     current = spec.model.objects.for_user(user).current()
-    first = list(current.order_by("-created_at")[:SUMMARY_SIZE])
+    first = list(newest_first(current)[:SUMMARY_SIZE])
     count = len(first) if len(first) < SUMMARY_SIZE else current.count()
     return SectionSummary(spec, count, first)
 
@@ -253,3 +257,45 @@ def confirmation_state(*, user: User) -> ConfirmationState:
         else []
     )
     return ConfirmationState(confirmed, current, changes, completeness(current))
+
+
+# -- Order and the timeline -----------------------------------------------------------------
+
+# The field that dates each kind of entity, for "newest first".
+_DATE_FIELDS = ("start_date", "issue_date")
+
+
+def newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Entities by their start (or issue) date, latest first, undated ones after; entities
+    without such a date (skills) by when they were added."""
+    names = {field.name for field in queryset.model._meta.get_fields()}
+    for name in _DATE_FIELDS:
+        if name in names:
+            return queryset.order_by(F(name).desc(nulls_last=True), "-created_at")
+    return queryset.order_by("-created_at")
+
+
+# Entities of each kind the timeline draws at most (the newest).
+TIMELINE_LIMIT = 60
+
+
+def career_timeline(*, user: User, today: date | None = None) -> timeline.Timeline:
+    """Jobs, education and projects of ``user`` laid out on one time axis."""
+    rows = [("work", "Work"), ("education", "Education"), ("projects", "Projects")]
+    entries = []
+    for slug, kind in rows:
+        spec = spec_for_slug(slug)
+        current = newest_first(spec.model.objects.for_user(user).current())
+        for entity in current[:TIMELINE_LIMIT]:
+            entries.append(
+                timeline.Entry(
+                    kind=kind,
+                    label=str(entity),
+                    url=reverse("entity_history", args=[slug, entity.logical_entity_id]),
+                    start=getattr(entity, "start_date", None),
+                    end=getattr(entity, "end_date", None),
+                )
+            )
+    return timeline.layout(
+        entries, kinds=[kind for _, kind in rows], today=today or timezone.localdate()
+    )

@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "streams/<uuid:stream_id>/delete/", views.resume_stream_delete, name="resume_stream_delete"
     ),
+    path(
+        "streams/<uuid:stream_id>/status_hx/",
+        views.resume_stream_status_hx,
+        name="resume_stream_status_hx",
+    ),
     path("versions/<uuid:version_id>/", views.resume_version, name="resume_version"),
     path(
         "versions/<uuid:version_id>/delete/",

@@ -50,6 +50,26 @@ def test_the_catalog_check_finds_an_unprotected_table() -> None:
         transaction.set_rollback(True)
 
 
+def test_the_catalog_check_finds_an_unprotected_partition() -> None:
+    """A partition is read by its own name with its own policies only: one without them is
+    reported even when its parent has them. (Partitions of a table owned through a parent,
+    without a user_id, are covered in tests/interviews/test_partitions.py.)"""
+    with system_context(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ROLE NONE")
+        cursor.execute(
+            "CREATE TABLE careless_log (id int, user_id uuid, at date) PARTITION BY RANGE (at)"
+        )
+        cursor.execute(
+            "CREATE POLICY careless_log_owner ON careless_log USING (true);"
+            "ALTER TABLE careless_log ENABLE ROW LEVEL SECURITY;"
+            "ALTER TABLE careless_log FORCE ROW LEVEL SECURITY;"
+            "CREATE TABLE careless_log_1 PARTITION OF careless_log "
+            "FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')"
+        )
+        assert unprotected_tables(connection) == ["careless_log_1"]
+        transaction.set_rollback(True)
+
+
 def test_without_a_user_context_there_are_no_rows_and_no_error(user: User) -> None:
     add_job(user)
     assert scalar("SELECT count(*) FROM work_experience") == 0

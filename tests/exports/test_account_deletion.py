@@ -93,7 +93,7 @@ def test_deleting_an_account_leaves_nothing_of_it(
     assert audits[0].__dict__["files"] == 2
     assert audits[0].__dict__["rows"] > 20
     # Signed out: the session is gone too.
-    assert client.get("/").status_code == 302
+    assert client.get("/account/data/").status_code == 302
 
 
 def test_a_wrong_password_deletes_nothing(
