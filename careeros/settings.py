@@ -97,6 +97,7 @@ NAVIGATION: list[dict[str, str]] = [
     {"label": "Review", "url": "merge_review", "count": "merges.selectors.pending_count"},
     {"label": "Career story", "url": "career"},
     {"label": "Interviews", "url": "interview_index"},
+    {"label": "Export", "url": "data_page"},
 ]
 
 # -- Database --------------------------------------------------------------------------

@@ -28,13 +28,14 @@ def nav(page: str) -> str:
 
 @pytest.mark.django_db
 def test_every_signed_in_page_has_the_main_navigation(signed_in: Client) -> None:
-    """Dashboard, Profile, Resumes, Review, Career story and Interviews are one click from
-    every page, the current one marked for assistive technology."""
+    """Dashboard, Profile, Resumes, Review, Career story, Interviews and Export are one click
+    from every page, the current one marked for assistive technology."""
     names = ["dashboard", "profile_overview", "resume_index", "merge_review", "career"]
-    for name in [*names, "interview_index"]:
+    for name in [*names, "interview_index", "data_page"]:
         page = signed_in.get(reverse(name)).content.decode()
         links = nav(page)
-        for label in ["Dashboard", "Profile", "Resumes", "Review", "Career story", "Interviews"]:
+        labels = ["Dashboard", "Profile", "Resumes", "Review", "Career story", "Interviews"]
+        for label in [*labels, "Export"]:
             assert f">{label}" in links
         current = re.findall(r'<a href="([^"]+)" aria-current="page"', links)
         assert current == [reverse(name)]
