@@ -102,7 +102,14 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
 DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
 
 DATABASES = {"default": env.db_url_config(DATABASE_URL or "postgres:///careeros")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: each gunicorn worker and each Celery pool process keeps one
+# connection for up to CONN_MAX_AGE seconds instead of connecting (SCRAM, SET ROLE) for
+# every request; a broken one is replaced (CONN_HEALTH_CHECKS) before a request uses it.
+# Safe with row level security because every RLS setting is transaction-local
+# (careeros.db.rls). Not psycopg's pool: gunicorn's sync workers serve one request at a
+# time, so a pool per process would hold connections nobody uses, and its threads do not
+# survive Celery's fork. Connections held: web workers + the queues' concurrencies + beat.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
 # exception rolls back the view's writes.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 import uuid
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -173,6 +176,78 @@ def test_a_reused_connection_never_carries_one_users_context_to_the_next(
     anonymous = client.get(reverse("login"))
     assert anonymous.status_code == 200
     assert scalar("SELECT count(*) FROM work_experience") == 0
+
+
+def gunicorn_backends() -> set[int]:
+    """Backend pids of the other sessions on the test database (the web server's).
+
+    Read as the connecting role, whose sessions they are: the runtime role may not see them.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ROLE NONE")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def http_get(url: str, session_key: str | None) -> tuple[int, str]:
+    request = urllib.request.Request(url)  # noqa: S310 - the test's own loopback server
+    if session_key:
+        request.add_header("Cookie", f"{django_settings.SESSION_COOKIE_NAME}={session_key}")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_persistent_connection_over_http_never_carries_one_users_context_to_the_next(
+    web_server: str,
+) -> None:
+    """One gunicorn worker with the shipped connection settings serves two users (and
+    anonymous requests, and refused ones) in turn on one database connection: each
+    response shows only its own user's rows, and a refused request leaves nothing behind."""
+    ada, grace = make_user(full_name="Ada Lovelace"), make_user(full_name="Grace Hopper")
+    ada_job = add_job(ada, "Analyst", "Engines Ltd")
+    grace_job = add_job(grace, "Admiral", "Navy")
+    sessions = {}
+    for person in (ada, grace):
+        browser = Client()
+        browser.force_login(person)
+        sessions[person.pk] = browser.cookies[django_settings.SESSION_COOKIE_NAME].value
+    kind = next(spec.slug for spec in ENTITY_SPECS if spec.model is WorkExperience)
+
+    def history(job: WorkExperience) -> str:
+        path = reverse("entity_history", kwargs={"kind": kind, "logical_id": job.logical_entity_id})
+        return web_server + path
+
+    backends: set[int] = set()
+    for _ in range(4):
+        for person, own, foreign, foreign_job in [
+            (ada, "Analyst", "Admiral", grace_job),
+            (grace, "Admiral", "Analyst", ada_job),
+        ]:
+            status, page = http_get(web_server + reverse("dashboard"), sessions[person.pk])
+            assert status == 200
+            assert own in page
+            assert foreign not in page
+            status, page = http_get(history(foreign_job), sessions[person.pk])
+            assert status == 404
+            assert foreign not in page
+            status, _ = http_get(web_server + reverse("dashboard"), None)
+            assert status == 302
+            backends |= gunicorn_backends()
+    # Every request above ran on the one worker's one connection.
+    assert len(backends) == 1
 
 
 def test_templates_render_inside_the_requests_user_context(signed_in: Client, user: User) -> None:
