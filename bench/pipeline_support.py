@@ -2,7 +2,7 @@
 
 Imported by ``bench/pipeline_*.py`` after Django is set up. Everything runs against the
 configured (or embedded) PostgreSQL and Redis, in a separate ``careeros_pipeline_bench``
-database and a separate Celery queue, so a running instance is not disturbed.
+database and Celery queues of its own (CELERY_QUEUE_PREFIX), so a running instance is not disturbed.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUE = "careeros-pipeline-bench"
+QUEUE_PREFIX = "careeros-pipeline-bench-"
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway bench account
 
 
 def configure_environment() -> None:
     """Before django.setup(): a queue of the bench's own, plain HTTP for the web server."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
-    os.environ["CELERY_QUEUE"] = QUEUE
+    os.environ["CELERY_QUEUE_PREFIX"] = QUEUE_PREFIX
     # Uploads go to a temporary folder shared by this process and the worker.
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="careeros-bench-media-")
     os.environ["AWS_STORAGE_BUCKET_NAME"] = ""
@@ -67,7 +67,7 @@ def child_environment(database_url: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": QUEUE,
+        "CELERY_QUEUE_PREFIX": QUEUE_PREFIX,
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "WARNING",
         # The bench talks plain HTTP to a local server.
@@ -79,6 +79,8 @@ def child_environment(database_url: str) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[bytes]:
+    from django.conf import settings
+
     from careeros.celery import app
 
     name = f"bench-{uuid.uuid4().hex[:8]}@localhost"
@@ -92,6 +94,8 @@ def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[byte
             "worker",
             "--hostname",
             name,
+            "--queues",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             str(concurrency),
             "--without-gossip",

@@ -152,7 +152,42 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="careeros")
+# Three queues, each served by its own worker (Procfile) with its own concurrency and time
+# limits, so slow AI calls never hold up an upload's progress: resume pipeline stages on
+# "parsing", enrichment and interview AI calls on "ai", beat's system jobs (and anything
+# not routed) on "housekeeping". CELERY_QUEUE_PREFIX renames all three (the benchmarks use
+# it to stay out of a running instance's queues).
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+QUEUE_PARSING = f"{CELERY_QUEUE_PREFIX}parsing"
+QUEUE_AI = f"{CELERY_QUEUE_PREFIX}ai"
+QUEUE_HOUSEKEEPING = f"{CELERY_QUEUE_PREFIX}housekeeping"
+# Seconds (soft, hard) for the tasks of each queue (careeros.celery.QueueTimeLimits gives
+# every task its queue's); each pair is checked like the defaults above.
+CELERY_QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    QUEUE_PARSING: (
+        env.int("PARSING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("PARSING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+    # An AI call may take OPENAI_TIMEOUT_SECONDS and be retried OPENAI_MAX_RETRIES times.
+    QUEUE_AI: (
+        env.int("AI_SOFT_TIME_LIMIT", default=600),
+        env.int("AI_TIME_LIMIT", default=660),
+    ),
+    QUEUE_HOUSEKEEPING: (
+        env.int("HOUSEKEEPING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("HOUSEKEEPING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+}
+# Exact names first, then patterns in order (Celery's glob routes).
+CELERY_TASK_ROUTES = {
+    "resumes.tasks.resume_versions_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "careeros.vault.tasks.*": {"queue": QUEUE_HOUSEKEEPING},
+    "resumes.tasks.*": {"queue": QUEUE_PARSING},
+    "enrichment.tasks.*": {"queue": QUEUE_AI},
+    "interviews.tasks.*": {"queue": QUEUE_AI},
+}
+CELERY_TASK_DEFAULT_QUEUE = QUEUE_HOUSEKEEPING
+CELERY_TASK_ANNOTATIONS = ["careeros.celery.QueueTimeLimits"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 

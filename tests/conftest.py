@@ -91,6 +91,8 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             "worker",
             "--hostname",
             name,
+            "--queues",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             "1",
             "--without-gossip",

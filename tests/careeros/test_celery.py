@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from careeros.celery import app
+from typing import Any
+
+from careeros.celery import app, task_queue
 from careeros.tasks import ping
 
 
@@ -25,3 +27,45 @@ def test_smoke_task_runs_on_a_real_worker(celery_worker_process: str) -> None:
     assert reply["payload"] == "hello"
     assert reply["worker_host"]
     assert result.successful()
+
+
+def routed_queue(name: str) -> str:
+    """The queue Celery's own router sends ``name`` to."""
+    return str(app.amqp.router.route({}, name)["queue"].name)
+
+
+def test_each_kind_of_work_has_its_own_queue(settings: Any) -> None:
+    """Pipeline stages on parsing, AI work on ai, beat's jobs and the rest on housekeeping."""
+    app.loader.import_default_modules()
+    stages = [name for name in app.tasks if name.endswith("_stage")]
+    assert stages  # the resume pipeline's four stages
+    for name in stages:
+        assert routed_queue(name) == settings.QUEUE_PARSING
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert routed_queue(str(entry["task"])) == settings.QUEUE_HOUSEKEEPING
+    assert routed_queue("enrichment.tasks.enrich_profile") == settings.QUEUE_AI
+    assert routed_queue("interviews.tasks.interview_turn") == settings.QUEUE_AI
+    assert routed_queue(ping.name) == settings.QUEUE_HOUSEKEEPING
+    assert len({settings.QUEUE_PARSING, settings.QUEUE_AI, settings.QUEUE_HOUSEKEEPING}) == 3
+
+
+def test_every_task_has_its_queues_time_limits(settings: Any) -> None:
+    """Wherever a task runs, it is stopped at its own queue's limits."""
+    app.loader.import_default_modules()
+    names = [name for name in app.tasks if not name.startswith("celery.")]
+    for name in names:
+        task = app.tasks[name]
+        explicit = getattr(task, "queue", None)
+        queue = task_queue(name, explicit)
+        if not explicit:
+            assert queue == routed_queue(name)
+        soft, hard = settings.CELERY_QUEUE_TIME_LIMITS[queue]
+        assert (task.soft_time_limit, task.time_limit) == (soft, hard), name
+
+
+def test_the_test_worker_consumes_every_queue(celery_worker_process: str, settings: Any) -> None:
+    """Worker tests need each queue served: the fixture's worker subscribes to all three."""
+    active = app.control.inspect(destination=[celery_worker_process]).active_queues()
+    assert active is not None
+    names = {queue["name"] for queue in active[celery_worker_process]}
+    assert names == set(settings.CELERY_QUEUE_TIME_LIMITS)
