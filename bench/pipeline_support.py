@@ -7,6 +7,7 @@ database and Celery queues of its own (CELERY_QUEUE_PREFIX), so a running instan
 
 from __future__ import annotations
 
+import argparse
 import http.cookiejar
 import os
 import socket
@@ -22,8 +23,42 @@ from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
+# The two-page PDF the pipeline benchmarks upload, looked up in the corpus folder.
+DEFAULT_RESUME = "dev08_resumegenerator_pdfprint.pdf"
 QUEUE_PREFIX = "careeros-pipeline-bench-"
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway bench account
+
+
+def add_resume_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--resume", type=Path, default=None, help="the file to upload (PDF, DOCX or TXT)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help=f"a folder holding {DEFAULT_RESUME} (default: $CAREEROS_CORPUS, else "
+        "../shared/corpus next to the repository)",
+    )
+
+
+def find_resume(args: argparse.Namespace) -> Path:
+    """``--resume``, else the default file in ``--corpus`` / $CAREEROS_CORPUS / the shared
+    corpus; exits with what to pass when none exists."""
+    if args.resume is not None:
+        candidates = [args.resume]
+    else:
+        corpus = args.corpus or Path(
+            os.environ.get("CAREEROS_CORPUS") or ROOT.parent / "shared" / "corpus"
+        )
+        candidates = [corpus / DEFAULT_RESUME]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(
+        f"no resume at {candidates[0]}: pass --resume FILE, or --corpus DIR (or set "
+        f"CAREEROS_CORPUS) to a folder holding {DEFAULT_RESUME}"
+    )
 
 
 def configure_environment() -> None:
