@@ -288,7 +288,8 @@ def main() -> None:
     if entity_rows() > sizes[0] * 1.1:
         print(
             f"the bench database already holds {entity_rows():,} entity rows, more than "
-            f"{sizes[0]:,}: smaller sizes are measured at that size (drop {args.database} to reseed)",
+            f"{sizes[0]:,}: smaller sizes are measured at that size "
+            f"(drop {args.database} to reseed)",
             file=sys.stderr,
         )
     prepare_person()
