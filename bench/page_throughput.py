@@ -128,15 +128,19 @@ def top_up(target: int, users: int) -> None:
     with owner_connection(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL ROLE {settings.DATABASE_SYSTEM_ROLE}")
         for table, (share, columns, values) in TABLES.items():
-            chains = max(1, round(missing * share / VERSIONS / users))
+            # Chains dealt round-robin over the seeded users, so any total is reachable.
+            chains = max(1, round(missing * share / VERSIONS))
             cursor.execute(
                 f"""
+                WITH seeded AS (
+                    SELECT id, row_number() OVER (ORDER BY id) - 1 AS number FROM users
+                     WHERE email LIKE %(seeded)s
+                )
                 INSERT INTO {table} (user_id, logical_entity_id, version, is_current, source,
                                      {columns})
-                SELECT u.id, md5(u.id::text || %(key)s || n)::uuid, v, v = %(versions)s,
-                       'manual', {values}
-                  FROM (SELECT id FROM users WHERE email LIKE %(seeded)s) u
-                 CROSS JOIN generate_series(1, %(chains)s) n
+                SELECT u.id, md5(%(key)s || n)::uuid, v, v = %(versions)s, 'manual', {values}
+                  FROM generate_series(1, %(chains)s) n
+                  JOIN seeded u ON u.number = n %% %(users)s
                  CROSS JOIN generate_series(1, %(versions)s) v
                 """,  # noqa: S608 - names from TABLES
                 {
@@ -144,6 +148,7 @@ def top_up(target: int, users: int) -> None:
                     "versions": VERSIONS,
                     "seeded": SEEDED + "%",
                     "chains": chains,
+                    "users": users,
                 },
             )
     with owner_connection(), connection.cursor() as cursor:  # autocommit: VACUUM may run

@@ -69,6 +69,11 @@ def configure_environment() -> None:
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="careeros-bench-media-")
     os.environ["AWS_STORAGE_BUCKET_NAME"] = ""
     sys.path.insert(0, str(ROOT))
+    # The worktree's embedded servers for an unset DATABASE_URL/REDIS_URL, as the app does
+    # (without this, Django's default URL would reach whatever listens on the local socket).
+    from careeros.embedded import export_environment
+
+    export_environment()
 
 
 def prepare_database() -> str:

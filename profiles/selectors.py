@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Count, Q, Value, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -182,10 +182,15 @@ class SectionSummary:
 
 
 def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
-    """A section's count and newest entities: two bounded queries whatever its size."""
-    current = spec.model.objects.for_user(user).current()
-    first = list(current.order_by("-created_at")[:SUMMARY_SIZE])
-    count = len(first) if len(first) < SUMMARY_SIZE else current.count()
+    """A section's count and newest entities: one query whatever its size (the count is a
+    window over the user's current rows, taken before the limit)."""
+    first: list[VersionedEntity] = list(
+        spec.model.objects.for_user(user)
+        .current()
+        .annotate(section_count=Window(Count("pk")))
+        .order_by("-created_at")[:SUMMARY_SIZE]
+    )
+    count = getattr(first[0], "section_count", 0) if first else 0
     return SectionSummary(spec, count, first)
 
 

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from careeros.db.rls import system_context, unprotected_tables, user_context
+from careeros.db.rls import current_user_id, system_context, unprotected_tables, user_context
 from profiles import services
 from profiles.entities import ENTITY_SPECS
 from profiles.models import Profile, User, WorkExperience
@@ -107,6 +107,20 @@ def test_user_context_nests_and_restores(user: User, other_user: User) -> None:
             assert WorkExperience.objects.count() == 0
         assert WorkExperience.objects.count() == 1
     assert scalar("SELECT app_current_user_id()") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_outermost_user_context_ends_with_its_own_transaction() -> None:
+    """Outside any transaction (a request, a task), the context lives and dies with the
+    transaction it opens: nothing is left on the connection, after success or failure."""
+    person = make_user()
+    assert not connection.in_atomic_block
+    with user_context(person.pk):
+        assert current_user_id() == str(person.pk)
+    assert current_user_id() is None
+    with pytest.raises(RuntimeError), user_context(person.pk):
+        raise RuntimeError("the block fails")
+    assert current_user_id() is None
 
 
 def test_system_context_sees_every_users_rows_and_ends_with_its_block(
