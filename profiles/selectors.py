@@ -172,6 +172,8 @@ def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]
 
 # Entities a dashboard section lists; the rest are a click away.
 SUMMARY_SIZE = 5
+# Columns no section line shows (evidence, long text), left out of its query.
+SUMMARY_UNUSED = ("provenance", "description", "achievements", "technologies", "change_reason")
 
 
 @dataclass(frozen=True)
@@ -184,14 +186,22 @@ class SectionSummary:
 def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
     """A section's count and newest entities: one query whatever its size (the count is a
     window over the user's current rows, taken before the limit)."""
+    model = spec.model
+    # The section's lines show labels and dates: provenance and long text stay behind.
+    unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
     first: list[VersionedEntity] = list(
-        spec.model.objects.for_user(user)
+        model.objects.for_user(user)
         .current()
+        .defer(*unused)
         .annotate(section_count=Window(Count("pk")))
         .order_by("-created_at")[:SUMMARY_SIZE]
     )
     count = getattr(first[0], "section_count", 0) if first else 0
     return SectionSummary(spec, count, first)
+
+
+def _has_field(model: type[VersionedEntity], name: str) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:
