@@ -238,7 +238,7 @@ class Load:
 
 
 def interleaved(
-    load: Load, pages: dict[str, str], rounds: int, seconds: float
+    pages: dict[str, tuple[Load, str]], rounds: int, seconds: float
 ) -> dict[str, dict[str, list[float]]]:
     """Each round runs every page once, the order rotating; per page: throughputs, p95s and
     all latencies."""
@@ -246,12 +246,13 @@ def interleaved(
     results: dict[str, dict[str, list[float]]] = {
         name: {"throughput": [], "p95": [], "latencies": []} for name in names
     }
-    for path in pages.values():
+    for load, path in pages.values():
         load.run(path, 1)  # warm every worker up
     for number in range(rounds):
         order = names[number % len(names) :] + names[: number % len(names)]
         for name in order:
-            throughput, latencies = load.run(pages[name], seconds)
+            load, path = pages[name]
+            throughput, latencies = load.run(path, seconds)
             results[name]["throughput"].append(throughput)
             results[name]["p95"].append(percentile(latencies, 0.95))
             results[name]["latencies"] += latencies
@@ -260,7 +261,7 @@ def interleaved(
 
 def describe(name: str, result: dict[str, list[float]]) -> str:
     return (
-        f"  {name:<10} median {statistics.median(result['throughput']):6.1f} req/s, "
+        f"  {name:<12} median {statistics.median(result['throughput']):6.1f} req/s, "
         f"p50 {statistics.median(result['latencies']) * 1000:6.1f} ms, "
         f"p95 {percentile(result['latencies'], 0.95) * 1000:6.1f} ms "
         f"({len(result['latencies'])} requests)"
@@ -286,6 +287,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", default=DATABASE, help="kept between runs, topped up")
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="also serve from a second gunicorn with CONN_MAX_AGE=0 (a new connection per "
+        "request) and compare, at --rows",
+    )
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",") if size} | {args.rows})
     database_url = prepare_database(args.database)
@@ -303,18 +310,28 @@ def main() -> None:
     env["DJANGO_SETTINGS_MODULE"] = "page_site"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent)
     web, base = start_web(env, workers=args.workers)
+    servers = [web]
     try:
         browser = Browser(base, EMAIL)
         session = next(c for c in browser.jar if c.name == settings.SESSION_COOKIE_NAME)
-        load = Load(base, f"{session.name}={session.value}", args.clients)
+        cookie = f"{session.name}={session.value}"
+        load = Load(base, cookie, args.clients)
+        fresh = None
+        if args.new_connections:
+            other, other_base = start_web({**env, "CONN_MAX_AGE": "0"}, workers=args.workers)
+            servers.append(other)
+            fresh = Load(other_base, cookie, args.clients)
         growth: dict[int, dict[str, dict[str, list[float]]]] = {}
         for size in sizes:
             top_up(size, args.users)
             rows = entity_rows()
-            pages = {"trivial": "/bench/trivial", "dashboard": "/"}
+            pages = {"trivial": (load, "/bench/trivial"), "dashboard": (load, "/")}
             if size == args.rows:
-                pages["review"] = "/review/"
-            results = interleaved(load, pages, args.rounds, args.seconds)
+                pages["review"] = (load, "/review/")
+                if fresh is not None:
+                    pages["trivial/0"] = (fresh, "/bench/trivial")
+                    pages["dashboard/0"] = (fresh, "/")
+            results = interleaved(pages, args.rounds, args.seconds)
             growth[rows] = results
             print(
                 f"\n{rows:,} entity rows, {args.users:,} users; {args.workers} gunicorn workers, "
@@ -333,6 +350,13 @@ def main() -> None:
                     + ratio(results["review"]["p95"], results["dashboard"]["p95"])
                     + " (goal ≤ 1.5×)"
                 )
+            for page in ("trivial", "dashboard"):
+                if f"{page}/0" in results:
+                    print(
+                        f"  {page} throughput, persistent / new connection per request "
+                        "(CONN_MAX_AGE=0, '/0'): "
+                        + ratio(results[page]["throughput"], results[f"{page}/0"]["throughput"])
+                    )
         if len(growth) > 1:
             (small, first), (large, last) = min(growth.items()), max(growth.items())
             dash = [percentile(r["dashboard"]["latencies"], 0.95) for r in (first, last)]
@@ -344,7 +368,8 @@ def main() -> None:
                 f"{dash[0] / trivial[0]:.2f} → {dash[1] / trivial[1]:.2f}"
             )
     finally:
-        stop(web)
+        for server in servers:
+            stop(server)
 
 
 if __name__ == "__main__":
