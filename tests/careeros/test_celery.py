@@ -7,6 +7,10 @@ from typing import Any
 from careeros.celery import app, task_queue
 from careeros.tasks import ping
 
+STAGES = [
+    f"resumes.tasks.resume_{stage}_stage" for stage in ("upload", "parse", "enrich", "complete")
+]
+
 
 def test_celery_configuration_is_safe_for_redelivery() -> None:
     """JSON only, late acks, time limits, and a visibility timeout above the hard limit."""
@@ -37,12 +41,15 @@ def routed_queue(name: str) -> str:
 def test_each_kind_of_work_has_its_own_queue(settings: Any) -> None:
     """Pipeline stages on parsing, AI work on ai, beat's jobs and the rest on housekeeping."""
     app.loader.import_default_modules()
-    stages = [name for name in app.tasks if name.endswith("_stage")]
-    assert stages  # the resume pipeline's four stages
-    for name in stages:
+    for name in STAGES:
+        assert name in app.tasks
         assert routed_queue(name) == settings.QUEUE_PARSING
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
-        assert routed_queue(str(entry["task"])) == settings.QUEUE_HOUSEKEEPING
+    for name in [
+        "resumes.tasks.resume_versions_reconcile",
+        "careeros.vault.tasks.encrypted_data_cleanup",
+    ]:
+        assert name in {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+        assert routed_queue(name) == settings.QUEUE_HOUSEKEEPING
     assert routed_queue("enrichment.tasks.enrich_profile") == settings.QUEUE_AI
     assert routed_queue("interviews.tasks.interview_turn") == settings.QUEUE_AI
     assert routed_queue(ping.name) == settings.QUEUE_HOUSEKEEPING
@@ -50,16 +57,21 @@ def test_each_kind_of_work_has_its_own_queue(settings: Any) -> None:
 
 
 def test_every_task_has_its_queues_time_limits(settings: Any) -> None:
-    """Wherever a task runs, it is stopped at its own queue's limits."""
+    """Wherever a task runs, it is stopped at its own queue's limits (or limits it set
+    itself): no task runs unlimited."""
     app.loader.import_default_modules()
     names = [name for name in app.tasks if not name.startswith("celery.")]
     for name in names:
         task = app.tasks[name]
+        assert task.soft_time_limit is not None, name
+        assert task.time_limit is not None, name
         explicit = getattr(task, "queue", None)
-        queue = task_queue(name, explicit)
         if not explicit:
-            assert queue == routed_queue(name)
-        soft, hard = settings.CELERY_QUEUE_TIME_LIMITS[queue]
+            assert task_queue(name) == routed_queue(name)
+    # Tasks that set no limits of their own get exactly their queue's.
+    for name in [*STAGES, "resumes.tasks.resume_versions_reconcile", ping.name]:
+        task = app.tasks[name]
+        soft, hard = settings.CELERY_QUEUE_TIME_LIMITS[routed_queue(name)]
         assert (task.soft_time_limit, task.time_limit) == (soft, hard), name
 
 
