@@ -81,9 +81,21 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "careeros.navigation.navigation",
             ],
         },
     },
+]
+
+# The header's main navigation (careeros.navigation): label, URL name and an optional
+# dotted path to a count of the signed-in user's (shown beside the label).
+NAVIGATION: list[dict[str, str]] = [
+    {"label": "Dashboard", "url": "dashboard"},
+    {"label": "Profile", "url": "profile_overview"},
+    {"label": "Resumes", "url": "resume_index"},
+    {"label": "Review", "url": "merge_review", "count": "merges.selectors.pending_count"},
+    {"label": "Career story", "url": "career"},
+    {"label": "Interviews", "url": "interview_index"},
 ]
 
 # -- Database --------------------------------------------------------------------------
@@ -168,10 +180,11 @@ CELERY_QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
         env.int("PARSING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
         env.int("PARSING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
     ),
-    # An AI call may take OPENAI_TIMEOUT_SECONDS and be retried OPENAI_MAX_RETRIES times.
+    # An AI call may take OPENAI_TIMEOUT_SECONDS and be retried OPENAI_MAX_RETRIES times;
+    # the hard limit must stay below ENRICHMENT_JOB_LEASE_SECONDS (enrichment.E001).
     QUEUE_AI: (
-        env.int("AI_SOFT_TIME_LIMIT", default=600),
-        env.int("AI_TIME_LIMIT", default=660),
+        env.int("AI_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("AI_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
     ),
     QUEUE_HOUSEKEEPING: (
         env.int("HOUSEKEEPING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
@@ -181,6 +194,8 @@ CELERY_QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
 # Exact names first, then patterns in order (Celery's glob routes).
 CELERY_TASK_ROUTES = {
     "resumes.tasks.resume_versions_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "enrichment.tasks.enrichment_jobs_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "interviews.tasks.interviews_nightly": {"queue": QUEUE_HOUSEKEEPING},
     "careeros.vault.tasks.*": {"queue": QUEUE_HOUSEKEEPING},
     "resumes.tasks.*": {"queue": QUEUE_PARSING},
     "enrichment.tasks.*": {"queue": QUEUE_AI},
@@ -218,6 +233,22 @@ RESUME_STUCK_AFTER_SECONDS = env.int("RESUME_STUCK_AFTER_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "task": "resumes.tasks.resume_versions_reconcile",
     "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=60)),
+}
+
+# -- Enrichment -------------------------------------------------------------------------
+
+# "offline" (the default: facts computed from the profile, no key) or "openai".
+ENRICHMENT_PROVIDER = env.str("ENRICHMENT_PROVIDER", default="offline")
+# A job processing for longer than this without reporting progress lost its worker: its
+# claim may be taken over. It must exceed the ai queue's hard time limit.
+ENRICHMENT_JOB_LEASE_SECONDS = env.int("ENRICHMENT_JOB_LEASE_SECONDS", default=600)
+# Queue a resume_enrichment job whenever a resume version completes.
+ENRICHMENT_AFTER_UPLOAD = env.bool("ENRICHMENT_AFTER_UPLOAD", default=True)
+# Enrichment's tasks run on the ai queue (CELERY_TASK_ROUTES above), its reconciler on
+# housekeeping.
+CELERY_BEAT_SCHEDULE["enrichment-reconcile-stuck-jobs"] = {
+    "task": "enrichment.tasks.enrichment_jobs_reconcile",
+    "schedule": timedelta(seconds=env.int("ENRICHMENT_RECONCILE_EVERY_SECONDS", default=60)),
 }
 
 # -- Accounts --------------------------------------------------------------------------
@@ -336,6 +367,19 @@ AI_FALLBACK_TO_RULES = env.bool("AI_FALLBACK_TO_RULES", default=False)
 # key encrypts; the others only decrypt (rotation). Required when DEBUG is off.
 ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
 TRANSCRIPT_RETENTION_DAYS = env.int("TRANSCRIPT_RETENTION_DAYS", default=30)
+
+# -- Interviews (interviews/) ----------------------------------------------------------------
+
+# Voice interviews (offered only with OPENAI_API_KEY): the Realtime model the browser talks
+# to, and the model that transcribes what the person says.
+OPENAI_REALTIME_MODEL = env.str("OPENAI_REALTIME_MODEL", default="gpt-realtime")
+OPENAI_TRANSCRIBE_MODEL = env.str("OPENAI_TRANSCRIBE_MODEL", default="gpt-4o-mini-transcribe")
+# 03:00 in CELERY_TIMEZONE: partitions for the months ahead, stale sessions closed as failed,
+# transcripts past TRANSCRIPT_RETENTION_DAYS dropped (months whole) with their vault rows.
+CELERY_BEAT_SCHEDULE["interviews-nightly"] = {
+    "task": "interviews.tasks.interviews_nightly",
+    "schedule": crontab(hour=3, minute=0),
+}
 
 # -- The vault (careeros.vault): retention by purpose, the nightly cleanup ---------------
 

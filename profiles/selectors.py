@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, Q, Value, Window
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from rapidfuzz.distance import OSA
 
 from careeros.db.provenance import Snippet
 from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
 from careeros.text import fold
-from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles import timeline
+from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
 from profiles.matching import MATCH_THRESHOLD
 from profiles.models import Profile, User
 
@@ -189,13 +193,13 @@ def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
     model = spec.model
     # The section's lines show labels and dates: provenance and long text stay behind.
     unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
-    first: list[VersionedEntity] = list(
+    current = (
         model.objects.for_user(user)
         .current()
         .defer(*unused)
         .annotate(section_count=Window(Count("pk")))
-        .order_by("-created_at")[:SUMMARY_SIZE]
     )
+    first: list[VersionedEntity] = list(newest_first(current)[:SUMMARY_SIZE])
     count = getattr(first[0], "section_count", 0) if first else 0
     return SectionSummary(spec, count, first)
 
@@ -233,3 +237,45 @@ def likely_duplicate(
         if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None
+
+
+# -- Order and the timeline -----------------------------------------------------------------
+
+# The field that dates each kind of entity, for "newest first".
+_DATE_FIELDS = ("start_date", "issue_date")
+
+
+def newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Entities by their start (or issue) date, latest first, undated ones after; entities
+    without such a date (skills) by when they were added."""
+    names = {field.name for field in queryset.model._meta.get_fields()}
+    for name in _DATE_FIELDS:
+        if name in names:
+            return queryset.order_by(F(name).desc(nulls_last=True), "-created_at")
+    return queryset.order_by("-created_at")
+
+
+# Entities of each kind the timeline draws at most (the newest).
+TIMELINE_LIMIT = 60
+
+
+def career_timeline(*, user: User, today: date | None = None) -> timeline.Timeline:
+    """Jobs, education and projects of ``user`` laid out on one time axis."""
+    rows = [("work", "Work"), ("education", "Education"), ("projects", "Projects")]
+    entries = []
+    for slug, kind in rows:
+        spec = spec_for_slug(slug)
+        current = newest_first(spec.model.objects.for_user(user).current())
+        for entity in current[:TIMELINE_LIMIT]:
+            entries.append(
+                timeline.Entry(
+                    kind=kind,
+                    label=str(entity),
+                    url=reverse("entity_history", args=[slug, entity.logical_entity_id]),
+                    start=getattr(entity, "start_date", None),
+                    end=getattr(entity, "end_date", None),
+                )
+            )
+    return timeline.layout(
+        entries, kinds=[kind for _, kind in rows], today=today or timezone.localdate()
+    )

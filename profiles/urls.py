@@ -6,6 +6,7 @@ from profiles.forms import SignInForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile_overview, name="profile_overview"),
     path("profile/edit_hx", views.profile_edit_hx, name="profile_edit_hx"),
     path("profile/card_hx", views.profile_card_hx, name="profile_card_hx"),
     path("profile/search/", views.profile_search, name="profile_search"),

@@ -16,6 +16,7 @@ from profiles import selectors, services
 from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
 from profiles.forms import ProfileForm, SignUpForm, entity_form_class
 from profiles.http import AuthenticatedRequest
+from profiles.models import User
 from profiles.selectors import profile_for
 
 
@@ -36,13 +37,36 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/sign_up.html", {"form": form})
 
 
-@login_required
-def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    """The profile and its sections; the resume and review cards load from their apps."""
-    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's overview; a short word on CareerOS for everyone else.
+
+    The resume and review cards load from their apps.
+    """
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    user = request.user
+    assert isinstance(user, User)
+    sections = [selectors.section_summary(spec=spec, user=user) for spec in ENTITY_SPECS]
     return render(
         request,
         "profiles/dashboard.html",
+        {
+            "profile": profile_for(user),
+            "sections": sections,
+            "timeline": selectors.career_timeline(user=user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile_overview(request: AuthenticatedRequest) -> HttpResponse:
+    """The profile: the person's basics and every section with its newest entries."""
+    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
+    return render(
+        request,
+        "profiles/profile.html",
         {"profile": profile_for(request.user), "sections": sections},
     )
 
@@ -110,7 +134,7 @@ PAGE_SIZE = 30
 @vary_on_headers("HX-Request")
 def entity_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
-    entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
+    entities = selectors.newest_first(section.model.objects.for_user(request.user).current())
     page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     if request.htmx:
         return render(

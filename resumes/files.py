@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
@@ -158,12 +158,16 @@ def check_docx(data: bytes) -> None:
 
 
 class SizeCappedUploadHandler(FileUploadHandler):
-    """Abort an upload as soon as it exceeds ``RESUME_MAX_UPLOAD_BYTES``.
+    """Refuse files over ``RESUME_MAX_UPLOAD_BYTES``, and requests over that times the
+    number of files allowed.
 
-    Runs first among the upload handlers: a declared Content-Length above the cap stops
-    the request before a byte of the body is read; a body that turns out larger (chunked,
-    or lying) is stopped at the first chunk past the cap. Either way nothing is buffered
-    or written to disk. ``request.upload_too_large`` tells the view what happened.
+    Runs first among the upload handlers: a declared Content-Length above the request cap
+    stops the request before a byte of the body is read; a body that turns out larger
+    (chunked, or lying) is stopped at the first chunk past it. Either way nothing is
+    buffered or written to disk, and ``request.upload_too_large`` tells the view. One file
+    over the file cap is dropped at its first chunk past it (what was written of it is
+    closed and deleted) while the request's other files go on; ``request.upload_refused``
+    names the dropped files.
     """
 
     def handle_raw_input(
@@ -189,8 +193,13 @@ class SizeCappedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.file_received += len(raw_data)
         self.received += len(raw_data)
-        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES or self.received > self.limit:
+        if self.received > self.limit:
             self._refuse()
+        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES:
+            refused = getattr(self.request, "upload_refused", [])
+            refused.append(self.file_name or "a file")
+            self.request.upload_refused = refused  # type: ignore[union-attr]
+            raise SkipFile
         return raw_data
 
     def file_complete(self, file_size: int) -> None:

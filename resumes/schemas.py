@@ -41,7 +41,13 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """What the stage does, in words for the person whose file it is."""
+        return {
+            Stage.UPLOAD: "Checking the file",
+            Stage.PARSE: "Reading it",
+            Stage.ENRICH: "Comparing with your profile",
+            Stage.COMPLETE: "Preparing suggestions",
+        }[self]
 
     @property
     def progress(self) -> tuple[int, int]:

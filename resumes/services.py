@@ -66,6 +66,7 @@ from resumes.schemas import (
     entities_from_extraction,
     initial_stages,
 )
+from resumes.signals import version_completed
 
 logger = logging.getLogger(__name__)
 
@@ -402,6 +403,7 @@ def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Res
 
     def store(locked: ResumeVersion) -> None:
         decisions = resume_version_propose(version=locked, user_id=user_id)
+        version_completed.send(sender=ResumeVersion, version_id=locked.pk, user_id=user_id)
         logger.info(
             "resume version complete",
             extra={

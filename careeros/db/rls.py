@@ -190,7 +190,8 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
     """User-owned tables lacking enabled and forced RLS with an owner policy.
 
     A table is user-owned when it has a ``user_id`` column or its model declares
-    ``rls_owned_through`` (owned through a parent: resume versions through their stream).
+    ``rls_owned_through`` (owned through a parent: resume versions through their stream);
+    so is every partition of such a table (interview transcripts' months).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -203,12 +204,17 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
                AND (c.relname = ANY(%s) OR EXISTS (
                      SELECT 1 FROM pg_attribute a
                       WHERE a.attrelid = c.oid AND a.attname = 'user_id'
-                        AND NOT a.attisdropped))
+                        AND NOT a.attisdropped)
+                    -- A partition of a user-owned table: read by its own name, only its
+                    -- own policies apply.
+                    OR (c.relispartition AND EXISTS (
+                     SELECT 1 FROM pg_class r
+                      WHERE r.oid = pg_partition_root(c.oid) AND r.relname = ANY(%s))))
                AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS (
                      SELECT 1 FROM pg_policy p
                       WHERE p.polrelid = c.oid AND p.polname = c.relname || '_owner'))
              ORDER BY c.relname
             """,
-            [owned_without_user_id()],
+            [owned_without_user_id(), owned_without_user_id()],
         )
         return [name for (name,) in cursor.fetchall()]

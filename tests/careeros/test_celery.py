@@ -46,10 +46,13 @@ def test_each_kind_of_work_has_its_own_queue(settings: Any) -> None:
         assert routed_queue(name) == settings.QUEUE_PARSING
     for name in [
         "resumes.tasks.resume_versions_reconcile",
+        "enrichment.tasks.enrichment_jobs_reconcile",
+        "interviews.tasks.interviews_nightly",
         "careeros.vault.tasks.encrypted_data_cleanup",
     ]:
         assert name in {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
         assert routed_queue(name) == settings.QUEUE_HOUSEKEEPING
+    assert routed_queue("enrichment.tasks.enrichment_job_run") == settings.QUEUE_AI
     assert routed_queue("enrichment.tasks.enrich_profile") == settings.QUEUE_AI
     assert routed_queue("interviews.tasks.interview_turn") == settings.QUEUE_AI
     assert routed_queue(ping.name) == settings.QUEUE_HOUSEKEEPING
