@@ -116,7 +116,14 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
 DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
 
 DATABASES = {"default": env.db_url_config(DATABASE_URL or "postgres:///careeros")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: each gunicorn worker and each Celery pool process keeps one
+# connection for up to CONN_MAX_AGE seconds instead of connecting (SCRAM, SET ROLE) for
+# every request; a broken one is replaced (CONN_HEALTH_CHECKS) before a request uses it.
+# Safe with row level security because every RLS setting is transaction-local
+# (careeros.db.rls). Not psycopg's pool: gunicorn's sync workers serve one request at a
+# time, so a pool per process would hold connections nobody uses, and its threads do not
+# survive Celery's fork. Connections held: web workers + the queues' concurrencies + beat.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
 # exception rolls back the view's writes.
@@ -159,7 +166,45 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="careeros")
+# Three queues, each served by its own worker (Procfile) with its own concurrency and time
+# limits, so slow AI calls never hold up an upload's progress: resume pipeline stages on
+# "parsing", enrichment and interview AI calls on "ai", beat's system jobs (and anything
+# not routed) on "housekeeping". CELERY_QUEUE_PREFIX renames all three (the benchmarks use
+# it to stay out of a running instance's queues).
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+QUEUE_PARSING = f"{CELERY_QUEUE_PREFIX}parsing"
+QUEUE_AI = f"{CELERY_QUEUE_PREFIX}ai"
+QUEUE_HOUSEKEEPING = f"{CELERY_QUEUE_PREFIX}housekeeping"
+# Seconds (soft, hard) for the tasks of each queue (careeros.celery.QueueTimeLimits gives
+# every task its queue's); each pair is checked like the defaults above.
+CELERY_QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    QUEUE_PARSING: (
+        env.int("PARSING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("PARSING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+    # An AI call may take OPENAI_TIMEOUT_SECONDS and be retried OPENAI_MAX_RETRIES times;
+    # the hard limit must stay below ENRICHMENT_JOB_LEASE_SECONDS (enrichment.E001).
+    QUEUE_AI: (
+        env.int("AI_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("AI_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+    QUEUE_HOUSEKEEPING: (
+        env.int("HOUSEKEEPING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("HOUSEKEEPING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+}
+# Exact names first, then patterns in order (Celery's glob routes).
+CELERY_TASK_ROUTES = {
+    "resumes.tasks.resume_versions_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "enrichment.tasks.enrichment_jobs_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "interviews.tasks.interviews_nightly": {"queue": QUEUE_HOUSEKEEPING},
+    "careeros.vault.tasks.*": {"queue": QUEUE_HOUSEKEEPING},
+    "resumes.tasks.*": {"queue": QUEUE_PARSING},
+    "enrichment.tasks.*": {"queue": QUEUE_AI},
+    "interviews.tasks.*": {"queue": QUEUE_AI},
+}
+CELERY_TASK_DEFAULT_QUEUE = QUEUE_HOUSEKEEPING
+CELERY_TASK_ANNOTATIONS = ["careeros.celery.QueueTimeLimits"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
@@ -204,12 +249,12 @@ CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
 # "offline" (the default: facts computed from the profile, no key) or "openai".
 ENRICHMENT_PROVIDER = env.str("ENRICHMENT_PROVIDER", default="offline")
 # A job processing for longer than this without reporting progress lost its worker: its
-# claim may be taken over. It must exceed CELERY_TASK_TIME_LIMIT.
+# claim may be taken over. It must exceed the ai queue's hard time limit.
 ENRICHMENT_JOB_LEASE_SECONDS = env.int("ENRICHMENT_JOB_LEASE_SECONDS", default=600)
 # Queue a resume_enrichment job whenever a resume version completes.
 ENRICHMENT_AFTER_UPLOAD = env.bool("ENRICHMENT_AFTER_UPLOAD", default=True)
-# Enrichment's tasks have a queue of their own: slow AI answers never hold up other work.
-CELERY_TASK_ROUTES = {"enrichment.tasks.*": {"queue": "ai"}}
+# Enrichment's tasks run on the ai queue (CELERY_TASK_ROUTES above), its reconciler on
+# housekeeping.
 CELERY_BEAT_SCHEDULE["enrichment-reconcile-stuck-jobs"] = {
     "task": "enrichment.tasks.enrichment_jobs_reconcile",
     "schedule": timedelta(seconds=env.int("ENRICHMENT_RECONCILE_EVERY_SECONDS", default=60)),

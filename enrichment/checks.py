@@ -11,12 +11,15 @@ from django.core.checks import CheckMessage, Error, register
 @register()
 def check_enrichment_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    hard = settings.CELERY_TASK_TIME_LIMIT
+    # Enrichment jobs run on the ai queue, with its time limits.
+    _, hard = settings.CELERY_QUEUE_TIME_LIMITS.get(
+        settings.QUEUE_AI, (settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT)
+    )
     if hard >= settings.ENRICHMENT_JOB_LEASE_SECONDS:
         errors.append(
             Error(
                 f"ENRICHMENT_JOB_LEASE_SECONDS ({settings.ENRICHMENT_JOB_LEASE_SECONDS}s) must "
-                f"exceed CELERY_TASK_TIME_LIMIT ({hard}s).",
+                f"exceed the ai queue's hard time limit ({hard}s).",
                 hint="Otherwise a job still working could be taken over by a second worker.",
                 id="enrichment.E001",
             )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.urls import reverse
@@ -183,6 +183,8 @@ def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]
 
 # Entities a dashboard section lists; the rest are a click away.
 SUMMARY_SIZE = 5
+# Columns no section line shows (evidence, long text), left out of its query.
+SUMMARY_UNUSED = ("provenance", "description", "achievements", "technologies", "change_reason")
 
 
 @dataclass(frozen=True)
@@ -193,11 +195,24 @@ class SectionSummary:
 
 
 def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
-    """A section's count and newest entities: two bounded queries whatever its size."""
-    current = spec.model.objects.for_user(user).current()
-    first = list(newest_first(current)[:SUMMARY_SIZE])
-    count = len(first) if len(first) < SUMMARY_SIZE else current.count()
+    """A section's count and newest entities: one query whatever its size (the count is a
+    window over the user's current rows, taken before the limit)."""
+    model = spec.model
+    # The section's lines show labels and dates: provenance and long text stay behind.
+    unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
+    current = (
+        model.objects.for_user(user)
+        .current()
+        .defer(*unused)
+        .annotate(section_count=Window(Count("pk")))
+    )
+    first: list[VersionedEntity] = list(newest_first(current)[:SUMMARY_SIZE])
+    count = getattr(first[0], "section_count", 0) if first else 0
     return SectionSummary(spec, count, first)
+
+
+def _has_field(model: type[VersionedEntity], name: str) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:

@@ -39,15 +39,20 @@ def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> I
     Nests: an inner context restores the outer one's user when it ends.
     """
     connection = connections[using]
+    # Outermost, the block's own transaction is the setting's whole life (it ends with
+    # it), so there is nothing to restore: one statement instead of three per request.
+    outermost = not connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting(%s, true)", [USER_SETTING])
-            (previous,) = cursor.fetchone()
+            previous = None
+            if not outermost:
+                cursor.execute("SELECT current_setting(%s, true)", [USER_SETTING])
+                (previous,) = cursor.fetchone()
             cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, _as_text(user_id)])
         yield
         # After an exception or set_rollback(), the rollback (of the transaction or the
         # savepoint) restores the previous value instead.
-        if not connection.needs_rollback:
+        if not outermost and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous or ""])
 

@@ -62,6 +62,15 @@ class Stack:
     log: Path
 
 
+def _queues(prefix: str) -> str:
+    """The three queues (settings.CELERY_QUEUE_TIME_LIMITS) under the prefix ``prefix-``."""
+    bare = [
+        name.removeprefix(settings.CELERY_QUEUE_PREFIX)
+        for name in settings.CELERY_QUEUE_TIME_LIMITS
+    ]
+    return ",".join(f"{prefix}-{name}" for name in bare)
+
+
 def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -75,7 +84,8 @@ def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
         "ENCRYPTION_KEYS": "browser:" + base64.b64encode(b"\x07" * 32).decode(),
         "MEDIA_ROOT": str(media_root),
         "STATIC_ROOT": str(static_root),
-        "CELERY_QUEUE": queue,
+        # Queues of its own: parsing, ai and housekeeping, prefixed.
+        "CELERY_QUEUE_PREFIX": f"{queue}-",
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -144,7 +154,7 @@ def stack(
         worker = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "careeros.worker", "worker"),
-                *("--hostname", worker_name, "--concurrency", "2", "--queues", queue),
+                *("--hostname", worker_name, "--concurrency", "2", "--queues", _queues(queue)),
                 *("--without-gossip", "--without-mingle", "--loglevel", "WARNING"),
             ],
             cwd=ROOT,

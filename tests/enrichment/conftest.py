@@ -38,7 +38,7 @@ def start_ai_worker(name: str) -> subprocess.Popen[bytes]:
             "--hostname",
             name,
             "--queues",
-            f"ai,{settings.CELERY_TASK_DEFAULT_QUEUE}",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             "1",
             "--without-gossip",
