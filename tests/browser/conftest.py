@@ -23,7 +23,10 @@ import pytest
 from django.conf import settings
 
 from careeros.celery import app as celery_app
+from careeros.db.rls import system_context
 from careeros.embedded import free_port
+from enrichment.models import EnrichmentJob, JobStatus
+from resumes.models import ProcessingStatus, ResumeVersion
 from tests.conftest import ROOT, database_url_for_children
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -203,6 +206,28 @@ def _new_page(browser: Browser, request: pytest.FixtureRequest, **options: Any) 
             for n, open_page in enumerate(context.pages):
                 open_page.screenshot(path=str(FAILURES / f"{name}-{n}.png"), full_page=True)
         context.close()
+        _wait_until_idle()
+
+
+# Pipeline and job states the test worker is still working through.
+BUSY_VERSIONS = [ProcessingStatus.PENDING, ProcessingStatus.PROCESSING]
+BUSY_JOBS = [JobStatus.QUEUED, JobStatus.PROCESSING]
+
+
+def _wait_until_idle(timeout: float = 180) -> None:
+    """Wait for the worker to finish what the test started (uploads, the enrichment jobs
+    they queue): the database is flushed next, and a flush beside a running stage deadlocks."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with system_context():
+            busy = (
+                ResumeVersion.objects.filter(processing_status__in=BUSY_VERSIONS).exists()
+                or EnrichmentJob.objects.filter(status__in=BUSY_JOBS).exists()
+            )
+        if not busy:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the worker was still busy {timeout:.0f} s after the test ended")
 
 
 @pytest.fixture
