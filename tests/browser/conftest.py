@@ -87,6 +87,9 @@ def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
         "ENCRYPTION_KEYS": "browser:" + base64.b64encode(b"\x07" * 32).decode(),
         "MEDIA_ROOT": str(media_root),
         "STATIC_ROOT": str(static_root),
+        # The servers live for the session while each test flushes the tables: a connection
+        # kept between requests can deadlock with the flush's TRUNCATE, so a new one each.
+        "CONN_MAX_AGE": "0",
         # Queues of its own: parsing, ai and housekeeping, prefixed.
         "CELERY_QUEUE_PREFIX": f"{queue}-",
         "PYTHONUNBUFFERED": "1",
