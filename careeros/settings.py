@@ -8,8 +8,10 @@ REDIS_URL and export their URLs first (careeros.embedded.export_environment).
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -92,22 +94,66 @@ TEMPLATES = [
 # tools): they get a configuration that reads, and a system check (careeros.E009) that
 # says what to do if they try to connect.
 DATABASE_URL = env.str("DATABASE_URL", default="")
+# The schema owner: migrate, makemigrations and flush alone connect with it
+# (careeros.db.roles.owner_connection). DATABASE_URL unless set.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="") or DATABASE_URL
 
-# The runtime role: a non-superuser without BYPASSRLS, so row level security applies.
-# Connections switch to it with SET ROLE; migrations run as the connecting (owner) role
-# through careeros.db.roles.owner_connection().
+# The runtime role: the application's login role (DATABASE_APP_URL) and nothing else. It is
+# no superuser, has no BYPASSRLS, owns no table and is a member of no role, so no statement
+# it can run (SET ROLE, RESET ROLE, SET SESSION AUTHORIZATION, ALTER TABLE) widens what it
+# sees: row level security applies to everything the app does.
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
-# The role careeros.db.rls.system_context() switches to: row level security lets it see
-# every user's rows, for the admin site and system jobs.
+# The system role, with its own login (DATABASE_SYSTEM_URL) and database alias ("system"):
+# row level security lets it see every user's rows. careeros.db.rls.system_context() is the
+# only way to it, for the admin site and system jobs.
 DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
+SYSTEM_DB_ALIAS = "system"
 
-DATABASES = {"default": env.db_url_config(DATABASE_URL or "postgres:///careeros")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+def _login_config(url: str, owner: dict[str, Any], role: str) -> dict[str, Any]:
+    """DATABASES entry for a login role: its URL if given, else the owner's server and
+    database with the role's name and a password derived from the owner's secret."""
+    if url:
+        return dict(env.db_url_config(url))
+    return {**owner, "USER": role, "PASSWORD": derived_role_password(role)}
+
+
+def derived_role_password(role: str) -> str:
+    """The login password ``migrate`` gives ``role`` when its URL is not set: an HMAC of the
+    role's name under the owner's password (or SECRET_KEY when the owner has none), so every
+    process of one deployment derives the same one and nobody needs to store it."""
+    secret = str(_owner.get("PASSWORD") or "") or SECRET_KEY
+    return hmac.new(secret.encode(), f"careeros-login:{role}".encode(), "sha256").hexdigest()
+
+
+_owner = dict(env.db_url_config(DATABASE_OWNER_URL or "postgres:///careeros"))
+DATABASE_OWNER = {key: _owner.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
+_database_app_url = env.str("DATABASE_APP_URL", default="")
+_database_system_url = env.str("DATABASE_SYSTEM_URL", default="")
+# The login roles without a URL of their own: migrate gives them these passwords.
+DATABASE_DERIVED_PASSWORDS = {
+    role: derived_role_password(role)
+    for role, url in (
+        (DATABASE_APP_ROLE, _database_app_url),
+        (DATABASE_SYSTEM_ROLE, _database_system_url),
+    )
+    if not url
+}
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": _login_config(_database_app_url, _owner, DATABASE_APP_ROLE),
+    SYSTEM_DB_ALIAS: _login_config(_database_system_url, _owner, DATABASE_SYSTEM_ROLE),
+}
+for _config in DATABASES.values():
+    _config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    _config["CONN_HEALTH_CHECKS"] = True
+# In tests the system alias uses default's test database (and is flushed with it); it stays
+# a connection of its own, logged in as the system role, so it sees only committed rows.
+DATABASES[SYSTEM_DB_ALIAS]["TEST"] = {"MIRROR": "default"}
 # Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
-# exception rolls back the view's writes.
+# exception rolls back the view's writes. The system alias opens its own in system_context.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = DATABASE_APP_ROLE
+# Inside system_context() the ORM uses the system alias, everywhere else the runtime one.
+DATABASE_ROUTERS = ["careeros.db.rls.ContextRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Index names follow the seed schema (idx_work_experience_user_current…); Django's
 # 30-character limit exists for Oracle, PostgreSQL allows 63.
@@ -183,8 +229,12 @@ CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
 AUTH_USER_MODEL = "profiles.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The users table is under row level security: sign-in looks the address up through
+    # the system alias, a signed-in request reads its own row in its own context.
+    "careeros.db.accounts.RowLevelSecurityBackend",
 ]
+# Sessions under row level security: a query sees only the session whose key it names.
+SESSION_ENGINE = "careeros.db.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from careeros.db.versioning import Operation, Source, VersionedEntity, write_version
 from profiles.models import Profile, User
 
@@ -21,6 +21,13 @@ def user_sign_up(*, email: str, password: str, full_name: str = "") -> User:
     with user_context(user.pk):
         Profile.objects.create(user=user, email=user.email, full_name=full_name.strip() or None)
     return user
+
+
+def email_taken(email: str) -> bool:
+    """Whether an account has this address: sign-up's one look at other accounts, through
+    the system alias (the runtime role sees no account but the signed-in one)."""
+    with system_context():
+        return User.objects.filter(email__iexact=email).exists()
 
 
 @transaction.atomic
@@ -55,13 +62,14 @@ def profile_auto_apply_set(
 @transaction.atomic
 def demo_user_ensure(*, email: str, password: str, full_name: str) -> tuple[User, bool]:
     """Create the demo account if missing, and reset its password; True if created."""
-    user = User.objects.filter(email__iexact=email).first()
+    with system_context():
+        user = User.objects.filter(email__iexact=email).first()
     if user is None:
         return user_sign_up(email=email, password=password, full_name=full_name), True
-    user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
     with user_context(user.pk):
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
         Profile.objects.get_or_create(
             user=user, defaults={"email": user.email, "full_name": full_name}
         )

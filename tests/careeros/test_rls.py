@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from careeros.db.rls import system_context, unprotected_tables, user_context
+from careeros.db.roles import owner_connection
 from profiles import services
 from profiles.entities import ENTITY_SPECS
 from profiles.models import Profile, User, WorkExperience
@@ -38,15 +39,15 @@ def test_every_user_owned_table_has_forced_rls_with_a_policy() -> None:
     assert unprotected_tables(connection) == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_catalog_check_finds_an_unprotected_table() -> None:
     """A new user table without RLS is reported: the check can fail."""
-    with system_context(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")  # back to the owner, who may create tables
+    with owner_connection() as owner, transaction.atomic(), owner.cursor() as cursor:
         cursor.execute("CREATE TABLE careless_notes (id int, user_id uuid)")
-        assert "careless_notes" in unprotected_tables(connection)
+        assert "careless_notes" in unprotected_tables(owner)
         cursor.execute("ALTER TABLE careless_notes ENABLE ROW LEVEL SECURITY")
         # Enabled but not forced, and without a policy: still reported.
-        assert "careless_notes" in unprotected_tables(connection)
+        assert "careless_notes" in unprotected_tables(owner)
         transaction.set_rollback(True)
 
 
@@ -106,19 +107,22 @@ def test_user_context_nests_and_restores(user: User, other_user: User) -> None:
     assert scalar("SELECT app_current_user_id()") is None
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_system_context_sees_every_users_rows_and_ends_with_its_block(
     user: User, other_user: User
 ) -> None:
     add_job(user)
     add_job(other_user)
-    with system_context():
-        assert scalar("SELECT current_user") == "careeros_system"
+    with system_context() as system, system.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        assert cursor.fetchone() == ("careeros_system", "careeros_system")
         assert WorkExperience.objects.count() == 2
         assert Profile.objects.count() == 2
     assert scalar("SELECT current_user") == "careeros_app"
     assert WorkExperience.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_get_latest_entities_returns_only_the_callers_rows(user: User, other_user: User) -> None:
     """The seed's function no longer leaks another user's rows or accepts any table."""
     add_job(user, "Engineer")
@@ -133,7 +137,7 @@ def test_get_latest_entities_returns_only_the_callers_rows(user: User, other_use
             "SELECT count(*) FROM get_latest_entities(%s, %s)", [user.pk, "work_experience"]
         )
         assert cursor.fetchone() == (0,)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         # Not even the system role gets rows through it: it answers for the calling user.
         cursor.execute(
             "SELECT count(*) FROM get_latest_entities(%s, %s)", [user.pk, "work_experience"]
@@ -181,6 +185,7 @@ def test_templates_render_inside_the_requests_user_context(signed_in: Client, us
     assert "Lazy Evaluator" in signed_in.get(reverse("dashboard")).content.decode()
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_operators_see_every_users_entities_in_the_admin(
     client: Client, user: User, other_user: User
 ) -> None:

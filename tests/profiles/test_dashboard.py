@@ -109,6 +109,7 @@ def test_profile_edit_rejects_a_bad_avatar_url(signed_in: Client, user: User) ->
     assert profile_of(user).full_name == "Ada Lovelace"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_accounts_made_by_createsuperuser_get_a_profile(client: Client) -> None:
     """An operator created from the command line still gets a working dashboard."""
     client.force_login(User.objects.create_superuser("op@example.com", "an operator passphrase"))
@@ -118,6 +119,7 @@ def test_accounts_made_by_createsuperuser_get_a_profile(client: Client) -> None:
         assert Profile.objects.filter(user__email="op@example.com").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_operator_reaches_the_admin_and_a_person_does_not(client: Client, user: User) -> None:
     """The admin is for operators: a regular account is sent to the admin sign-in."""
     client.force_login(user)
