@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,39 @@ def _is_text(data: bytes) -> bool:
     return printable >= 0.95 * max(len(text), 1)
 
 
+# What the zip and inflate readers raise on a damaged archive: a bad CRC (a directory that
+# understates a part's size), a truncated or corrupt stream, an encrypted or oddly
+# compressed part.
+DAMAGED_ARCHIVE: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
+
+
+def damaged_docx_message(error: BaseException) -> str:
+    detail = str(error).strip().rstrip(".")
+    reason = f" ({detail})" if detail else ""
+    return (
+        f"This Word document is damaged{reason}. Open it in Word and save it again, "
+        "or export it to PDF, then upload that."
+    )
+
+
 def check_docx(data: bytes) -> None:
+    """``_check_docx``, with every reader error on a damaged archive refused by name."""
+    try:
+        _check_docx(data)
+    except DAMAGED_ARCHIVE as error:
+        raise UnreadableDocument(damaged_docx_message(error)) from error
+
+
+def _check_docx(data: bytes) -> None:
     """Refuse zip bombs and XML tricks before python-docx opens the archive.
 
     The checks read only the zip's central directory and at most a few kilobytes of each

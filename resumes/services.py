@@ -46,7 +46,6 @@ from profiles.entities import ENTITY_SPECS, spec_for_type
 from profiles.models import User
 from resumes import storage
 from resumes.diffs import Comparable, comparable, compare, profile_comparable
-from resumes.files import detect
 from resumes.models import (
     ParsedResumeEntity,
     ProcessingStatus,
@@ -55,8 +54,7 @@ from resumes.models import (
     ResumeVersion,
     UploadSource,
 )
-from resumes.reading import UnreadableDocument
-from resumes.sandbox import ParseFailed, parse_document
+from resumes.sandbox import ParseFailed, parse_document, sniff_document
 from resumes.schemas import (
     STAGES,
     Differences,
@@ -287,9 +285,10 @@ def _upload_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resum
     """Check the stored file and decide its type from its bytes."""
     data = _read_original(version)
     try:
-        kind = detect(data, version.original_filename).kind
-    except UnreadableDocument as error:
-        raise StageFailed(error.message) from error
+        # In the limited child: a damaged archive's reader error ends there, with a reason.
+        kind = sniff_document(data, version.original_filename)
+    except ParseFailed as failure:
+        raise StageFailed(failure.message, transient=failure.transient) from failure
 
     def store(locked: ResumeVersion) -> None:
         locked.file_type = kind
