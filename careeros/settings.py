@@ -188,7 +188,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # or a long task would run twice (checked by careeros.E002).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A request hands work to the broker once, quickly: with Redis down or unreachable the
+    # publish fails within a second and the reconciler enqueues the committed work later.
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    # kombu's own reconnection on publish (2 s and more between tries by default): none.
+    "max_retries": 0,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="careeros")
@@ -219,9 +228,13 @@ RESUME_PARSE_LIMITS = {
 # stuck: its worker died. The reconciler re-enqueues it, and the stage may be claimed
 # again. It must exceed CELERY_TASK_TIME_LIMIT (checked by resumes.E001).
 RESUME_STUCK_AFTER_SECONDS = env.int("RESUME_STUCK_AFTER_SECONDS", default=600)
+# A stage pending for longer than this was committed but never reached the broker (it was
+# down at the hand-off): the reconciler enqueues it. Each run's claim keeps a duplicate
+# from doing the work twice.
+RESUME_UNQUEUED_AFTER_SECONDS = env.int("RESUME_UNQUEUED_AFTER_SECONDS", default=20)
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "task": "resumes.tasks.resume_versions_reconcile",
-    "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=60)),
+    "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=30)),
 }
 
 # -- Accounts --------------------------------------------------------------------------

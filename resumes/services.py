@@ -158,12 +158,30 @@ def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion
 
 
 def _enqueue_on_commit(version: ResumeVersion, stage: Stage) -> None:
+    """Hand the stage to the broker once the transaction commits.
+
+    What is committed is accepted: if the broker is down the hand-off is only logged, never
+    an error for the request, and the reconciler enqueues the pending stage
+    (``RESUME_UNQUEUED_AFTER_SECONDS``). The publish is one attempt with short socket
+    timeouts (``CELERY_BROKER_TRANSPORT_OPTIONS``), so it never holds the request long.
+    """
     from resumes.tasks import STAGE_TASKS
 
     task = STAGE_TASKS[stage]
     user_id = str(version.stream.user_id)
     version_id = str(version.pk)
-    transaction.on_commit(lambda: task.delay(version_id, user_id=user_id))
+
+    def enqueue() -> None:
+        try:
+            task.apply_async((version_id,), {"user_id": user_id}, ignore_result=True)
+        except Exception:
+            logger.warning(
+                "could not hand a resume stage to the broker; the reconciler will",
+                extra={"version_id": version_id, "stage": stage.value},
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 # -- Running a stage -----------------------------------------------------------------------
@@ -480,19 +498,25 @@ def resume_versions_reconcile() -> int:
     changed for ``RESUME_STUCK_AFTER_SECONDS``: its task was lost or its worker died. The
     re-enqueued task's claim decides whether the stage really may run again.
     """
-    stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
-    stuck = (
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
+    unqueued = now - timedelta(seconds=settings.RESUME_UNQUEUED_AFTER_SECONDS)
+    # Stuck: unchanged for long (a lost task, a dead worker); or committed and waiting in a
+    # pending stage for longer than any broker takes to deliver (the hand-off failed).
+    candidates = (
         ResumeVersion.objects.unfinished()
-        .filter(updated_at__lt=stale)
+        .filter(updated_at__lt=unqueued)
         .select_related("stream")
         .order_by("updated_at")[:500]
     )
     count = 0
-    for version in stuck:
+    for version in candidates:
         stages = version.stages
         stage = next((n for n in STAGES if stages.get(n).status != StageStatus.COMPLETED), None)
         if stage is None:
             continue
+        if version.updated_at >= stale and stages.get(stage).status != StageStatus.PENDING:
+            continue  # in progress, and recently: its worker is on it
         _enqueue_on_commit(version, stage)
         count += 1
     if count:

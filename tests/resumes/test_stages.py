@@ -155,7 +155,9 @@ def test_reconciler_requeues_only_stuck_versions(
 
     for stage, task in tasks.STAGE_TASKS.items():
         monkeypatch.setattr(
-            task, "delay", lambda version_id, user_id, stage=stage: sent.append((stage, version_id))
+            task,
+            "apply_async",
+            lambda args, kwargs, stage=stage, **options: sent.append((stage, args[0])),
         )
     with django_capture_on_commit_callbacks(execute=True), system_context():
         assert services.resume_versions_reconcile() == 1
