@@ -224,10 +224,11 @@ RESUME_PARSE_LIMITS = {
     "cpu_seconds": env.int("RESUME_PARSE_CPU_SECONDS", default=60),
     "wall_seconds": env.int("RESUME_PARSE_WALL_SECONDS", default=90),
 }
-# A stage in progress for longer than this (or a version left pending) is considered
-# stuck: its worker died. The reconciler re-enqueues it, and the stage may be claimed
-# again. It must exceed CELERY_TASK_TIME_LIMIT (checked by resumes.E001).
-RESUME_STUCK_AFTER_SECONDS = env.int("RESUME_STUCK_AFTER_SECONDS", default=600)
+# A stage's claim is a lease of this many seconds, renewed every third of it by the task
+# working on it: a stage whose lease ran out lost its worker, and the next task for it (the
+# reconciler's, or a redelivery) takes it over at once. Independent of the time limits: a
+# live task keeps renewing however long it runs (CELERY_TASK_TIME_LIMIT ends it).
+RESUME_STAGE_LEASE_SECONDS = env.int("RESUME_STAGE_LEASE_SECONDS", default=30)
 # A stage pending for longer than this was committed but never reached the broker (it was
 # down at the hand-off): the reconciler enqueues it. Each run's claim keeps a duplicate
 # from doing the work twice.

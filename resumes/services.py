@@ -5,11 +5,15 @@ The pipeline runs ``upload → parse → enrich → complete``; each stage is ru
 security context:
 
 1. *claim* (compare-and-set): lock the version row; go on only if every earlier stage is
-   completed and this one is pending, or in progress for longer than
-   ``RESUME_STUCK_AFTER_SECONDS`` (its worker died). Mark it in progress, which counts an
-   attempt. A second delivery of the same task finds the stage taken or done and stops.
+   completed and this one is pending, or in progress under an expired lease (its worker
+   died). Mark it in progress, which counts an attempt. A second delivery of the same task
+   finds the stage taken or done and stops.
 2. *work*, outside any transaction (reading storage, the parsing child process), producing a
-   function that stores the result.
+   function that stores the result. The claim is a lease of ``RESUME_STAGE_LEASE_SECONDS``
+   (its expiry is ``updated_at`` plus that); a thread renews it every third of that while
+   the work runs, so a live worker keeps its stage however long it takes, and a killed
+   one's stage is taken over by the next task (redelivered or reconciled) once the lease
+   runs out, within seconds rather than minutes.
 3. *finish*: lock the row again; store the result and mark the stage completed only if the
    stage is still in progress under this attempt (a worker that was presumed dead and lost
    its claim stores nothing). Storing replaces the version's earlier rows of that stage,
@@ -23,7 +27,9 @@ transient one (the AI endpoint is down) puts the stage back to pending for a ret
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -31,7 +37,7 @@ from typing import IO, Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -205,8 +211,8 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
         if any(stages.get(name).status != StageStatus.COMPLETED for name in stage.earlier):
             return None
         state = stages.get(stage)
-        stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
-        if state.status == StageStatus.IN_PROGRESS and version.updated_at < stale:
+        expired = timezone.now() - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
+        if state.status == StageStatus.IN_PROGRESS and version.updated_at < expired:
             if state.attempts >= MAX_STAGE_ATTEMPTS:
                 version.mark_stage(
                     stage,
@@ -234,7 +240,8 @@ def resume_stage_run(
     if claim is None:
         return "skipped"
     try:
-        store = STAGE_WORK[stage](claim.version, user_id)
+        with _lease_renewed(claim, stage, user_id):
+            store = STAGE_WORK[stage](claim.version, user_id)
     except StageFailed as failure:
         with user_context(user_id):
             _release(claim, stage, failure)
@@ -243,6 +250,43 @@ def resume_stage_run(
         return "failed"
     with user_context(user_id):
         return _finish(claim, stage, store, enqueue_next=enqueue_next)
+
+
+@contextmanager
+def _lease_renewed(claim: Claim, stage: Stage, user_id: UUID | str) -> Iterator[None]:
+    """Renew the claim's lease every third of ``RESUME_STAGE_LEASE_SECONDS`` while the block
+    runs, for as long as the stage is still in progress under this claim's attempt."""
+    done = threading.Event()
+    interval = settings.RESUME_STAGE_LEASE_SECONDS / 3
+
+    def renew() -> None:
+        try:
+            while not done.wait(interval):
+                with user_context(user_id):
+                    held = (
+                        ResumeVersion.objects.filter(pk=claim.version.pk)
+                        .filter(
+                            **{
+                                f"processing_stages__{stage.value}__status": "in_progress",
+                                f"processing_stages__{stage.value}__attempts": claim.attempt,
+                            }
+                        )
+                        .update(updated_at=Now())
+                    )
+                if not held:
+                    return  # taken over or ended: the finish step will store nothing
+        except Exception:
+            logger.warning("could not renew a stage's lease", exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    renewer = threading.Thread(target=renew, name=f"lease-{claim.version.pk}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join(timeout=interval + 5)
 
 
 def _finish(
@@ -495,11 +539,12 @@ def resume_versions_reconcile() -> int:
     """Re-enqueue the next stage of every version stuck in a non-terminal state.
 
     Runs in the system context (every user's versions). A version is stuck when it has not
-    changed for ``RESUME_STUCK_AFTER_SECONDS``: its task was lost or its worker died. The
+    changed for ``RESUME_STAGE_LEASE_SECONDS`` (a lease ran out: its worker died), or waits
+    in a pending stage (the hand-off to the broker failed). The
     re-enqueued task's claim decides whether the stage really may run again.
     """
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
+    stale = now - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
     unqueued = now - timedelta(seconds=settings.RESUME_UNQUEUED_AFTER_SECONDS)
     # Stuck: unchanged for long (a lost task, a dead worker); or committed and waiting in a
     # pending stage for longer than any broker takes to deliver (the hand-off failed).
@@ -516,7 +561,7 @@ def resume_versions_reconcile() -> int:
         if stage is None:
             continue
         if version.updated_at >= stale and stages.get(stage).status != StageStatus.PENDING:
-            continue  # in progress, and recently: its worker is on it
+            continue  # in progress under a live lease: its worker is on it
         _enqueue_on_commit(version, stage)
         count += 1
     if count:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from resumes.checks import check_resume_pipeline_limits
 
 
@@ -12,9 +14,13 @@ def test_default_limits_pass() -> None:
     assert check_resume_pipeline_limits(None) == []
 
 
-def test_stuck_timeout_must_exceed_the_task_time_limit(settings: Any) -> None:
-    """A reconciler faster than the hard time limit would hand running stages to a second worker."""
-    settings.RESUME_STUCK_AFTER_SECONDS = settings.CELERY_TASK_TIME_LIMIT
+@pytest.mark.parametrize("lease", [5, 360])
+def test_the_stage_lease_must_be_renewable_and_below_the_time_limit(
+    settings: Any, lease: int
+) -> None:
+    """Too short to renew safely, or as long as the hard time limit: refused."""
+    settings.CELERY_TASK_TIME_LIMIT = 360
+    settings.RESUME_STAGE_LEASE_SECONDS = lease
     assert [error.id for error in check_resume_pipeline_limits(None)] == ["resumes.E001"]
 
 
