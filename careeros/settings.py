@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: everything below runs in the signed-in user's context.
     "careeros.db.middleware.RowLevelSecurityMiddleware",
+    "careeros.privacy.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -209,6 +210,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Refused before the body is buffered (resumes.files.SizeCappedUploadHandler).
 RESUME_MAX_UPLOAD_BYTES = env.int("RESUME_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 RESUME_MAX_FILES_PER_UPLOAD = env.int("RESUME_MAX_FILES_PER_UPLOAD", default=10)
+# All files of one request together, and all of a person's stored originals: both refused
+# from the declared Content-Length before the body is read, and cut while it streams.
+RESUME_MAX_REQUEST_BYTES = env.int("RESUME_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+RESUME_STORAGE_QUOTA_BYTES = env.int("RESUME_STORAGE_QUOTA_BYTES", default=250 * 1024 * 1024)
 # Checked on a DOCX's zip directory before python-docx inflates anything.
 RESUME_DOCX_LIMITS = {
     "max_entries": env.int("RESUME_DOCX_MAX_ENTRIES", default=1000),

@@ -191,13 +191,18 @@ def _check_docx(data: bytes) -> None:
 
 
 class SizeCappedUploadHandler(FileUploadHandler):
-    """Abort an upload as soon as it exceeds ``RESUME_MAX_UPLOAD_BYTES``.
+    """Abort an upload as soon as a file exceeds ``RESUME_MAX_UPLOAD_BYTES``, the request
+    ``RESUME_MAX_REQUEST_BYTES``, or the person's remaining storage (``quota_remaining``,
+    set by the view from ``RESUME_STORAGE_QUOTA_BYTES``).
 
-    Runs first among the upload handlers: a declared Content-Length above the cap stops
-    the request before a byte of the body is read; a body that turns out larger (chunked,
-    or lying) is stopped at the first chunk past the cap. Either way nothing is buffered
-    or written to disk. ``request.upload_too_large`` tells the view what happened.
+    Runs first among the upload handlers: a declared Content-Length above the request's
+    allowance stops the request before a byte of the body is read; a body that turns out
+    larger (chunked, or lying) is stopped at the first chunk past it. Either way nothing is
+    buffered or written to disk. ``request.upload_too_large`` tells the view what happened,
+    ``request.upload_refused`` why ("file", "request" or "quota").
     """
+
+    quota_remaining: int | None = None
 
     def handle_raw_input(
         self,
@@ -207,11 +212,14 @@ class SizeCappedUploadHandler(FileUploadHandler):
         boundary: str,
         encoding: str | None = None,
     ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | None:
-        self.limit = settings.RESUME_MAX_UPLOAD_BYTES * settings.RESUME_MAX_FILES_PER_UPLOAD
+        self.limit = settings.RESUME_MAX_REQUEST_BYTES
+        self.reason = "request"
+        if self.quota_remaining is not None and self.quota_remaining < self.limit:
+            self.limit, self.reason = max(self.quota_remaining, 0), "quota"
         self.received = 0
         if content_length > self.limit + 64 * 1024:  # room for the form's other fields
             # Answering here ends parsing: the body is never read.
-            self.request.upload_too_large = True  # type: ignore[union-attr]
+            self._mark(self.reason)
             return QueryDict(), MultiValueDict()
         return None
 
@@ -222,13 +230,19 @@ class SizeCappedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.file_received += len(raw_data)
         self.received += len(raw_data)
-        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES or self.received > self.limit:
-            self._refuse()
+        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES:
+            self._refuse("file")
+        if self.received > self.limit:
+            self._refuse(self.reason)
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
         return None
 
-    def _refuse(self) -> None:
+    def _mark(self, reason: str) -> None:
         self.request.upload_too_large = True  # type: ignore[union-attr]
+        self.request.upload_refused = reason  # type: ignore[union-attr]
+
+    def _refuse(self, reason: str) -> None:
+        self._mark(reason)
         raise StopUpload(connection_reset=True)

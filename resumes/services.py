@@ -38,7 +38,7 @@ from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +142,14 @@ def resume_version_upload(
         if enqueue:
             _enqueue_on_commit(version, Stage.UPLOAD)
     return version
+
+
+def resume_storage_used(*, user: User) -> int:
+    """Bytes of the person's stored originals (what RESUME_STORAGE_QUOTA_BYTES caps)."""
+    total = ResumeVersion.objects.filter(stream__user=user).aggregate(total=Sum("file_size_bytes"))[
+        "total"
+    ]
+    return int(total or 0)
 
 
 def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion:

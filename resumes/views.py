@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -45,7 +46,12 @@ def resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     reads it (request.POST); so this view is exempt and checks CSRF itself, after adding
     the handler, as Django's upload-handler documentation prescribes.
     """
-    request.upload_handlers.insert(0, SizeCappedUploadHandler(request))
+    handler = SizeCappedUploadHandler(request)
+    if request.method == "POST":
+        handler.quota_remaining = (
+            settings.RESUME_STORAGE_QUOTA_BYTES - services.resume_storage_used(user=request.user)
+        )
+    request.upload_handlers.insert(0, handler)
     return _resume_upload(request)
 
 
@@ -58,14 +64,12 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "resumes/upload.html", {"form": form})
     form = UploadForm(request.POST, request.FILES, user=user, max_files=max_files)
     if getattr(request, "upload_too_large", False):
-        limit = settings.RESUME_MAX_UPLOAD_BYTES // (1024 * 1024)
         return render(
             request,
             "resumes/upload.html",
             {
                 "form": UploadForm(user=user, max_files=max_files),
-                "upload_error": f"That upload is too large: each file may be at most {limit} MB, "
-                f"and at most {max_files} files at once.",
+                "upload_error": _too_large(getattr(request, "upload_refused", "file"), user),
             },
             status=413,
         )
@@ -90,6 +94,27 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("resume_version", version_id=versions[0].pk)
     messages.success(request, f"{len(versions)} files uploaded; they are being read.")
     return redirect("resume_stream", stream_id=stream.pk)
+
+
+def _too_large(reason: str, user: Any) -> str:
+    mb = 1024 * 1024
+    if reason == "quota":
+        used = services.resume_storage_used(user=user)
+        quota = settings.RESUME_STORAGE_QUOTA_BYTES
+        return (
+            f"Your resume storage is full: {used / mb:.1f} MB of {quota // mb} MB used, and "
+            "this upload does not fit. Delete old versions you no longer need, then try again."
+        )
+    if reason == "request":
+        return (
+            "That upload is too large: all files together may be at most "
+            f"{settings.RESUME_MAX_REQUEST_BYTES // mb} MB. Upload them in smaller batches."
+        )
+    return (
+        "That upload is too large: each file may be at most "
+        f"{settings.RESUME_MAX_UPLOAD_BYTES // mb} MB, and at most "
+        f"{settings.RESUME_MAX_FILES_PER_UPLOAD} files at once."
+    )
 
 
 def _initial_stream(request: AuthenticatedRequest) -> dict[str, str]:
