@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,10 +31,33 @@ def email_taken(email: str) -> bool:
         return User.objects.filter(email__iexact=email).exists()
 
 
+class ProfileChanged(Exception):
+    """The profile changed since the editor was opened (another tab or window saved)."""
+
+    def __init__(self, current: Profile) -> None:
+        super().__init__(
+            "Your profile was changed in another tab or window since you opened this editor. "
+            "The form now shows the saved version; make your change again and save."
+        )
+        self.current = current
+
+
 @transaction.atomic
-def profile_update(*, user: User, full_name: str, avatar_url: str = "") -> Profile:
-    """Change the person's display details; the e-mail stays the sign-in address."""
+def profile_update(
+    *,
+    user: User,
+    full_name: str,
+    avatar_url: str = "",
+    expected_updated_at: datetime | None = None,
+) -> Profile:
+    """Change the person's display details; the e-mail stays the sign-in address.
+
+    With ``expected_updated_at`` (when the editor read the profile), a profile saved since
+    raises ``ProfileChanged`` instead of being overwritten: the entities' lost-update check.
+    """
     profile = Profile.objects.select_for_update().get(user=user)
+    if expected_updated_at is not None and profile.updated_at != expected_updated_at:
+        raise ProfileChanged(profile)
     profile.full_name = full_name.strip() or None
     profile.avatar_url = avatar_url.strip() or None
     profile.updated_at = timezone.now()

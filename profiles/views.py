@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -75,14 +76,25 @@ def profile_edit_hx(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_for(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
-        if form.is_valid():
-            profile = services.profile_update(
-                user=request.user,
-                full_name=form.cleaned_data["full_name"],
-                avatar_url=form.cleaned_data["avatar_url"],
-            )
-            return render(request, "profiles/dashboard.html#profile-card", {"profile": profile})
         status = 422
+        if form.is_valid():
+            try:
+                profile = services.profile_update(
+                    user=request.user,
+                    full_name=form.cleaned_data["full_name"],
+                    avatar_url=form.cleaned_data["avatar_url"],
+                    expected_updated_at=_moment(request.POST.get("expected_updated_at")),
+                )
+            except services.ProfileChanged as changed:
+                profile = changed.current
+                form = ProfileForm(
+                    {"full_name": profile.full_name or "", "avatar_url": profile.avatar_url or ""}
+                )
+                form.is_valid()  # bound to the saved values, so it can carry the message
+                form.add_error(None, str(changed))
+                status = 409
+            else:
+                return render(request, "profiles/dashboard.html#profile-card", {"profile": profile})
     else:
         form = ProfileForm(
             initial={"full_name": profile.full_name, "avatar_url": profile.avatar_url}
@@ -94,6 +106,13 @@ def profile_edit_hx(request: AuthenticatedRequest) -> HttpResponse:
         {"profile": profile, "form": form},
         status=status,
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @login_required

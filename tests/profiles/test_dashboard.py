@@ -99,6 +99,43 @@ def test_profile_edit_only_changes_the_signed_in_users_profile(
     assert profile_of(other_user).full_name == "Changed"
 
 
+def test_a_second_tabs_stale_profile_save_is_refused_not_lost(
+    signed_in: Client, user: User, other_user: User
+) -> None:
+    """Two editors open on the same profile: the first save wins, the stale one is refused
+    with the saved version shown (409), as entity edits are."""
+
+    def opened_version() -> str:
+        form = signed_in.get(reverse("profile_edit_hx"), headers={"HX-Request": "true"})
+        found = re.search(r'name="expected_updated_at" value="([^"]+)"', form.content.decode())
+        assert found is not None
+        return found.group(1)
+
+    first_tab, second_tab = opened_version(), opened_version()
+    saved = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada King", "avatar_url": "", "expected_updated_at": second_tab},
+    )
+    assert saved.status_code == 200
+    stale = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada Byron", "avatar_url": "", "expected_updated_at": first_tab},
+    )
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "changed in another tab or window" in page
+    assert 'value="Ada King"' in page
+    assert profile_of(user).full_name == "Ada King"
+    # The editor now carries the saved version: saving again works.
+    again = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada Byron", "avatar_url": "", "expected_updated_at": opened_version()},
+    )
+    assert again.status_code == 200
+    assert profile_of(user).full_name == "Ada Byron"
+    assert profile_of(other_user).full_name == "Grace Hopper"
+
+
 def test_profile_edit_rejects_a_bad_avatar_url(signed_in: Client, user: User) -> None:
     """An invalid avatar URL comes back as the form with its error, nothing saved."""
     response = signed_in.post(
