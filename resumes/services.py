@@ -75,6 +75,14 @@ logger = logging.getLogger(__name__)
 
 # A stage claimed this many times without finishing (its worker keeps dying on it) fails.
 MAX_STAGE_ATTEMPTS = 3
+# Every claim counts an attempt; a stage that keeps coming back to pending (transient
+# failures the task retried, then the reconciler) ends failed here instead of being tried
+# again every reconciler run forever.
+STAGE_ATTEMPT_CAP = 8
+UNAVAILABLE = (
+    "The AI service is unavailable — retry later. Your file is kept; use Retry once the "
+    "service is back."
+)
 
 
 class StageFailed(Exception):
@@ -230,6 +238,13 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
                 )
                 return None
         elif state.status != StageStatus.PENDING:
+            return None
+        elif state.attempts >= STAGE_ATTEMPT_CAP:
+            version.mark_stage(
+                stage,
+                StageStatus.FAILED,
+                error=f"{UNAVAILABLE} ({state.error})" if state.error else UNAVAILABLE,
+            )
             return None
         version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=stage.progress[0])
         return Claim(version=version, attempt=version.stages.get(stage).attempts)

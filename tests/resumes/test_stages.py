@@ -299,3 +299,27 @@ def test_a_working_stage_renews_its_lease_and_keeps_its_claim(
         taken = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
     assert taken is not None
     assert taken.attempt == claim.attempt + 1
+
+
+def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
+    user: User, media_root: Path
+) -> None:
+    """Past the attempt cap a pending stage is not claimed again (the reconciler would call
+    the AI endpoint forever): it fails with "AI service unavailable — retry later"."""
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        for _ in range(services.STAGE_ATTEMPT_CAP):
+            claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+            assert claim is not None
+            services._release(
+                claim, Stage.PARSE, services.StageFailed("429 Too Many Requests", transient=True)
+            )
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+        ended = ResumeVersion.objects.get(pk=version.pk)
+    assert ended.processing_status == "failed"
+    assert ended.error is not None
+    assert ended.error.startswith("The AI service is unavailable — retry later.")
+    assert "429" in ended.error
