@@ -18,8 +18,10 @@ Then the review page's render time with 200 pending cards (goal ≤ 300 ms).
 
 Sequences: the dev corpus's same-person groups (when ../shared/corpus is beside the
 checkout), a person whose later resume changes a title, adds a job and rewords bullets
-(tests/merges/resume_a*.txt), and a person whose resumes hold certificate blocks with
-issue/expiry lines and credential ids (bench/data/certs_person_v*.txt).
+(tests/merges/resume_a*.txt), a person whose resumes hold certificate blocks with
+issue/expiry lines and credential ids (bench/data/certs_person_v*.txt), and one person's
+resume in four formats (bench/data/multiformat_person.txt, rendered here as TXT, DOCX, a
+two-column DOCX and a PDF): the same facts again must raise no card at all.
 
 Usage: ``.venv/bin/python bench/merge_trust.py``.
 """
@@ -36,6 +38,11 @@ from collections import Counter
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
+
+import docx
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,6 +105,9 @@ OWN = {
         HERE / "data" / "certs_person_v2.txt",
     ],
 }
+MULTIFORMAT = HERE / "data" / "multiformat_person.txt"
+# Sections the two-column renderings put in the narrow left column.
+SIDEBAR = {"SKILLS", "CERTIFICATIONS"}
 REVIEW_CARDS = 200
 ROUNDS = 15
 
@@ -119,13 +129,14 @@ def main() -> None:
         connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
     try:
         sequences = dict(OWN)
+        sequences["one person: txt, docx, two-column docx, pdf"] = multiformat(Path(media))
         if CORPUS.is_dir():
             sequences |= {name: [CORPUS / f for f in files] for name, files in GROUPS.items()}
         else:
             print(f"(the dev corpus is not at {CORPUS}: its sequences are left out)")
         print(
             f"{'sequence':42} {'uploads':>7} {'dup':>4} {'outside':>9} {'unsure':>6} "
-            f"{'repeats':>7}  cards per upload"
+            f"{'repeats':>7}  cards/items read, per upload"
         )
         totals: Counter[str] = Counter()
         for name, paths in sequences.items():
@@ -134,7 +145,7 @@ def main() -> None:
             print(
                 f"{name:42} {figures['uploads']:>7} {figures['duplicates']:>4} "
                 f"{figures['outside_found']:>4}/{figures['outside_left']:<4} "
-                f"{figures['unsure']:>6} {figures['repeats']:>7}  {cards}"
+                f"{figures['unsure']:>6} {figures['repeats']:>7}  {' '.join(cards)}"
             )
         print(
             f"{'ALL':42} {totals['uploads']:>7} {totals['duplicates']:>4} "
@@ -148,16 +159,80 @@ def main() -> None:
             connection.creation.destroy_test_db(settings.DATABASES["default"]["NAME"], verbosity=0)
 
 
+def multiformat(folder: Path) -> list[Path]:
+    """``MULTIFORMAT`` as TXT, DOCX, two-column DOCX and PDF, in that upload order."""
+    header, sections = _sections(MULTIFORMAT.read_text())
+    paths = [folder / "person.txt", folder / "person.docx", folder / "person-2col.docx"]
+    paths[0].write_text(MULTIFORMAT.read_text())
+
+    document = docx.Document()
+    document.add_heading(header[0], level=0)
+    for line in header[1:]:
+        document.add_paragraph(line)
+    for title, lines in sections:
+        _docx_section(document, title, lines)
+    document.save(str(paths[1]))
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run(header[0]).bold = True
+    for part in header[1].split(" | "):
+        left.add_paragraph(part)
+    for title, lines in sections:
+        _docx_section(left if title in SIDEBAR else right, title, lines)
+    document.save(str(paths[2]))
+
+    pdf = folder / "person.pdf"
+    page = canvas.Canvas(str(pdf), pagesize=A4)
+    y = A4[1] - 60
+    for line in MULTIFORMAT.read_text().splitlines():
+        heading = line.isupper() or line == header[0]
+        page.setFont("Helvetica-Bold" if heading else "Helvetica", 14 if heading else 10)
+        if line:
+            page.drawString(50, y, line.replace("- ", "• ", 1) if line.startswith("- ") else line)
+        y -= 16 if heading else 13
+        if y < 60:
+            page.showPage()
+            y = A4[1] - 60
+    page.save()
+    return [*paths, pdf]
+
+
+def _sections(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The header lines and the (title, lines) sections of a plain-text resume."""
+    header: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if line.isupper():
+            sections.append((line, []))
+        elif sections:
+            sections[-1][1].append(line)
+        elif line:
+            header.append(line)
+    return header, sections
+
+
+def _docx_section(target: Any, title: str, lines: list[str]) -> None:
+    """One section into a document or a table cell: a heading, then its lines."""
+    target.add_paragraph(title.title(), style="Heading 1")
+    for line in lines:
+        if line.startswith("- "):
+            target.add_paragraph(line[2:], style="List Bullet")
+        elif line:
+            target.add_paragraph(line)
+
+
 def new_user() -> User:
     return user_sign_up(
         email=f"bench-{uuid.uuid4().hex[:10]}@example.com", password=uuid.uuid4().hex
     )
 
 
-def measure(paths: list[Path]) -> tuple[Counter[str], list[int]]:
+def measure(paths: list[Path]) -> tuple[Counter[str], list[str]]:
     user = new_user()
     figures: Counter[str] = Counter()
-    cards: list[int] = []
+    cards: list[str] = []  # "cards raised/items read" per upload (a skill group is one item)
     skipped: set[str] = set()
     for path in paths:
         call_command("import_resume", str(path), user=user.email, stream="Bench", stdout=StringIO())
@@ -173,7 +248,11 @@ def measure(paths: list[Path]) -> tuple[Counter[str], list[int]]:
             raised = list(
                 MergeDecision.objects.for_user(user).pending().filter(source_group_id=version.pk)
             )
-            cards.append(len(raised))
+            read = sum(
+                len(getattr(extraction, section))
+                for section in ("work", "education", "skills", "projects", "certificates")
+            )
+            cards.append(f"{len(raised)}/{read}")
             figures["cards"] += len(raised)
             figures["repeats"] += sum(d.fingerprint in skipped for d in raised)
             for decision in raised:

@@ -19,13 +19,14 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from pipeline_support import (
     Browser,
+    add_resume_arguments,
     bench_user,
     child_environment,
     configure_environment,
+    find_resume,
     percentile,
     prepare_database,
     start_web,
@@ -42,9 +43,6 @@ django.setup()
 from careeros.db.rls import system_context  # noqa: E402
 from resumes.models import ResumeVersion  # noqa: E402
 
-PDF = (
-    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev08_resumegenerator_pdfprint.pdf"
-)
 EMAIL = "concurrency-bench@example.com"
 DASHBOARD = ("/", "/resumes/dashboard_card_hx/")
 
@@ -72,8 +70,11 @@ def report(label: str, samples: list[dict[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--uploads", type=int, default=50)
-    uploads = parser.parse_args().uploads
-    data = PDF.read_bytes()
+    add_resume_arguments(parser)
+    args = parser.parse_args()
+    uploads = args.uploads
+    resume = find_resume(args)
+    data = resume.read_bytes()
     database_url = prepare_database()
     bench_user(EMAIL)
     env = child_environment(database_url)
@@ -102,7 +103,7 @@ def main() -> None:
                 browser.upload(
                     "/resumes/upload/",
                     {"new_stream_name": f"Concurrency {run} #{number % 5}"},
-                    [(f"cv-{number}.pdf", data)],
+                    [(f"cv-{number}{resume.suffix}", data)],
                 )
             except Exception as error:
                 errors.append(f"{number}: {error}")
@@ -145,7 +146,7 @@ def main() -> None:
         stop(web)
         stop(worker)
 
-    print(f"{uploads} concurrent uploads of {PDF.name} ({len(data)} bytes) into 5 streams")
+    print(f"{uploads} concurrent uploads of {resume.name} ({len(data)} bytes) into 5 streams")
     print(
         f"  upload requests: {uploads - len(errors)} answered, {len(errors)} errors; "
         f"p50 {statistics.median(upload_times):.2f} s, max {max(upload_times):.2f} s; "

@@ -7,7 +7,8 @@ engine's standalone parse time of the same file. Goal: the pipeline adds at most
   is set; measured from just before the upload to the moment this process sees the row
   completed (polled every 10 ms), so it includes the polling delay.
 
-Usage: ``.venv/bin/python bench/pipeline_latency.py [--rounds 10]``
+Usage: ``.venv/bin/python bench/pipeline_latency.py [--rounds 10] [--resume FILE | --corpus DIR]``
+(the corpus folder defaults to $CAREEROS_CORPUS, else ``../shared/corpus``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline_support import (
+    add_resume_arguments,
     bench_user,
     child_environment,
     configure_environment,
+    find_resume,
     prepare_database,
     start_worker,
     stop,
@@ -43,23 +46,21 @@ from resumes.models import ResumeVersion  # noqa: E402
 from resumes.reading import read_document  # noqa: E402
 from resumes.schemas import STAGES  # noqa: E402
 
-PDF = (
-    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev08_resumegenerator_pdfprint.pdf"
-)
 
-
-def standalone(data: bytes, rounds: int) -> list[float]:
+def standalone(data: bytes, kind: str, rounds: int) -> list[float]:
     provider = get_provider()
-    provider.extract(read_document(data, "pdf"))  # warm-up
+    provider.extract(read_document(data, kind))  # warm-up
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        provider.extract(read_document(data, "pdf"))
+        provider.extract(read_document(data, kind))
         times.append(time.perf_counter() - started)
     return times
 
 
-def pipeline(data: bytes, rounds: int, user: object) -> tuple[list[float], dict[str, list[float]]]:
+def pipeline(
+    resume: Path, data: bytes, rounds: int, user: object
+) -> tuple[list[float], dict[str, list[float]]]:
     """Upload-to-complete times, and where the time went (from the stages' timestamps)."""
     times = []
     parts: dict[str, list[float]] = {}
@@ -71,7 +72,7 @@ def pipeline(data: bytes, rounds: int, user: object) -> tuple[list[float], dict[
             version = services.resume_version_upload(
                 user=user,  # type: ignore[arg-type]
                 stream=stream,
-                filename=PDF.name,
+                filename=resume.name,
                 content=io.BytesIO(data),
                 size=len(data),
             )
@@ -117,19 +118,22 @@ def breakdown(version: ResumeVersion, wall: datetime, elapsed: float) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
-    rounds = parser.parse_args().rounds
-    data = PDF.read_bytes()
+    add_resume_arguments(parser)
+    args = parser.parse_args()
+    rounds = args.rounds
+    resume = find_resume(args)
+    data = resume.read_bytes()
     database_url = prepare_database()
     user = bench_user("latency-bench@example.com")
     env = child_environment(database_url)
     worker = start_worker(env, concurrency=1)
     try:
-        alone = standalone(data, rounds)
-        through, parts = pipeline(data, rounds, user)
+        alone = standalone(data, resume.suffix.lstrip(".").lower(), rounds)
+        through, parts = pipeline(resume, data, rounds, user)
     finally:
         stop(worker)
     a, b = statistics.median(alone), statistics.median(through)
-    print(f"file: {PDF.name} ({len(data)} bytes, 2 pages), {rounds} rounds each")
+    print(f"file: {resume} ({len(data)} bytes), {rounds} rounds each")
     print(
         f"standalone parse (read_document + extract), median: {a * 1000:.0f} ms "
         f"(min {min(alone) * 1000:.0f}, max {max(alone) * 1000:.0f})"

@@ -2,11 +2,12 @@
 
 Imported by ``bench/pipeline_*.py`` after Django is set up. Everything runs against the
 configured (or embedded) PostgreSQL and Redis, in a separate ``careeros_pipeline_bench``
-database and a separate Celery queue, so a running instance is not disturbed.
+database and Celery queues of its own (CELERY_QUEUE_PREFIX), so a running instance is not disturbed.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.cookiejar
 import os
 import socket
@@ -22,18 +23,57 @@ from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUE = "careeros-pipeline-bench"
+# The two-page PDF the pipeline benchmarks upload, looked up in the corpus folder.
+DEFAULT_RESUME = "dev08_resumegenerator_pdfprint.pdf"
+QUEUE_PREFIX = "careeros-pipeline-bench-"
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - a throwaway bench account
+
+
+def add_resume_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--resume", type=Path, default=None, help="the file to upload (PDF, DOCX or TXT)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help=f"a folder holding {DEFAULT_RESUME} (default: $CAREEROS_CORPUS, else "
+        "../shared/corpus next to the repository)",
+    )
+
+
+def find_resume(args: argparse.Namespace) -> Path:
+    """``--resume``, else the default file in ``--corpus`` / $CAREEROS_CORPUS / the shared
+    corpus; exits with what to pass when none exists."""
+    if args.resume is not None:
+        candidates = [args.resume]
+    else:
+        corpus = args.corpus or Path(
+            os.environ.get("CAREEROS_CORPUS") or ROOT.parent / "shared" / "corpus"
+        )
+        candidates = [corpus / DEFAULT_RESUME]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(
+        f"no resume at {candidates[0]}: pass --resume FILE, or --corpus DIR (or set "
+        f"CAREEROS_CORPUS) to a folder holding {DEFAULT_RESUME}"
+    )
 
 
 def configure_environment() -> None:
     """Before django.setup(): a queue of the bench's own, plain HTTP for the web server."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
-    os.environ["CELERY_QUEUE"] = QUEUE
+    os.environ["CELERY_QUEUE_PREFIX"] = QUEUE_PREFIX
     # Uploads go to a temporary folder shared by this process and the worker.
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="careeros-bench-media-")
     os.environ["AWS_STORAGE_BUCKET_NAME"] = ""
     sys.path.insert(0, str(ROOT))
+    # The worktree's embedded servers for an unset DATABASE_URL/REDIS_URL, as the app does
+    # (without this, Django's default URL would reach whatever listens on the local socket).
+    from careeros.embedded import export_environment
+
+    export_environment()
 
 
 def prepare_database() -> str:
@@ -72,7 +112,7 @@ def child_environment(database_url: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": QUEUE,
+        "CELERY_QUEUE_PREFIX": QUEUE_PREFIX,
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "WARNING",
         # The bench talks plain HTTP to a local server.
@@ -84,6 +124,8 @@ def child_environment(database_url: str) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[bytes]:
+    from django.conf import settings
+
     from careeros.celery import app
 
     name = f"bench-{uuid.uuid4().hex[:8]}@localhost"
@@ -97,6 +139,8 @@ def start_worker(env: dict[str, str], concurrency: int) -> subprocess.Popen[byte
             "worker",
             "--hostname",
             name,
+            "--queues",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             str(concurrency),
             "--without-gossip",

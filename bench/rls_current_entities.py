@@ -1,13 +1,19 @@
 """What row level security costs: one user's current entities among 1,000,000 rows.
 
 Builds (once, kept for re-runs) a ``careeros_bench`` database with ``work_experience``
-holding 1,000,000 rows of 5,000 users (200 versions each, 20 of them current), then times
-the query the profile pages run, ``WorkExperience.objects.for_user(u).current()``:
+holding 1,000,000 rows of 5,000 users (200 versions each, 20 of them current), and
+``work_experience_plain``, a copy with the same rows and indexes but no row level security.
+Then it times the query the profile pages run, ``WorkExperience.objects.for_user(u).current()``,
+on one connection in the user's context, A/B interleaved:
 
-- with RLS: as the runtime role in the user's context, the policy applies;
-- without RLS: as the table owner with RLS not forced, so the policy is skipped.
+- A, with RLS: on ``work_experience``, where the owner policy applies;
+- B, without RLS: the same SQL on ``work_experience_plain``.
 
-Usage: ``.venv/bin/python bench/rls_current_entities.py [--rounds 300]`` (honours
+Each round runs ``--batch`` queries of each, the order alternating between rounds so drift
+and caching hit both alike; it prints each side's median and p95 and the median of the
+rounds' A/B ratios.
+
+Usage: ``.venv/bin/python bench/rls_current_entities.py [--rounds 30] [--batch 20]`` (honours
 DATABASE_URL like the app; the embedded server otherwise).
 """
 
@@ -25,6 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
 
 import django
 
+from careeros.embedded import export_environment
+
+export_environment()
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -51,6 +60,10 @@ def prepare() -> str:
             if cursor.fetchone()[0] < USERS:
                 with transaction.atomic():
                     fill(cursor)
+            cursor.execute("SELECT to_regclass('work_experience_plain') IS NULL")
+            if cursor.fetchone()[0]:
+                with transaction.atomic():
+                    copy_without_rls(cursor)
             cursor.execute("SELECT id FROM users ORDER BY email LIMIT 1 OFFSET %s", [USERS // 2])
             return str(cursor.fetchone()[0])
 
@@ -89,9 +102,26 @@ def fill(cursor: object) -> None:
     print(f"filled work_experience in {time.perf_counter() - started:.1f} s")
 
 
-def timed(run: object, rounds: int) -> list[float]:
+def copy_without_rls(cursor: object) -> None:
+    """The same rows and indexes in a table without row level security (B of the A/B)."""
+    started = time.perf_counter()
+    cursor.execute(f"SET LOCAL ROLE {settings.DATABASE_SYSTEM_ROLE}")  # type: ignore[attr-defined]
+    cursor.execute("CREATE TEMP TABLE bench_rows AS SELECT * FROM work_experience")  # type: ignore[attr-defined]
+    cursor.execute("RESET ROLE")  # type: ignore[attr-defined]
+    cursor.execute(  # type: ignore[attr-defined]
+        "CREATE TABLE work_experience_plain (LIKE work_experience INCLUDING ALL)"
+    )
+    cursor.execute("INSERT INTO work_experience_plain SELECT * FROM bench_rows")  # type: ignore[attr-defined]
+    cursor.execute(  # type: ignore[attr-defined]
+        f"GRANT SELECT ON work_experience_plain TO {settings.DATABASE_APP_ROLE}"
+    )
+    cursor.execute("ANALYZE work_experience_plain")  # type: ignore[attr-defined]
+    print(f"copied work_experience without RLS in {time.perf_counter() - started:.1f} s")
+
+
+def timed(run: object, count: int) -> list[float]:
     samples = []
-    for _ in range(rounds):
+    for _ in range(count):
         started = time.perf_counter()
         rows = run()  # type: ignore[operator]
         samples.append((time.perf_counter() - started) * 1000)
@@ -101,44 +131,58 @@ def timed(run: object, rounds: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=20)
     args = parser.parse_args()
     user_id = prepare()
     query = WorkExperience.objects.for_user(user_id).current()
     sql, params = query.query.sql_with_params()
+    plain_sql = sql.replace('"work_experience"', '"work_experience_plain"')
+    assert plain_sql != sql
 
-    def count_rows() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return len(cursor.fetchall())
+    def runner(statement: str) -> object:
+        def count_rows() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                return len(cursor.fetchall())
 
+        return count_rows
+
+    with_rls, without_rls = runner(sql), runner(plain_sql)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM work_experience")  # runtime role, no context
         assert cursor.fetchone()[0] == 0
 
+    samples: dict[str, list[float]] = {"A": [], "B": []}
+    ratios = []
     with user_context(user_id):
-        timed(count_rows, 20)  # warm the cache
-        with_rls = timed(count_rows, args.rounds)
+        timed(with_rls, 20)  # warm the cache
+        timed(without_rls, 20)
+        for number in range(args.rounds):
+            order = [("A", with_rls), ("B", without_rls)]
+            medians = {}
+            for side, run in order if number % 2 == 0 else reversed(order):
+                batch = timed(run, args.batch)
+                samples[side] += batch
+                medians[side] = statistics.median(batch)
+            ratios.append(medians["A"] / medians["B"])
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             plan_rls = "\n".join(row[0] for row in cursor.fetchall())
 
-    with owner_connection(), connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE work_experience NO FORCE ROW LEVEL SECURITY")
-        try:
-            timed(count_rows, 20)
-            without_rls = timed(count_rows, args.rounds)
-        finally:
-            cursor.execute("ALTER TABLE work_experience FORCE ROW LEVEL SECURITY")
-
     total = USERS * VERSIONS_PER_USER
-    median_rls, median_plain = statistics.median(with_rls), statistics.median(without_rls)
     p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
+    median_rls, median_plain = statistics.median(samples["A"]), statistics.median(samples["B"])
     print(f"rows in work_experience: {total:,}; user's current rows: {CURRENT_PER_USER}")
-    print(f"rounds: {args.rounds}")
-    print(f"without RLS: median {median_plain:.3f} ms, p95 {p95(without_rls):.3f} ms")
-    print(f"with RLS:    median {median_rls:.3f} ms, p95 {p95(with_rls):.3f} ms")
-    print(f"RLS overhead (median): {(median_rls / median_plain - 1) * 100:+.1f}%")
+    print(f"{args.rounds} interleaved rounds of {args.batch} queries each side")
+    print(f"B without RLS: median {median_plain:.3f} ms, p95 {p95(samples['B']):.3f} ms")
+    print(f"A with RLS:    median {median_rls:.3f} ms, p95 {p95(samples['A']):.3f} ms")
+    print(
+        f"RLS overhead: median of the rounds' A/B ratios {statistics.median(ratios):.3f} "
+        f"({(statistics.median(ratios) - 1) * 100:+.1f}%; rounds' ratios from "
+        f"{min(ratios):.2f} to {max(ratios):.2f}); ratio of the medians "
+        f"{median_rls / median_plain:.3f}"
+    )
     print("plan with RLS:\n  " + plan_rls.replace("\n", "\n  "))
 
 

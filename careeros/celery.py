@@ -8,15 +8,51 @@ System-wide jobs (reconcilers, cleanup) use ``base=SystemTask``, the explicit by
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatchcase
 from typing import Any
 
 from celery import Celery, Task
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
 
 app = Celery("careeros")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_queue(name: str, explicit: str | None = None) -> str:
+    """The queue a task named ``name`` goes to, as Celery routes it: its own ``queue``
+    option, else CELERY_TASK_ROUTES (exact names, then patterns in order), else the
+    default queue."""
+    if explicit:
+        return explicit
+    routes: dict[str, dict[str, str]] = settings.CELERY_TASK_ROUTES
+    if name in routes:
+        return routes[name]["queue"]
+    for pattern, route in routes.items():
+        if fnmatchcase(name, pattern):
+            return route["queue"]
+    return str(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+class QueueTimeLimits:
+    """Task annotation (CELERY_TASK_ANNOTATIONS): every task gets its queue's time limits
+    from CELERY_QUEUE_TIME_LIMITS unless it sets its own, wherever it runs."""
+
+    def annotate(self, task: Task) -> dict[str, int] | None:
+        limits = settings.CELERY_QUEUE_TIME_LIMITS.get(
+            task_queue(task.name, getattr(task, "queue", None))
+        )
+        if limits is None:
+            return None
+        soft, hard = limits
+        own = {"soft_time_limit": task.soft_time_limit, "time_limit": task.time_limit}
+        chosen = {"soft_time_limit": soft, "time_limit": hard}
+        return {key: value for key, value in chosen.items() if own[key] is None}
+
+    def annotate_any(self) -> None:
+        return None
 
 
 class UserTask(Task):

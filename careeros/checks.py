@@ -21,27 +21,31 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 @register(Tags.compatibility)
 def check_celery_limits(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     errors: list[CheckMessage] = []
-    soft, hard = settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    if soft >= hard:
-        errors.append(
-            Error(
-                f"CELERY_TASK_SOFT_TIME_LIMIT ({soft}s) must be below "
-                f"CELERY_TASK_TIME_LIMIT ({hard}s).",
-                hint="The soft limit lets a task clean up before the hard limit kills it.",
-                id="careeros.E001",
+    limits = {
+        "CELERY_TASK": (settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT)
+    }
+    for queue, pair in settings.CELERY_QUEUE_TIME_LIMITS.items():
+        limits[f"queue {queue!r}"] = pair
+    for name, (soft, hard) in limits.items():
+        if soft >= hard:
+            errors.append(
+                Error(
+                    f"{name}: the soft time limit ({soft}s) must be below the hard one ({hard}s).",
+                    hint="The soft limit lets a task clean up before the hard limit kills it.",
+                    id="careeros.E001",
+                )
             )
-        )
-    if visibility <= hard:
-        errors.append(
-            Error(
-                f"The broker visibility timeout ({visibility}s) must exceed "
-                f"CELERY_TASK_TIME_LIMIT ({hard}s).",
-                hint="Otherwise Redis redelivers a task that is still running. "
-                "Raise CELERY_VISIBILITY_TIMEOUT.",
-                id="careeros.E002",
+        if visibility <= hard:
+            errors.append(
+                Error(
+                    f"The broker visibility timeout ({visibility}s) must exceed {name}'s "
+                    f"hard time limit ({hard}s).",
+                    hint="Otherwise Redis redelivers a task that is still running. "
+                    "Raise CELERY_VISIBILITY_TIMEOUT.",
+                    id="careeros.E002",
+                )
             )
-        )
     return errors
 
 

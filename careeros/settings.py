@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "enrichment",
     "interviews",
     "merges",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -84,9 +85,22 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "careeros.navigation.navigation",
             ],
         },
     },
+]
+
+# The header's main navigation (careeros.navigation): label, URL name and an optional
+# dotted path to a count of the signed-in user's (shown beside the label).
+NAVIGATION: list[dict[str, str]] = [
+    {"label": "Dashboard", "url": "dashboard"},
+    {"label": "Profile", "url": "profile_overview"},
+    {"label": "Resumes", "url": "resume_index"},
+    {"label": "Review", "url": "merge_review", "count": "merges.selectors.pending_count"},
+    {"label": "Career story", "url": "career"},
+    {"label": "Interviews", "url": "interview_index"},
+    {"label": "Export", "url": "data_page"},
 ]
 
 # -- Database --------------------------------------------------------------------------
@@ -144,8 +158,15 @@ DATABASES: dict[str, dict[str, Any]] = {
     "default": _login_config(_database_app_url, _owner, DATABASE_APP_ROLE),
     SYSTEM_DB_ALIAS: _login_config(_database_system_url, _owner, DATABASE_SYSTEM_ROLE),
 }
+# Persistent connections: each gunicorn worker and each Celery pool process keeps its
+# connections for up to CONN_MAX_AGE seconds instead of connecting (SCRAM) for every
+# request; a broken one is replaced (CONN_HEALTH_CHECKS) before a request uses it. Safe with
+# row level security because every RLS setting is transaction-local (careeros.db.rls). Not
+# psycopg's pool: gunicorn's sync workers serve one request at a time, so a pool per process
+# would hold connections nobody uses, and its threads do not survive Celery's fork.
+# Connections held: two per web worker and queue process (runtime and system) + beat.
 for _config in DATABASES.values():
-    _config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    _config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     _config["CONN_HEALTH_CHECKS"] = True
 # In tests the system alias uses default's test database (and is flushed with it); it stays
 # a connection of its own, logged in as the system role, so it sees only committed rows.
@@ -201,7 +222,45 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="careeros")
+# Three queues, each served by its own worker (Procfile) with its own concurrency and time
+# limits, so slow AI calls never hold up an upload's progress: resume pipeline stages on
+# "parsing", enrichment and interview AI calls on "ai", beat's system jobs (and anything
+# not routed) on "housekeeping". CELERY_QUEUE_PREFIX renames all three (the benchmarks use
+# it to stay out of a running instance's queues).
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+QUEUE_PARSING = f"{CELERY_QUEUE_PREFIX}parsing"
+QUEUE_AI = f"{CELERY_QUEUE_PREFIX}ai"
+QUEUE_HOUSEKEEPING = f"{CELERY_QUEUE_PREFIX}housekeeping"
+# Seconds (soft, hard) for the tasks of each queue (careeros.celery.QueueTimeLimits gives
+# every task its queue's); each pair is checked like the defaults above.
+CELERY_QUEUE_TIME_LIMITS: dict[str, tuple[int, int]] = {
+    QUEUE_PARSING: (
+        env.int("PARSING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("PARSING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+    # An AI call may take OPENAI_TIMEOUT_SECONDS and be retried OPENAI_MAX_RETRIES times;
+    # the hard limit must stay below ENRICHMENT_JOB_LEASE_SECONDS (enrichment.E001).
+    QUEUE_AI: (
+        env.int("AI_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("AI_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+    QUEUE_HOUSEKEEPING: (
+        env.int("HOUSEKEEPING_SOFT_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT),
+        env.int("HOUSEKEEPING_TIME_LIMIT", default=CELERY_TASK_TIME_LIMIT),
+    ),
+}
+# Exact names first, then patterns in order (Celery's glob routes).
+CELERY_TASK_ROUTES = {
+    "resumes.tasks.resume_versions_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "enrichment.tasks.enrichment_jobs_reconcile": {"queue": QUEUE_HOUSEKEEPING},
+    "interviews.tasks.interviews_nightly": {"queue": QUEUE_HOUSEKEEPING},
+    "careeros.vault.tasks.*": {"queue": QUEUE_HOUSEKEEPING},
+    "resumes.tasks.*": {"queue": QUEUE_PARSING},
+    "enrichment.tasks.*": {"queue": QUEUE_AI},
+    "interviews.tasks.*": {"queue": QUEUE_AI},
+}
+CELERY_TASK_DEFAULT_QUEUE = QUEUE_HOUSEKEEPING
+CELERY_TASK_ANNOTATIONS = ["careeros.celery.QueueTimeLimits"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
@@ -220,6 +279,13 @@ RESUME_DOCX_LIMITS = {
     "max_uncompressed_bytes": env.int("RESUME_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 2**20),
     "max_ratio": env.int("RESUME_DOCX_MAX_RATIO", default=100),
     # Parts smaller than this may compress as well as they like (XML of empty tables does).
+    "ratio_floor_bytes": 1024 * 1024,
+}
+# Checked on a LinkedIn data export's zip directory before any CSV is inflated.
+RESUME_ZIP_LIMITS = {
+    "max_entries": env.int("RESUME_ZIP_MAX_ENTRIES", default=500),
+    "max_uncompressed_bytes": env.int("RESUME_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 2**20),
+    "max_ratio": env.int("RESUME_ZIP_MAX_RATIO", default=100),
     "ratio_floor_bytes": 1024 * 1024,
 }
 # The parsing child process (resumes.sandbox): memory above what the worker already uses,
@@ -241,6 +307,22 @@ RESUME_UNQUEUED_AFTER_SECONDS = env.int("RESUME_UNQUEUED_AFTER_SECONDS", default
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "task": "resumes.tasks.resume_versions_reconcile",
     "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=30)),
+}
+
+# -- Enrichment -------------------------------------------------------------------------
+
+# "offline" (the default: facts computed from the profile, no key) or "openai".
+ENRICHMENT_PROVIDER = env.str("ENRICHMENT_PROVIDER", default="offline")
+# A job processing for longer than this without reporting progress lost its worker: its
+# claim may be taken over. It must exceed the ai queue's hard time limit.
+ENRICHMENT_JOB_LEASE_SECONDS = env.int("ENRICHMENT_JOB_LEASE_SECONDS", default=600)
+# Queue a resume_enrichment job whenever a resume version completes.
+ENRICHMENT_AFTER_UPLOAD = env.bool("ENRICHMENT_AFTER_UPLOAD", default=True)
+# Enrichment's tasks run on the ai queue (CELERY_TASK_ROUTES above), its reconciler on
+# housekeeping.
+CELERY_BEAT_SCHEDULE["enrichment-reconcile-stuck-jobs"] = {
+    "task": "enrichment.tasks.enrichment_jobs_reconcile",
+    "schedule": timedelta(seconds=env.int("ENRICHMENT_RECONCILE_EVERY_SECONDS", default=60)),
 }
 
 # -- Accounts --------------------------------------------------------------------------
@@ -364,6 +446,19 @@ AI_FALLBACK_TO_RULES = env.bool("AI_FALLBACK_TO_RULES", default=False)
 ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
 TRANSCRIPT_RETENTION_DAYS = env.int("TRANSCRIPT_RETENTION_DAYS", default=30)
 
+# -- Interviews (interviews/) ----------------------------------------------------------------
+
+# Voice interviews (offered only with OPENAI_API_KEY): the Realtime model the browser talks
+# to, and the model that transcribes what the person says.
+OPENAI_REALTIME_MODEL = env.str("OPENAI_REALTIME_MODEL", default="gpt-realtime")
+OPENAI_TRANSCRIBE_MODEL = env.str("OPENAI_TRANSCRIBE_MODEL", default="gpt-4o-mini-transcribe")
+# 03:00 in CELERY_TIMEZONE: partitions for the months ahead, stale sessions closed as failed,
+# transcripts past TRANSCRIPT_RETENTION_DAYS dropped (months whole) with their vault rows.
+CELERY_BEAT_SCHEDULE["interviews-nightly"] = {
+    "task": "interviews.tasks.interviews_nightly",
+    "schedule": crontab(hour=3, minute=0),
+}
+
 # -- The vault (careeros.vault): retention by purpose, the nightly cleanup ---------------
 
 # Days the vault keeps each purpose's rows (None: until deleted); a purpose missing here
@@ -416,4 +511,13 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
     },
+}
+
+# -- Data rights: "download all my data" -----------------------------------------------------
+
+# How long a finished archive can be downloaded before the cleanup deletes it.
+DATA_EXPORT_RETENTION_HOURS = env.int("DATA_EXPORT_RETENTION_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["exports-cleanup-expired-archives"] = {
+    "task": "exports.tasks.data_exports_cleanup",
+    "schedule": timedelta(hours=1),
 }

@@ -55,7 +55,7 @@ class MergeDecisionQuerySet(models.QuerySet["MergeDecision"]):
 class MergeDecision(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merge_decisions"
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="merge_decisions"
     )
     entity_type = models.TextField(choices=ENTITY_TYPE_CHOICES)
     source_entity_id = models.UUIDField()

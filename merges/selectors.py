@@ -3,12 +3,13 @@
 Everything comes from the decisions themselves (what the source proposed, its snippets,
 its label and link) and the profile; merges reads no source's tables. The screen costs a
 fixed number of queries whatever the number of cards: the decisions, the person's policy,
-and one query per entity type for the profile entities they target.
+and one query per entity type for the profile entities the shown cards target.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 from uuid import UUID
@@ -74,33 +75,41 @@ CARDS_SHOWN = 20
 
 @dataclass(frozen=True)
 class ReviewGroup:
-    """The pending decisions of one source (a resume version, an interview…)."""
+    """The pending decisions of one source (a resume version, an interview…).
+
+    Cards are built for the shown page only (its targets loaded then), so a source with
+    hundreds of pending decisions costs one page's work; counts come from the decisions.
+    """
 
     group_id: UUID | None
     label: str
     url: str
-    cards: list[DecisionCard]
+    decisions: list[MergeDecision]
+    certain: int
+    user: User
+    policy: Policy
     offset: int = 0  # where the shown page of cards starts
 
     @property
-    def certain(self) -> int:
-        return sum(card.certain for card in self.cards)
+    def count(self) -> int:
+        return len(self.decisions)
 
-    @property
+    @cached_property
     def shown(self) -> list[DecisionCard]:
-        return self.cards[self.offset : self.offset + CARDS_SHOWN]
+        page = self.decisions[self.offset : self.offset + CARDS_SHOWN]
+        return _cards(self.user, page, self.policy)
 
     @property
     def next_offset(self) -> int | None:
         following = self.offset + CARDS_SHOWN
-        return following if following < len(self.cards) else None
+        return following if following < len(self.decisions) else None
 
     @property
     def remaining(self) -> int:
-        return max(0, len(self.cards) - self.offset - CARDS_SHOWN)
+        return max(0, len(self.decisions) - self.offset - CARDS_SHOWN)
 
     def page(self, offset: int) -> ReviewGroup:
-        return ReviewGroup(self.group_id, self.label, self.url, self.cards, max(0, offset))
+        return replace(self, offset=max(0, offset))
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,7 @@ class Review:
 
     @property
     def total(self) -> int:
-        return sum(len(group.cards) for group in self.groups)
+        return sum(group.count for group in self.groups)
 
     @property
     def certain(self) -> int:
@@ -136,12 +145,16 @@ def review(user: User) -> Review:
         first_seen.setdefault(decision.source_group_id, index)
     decisions.sort(key=lambda d: (first_seen[d.source_group_id], d.entity_type))
     policy = Policy.of(user.pk)
-    cards = _cards(user, decisions, policy)
     groups = []
-    for group_id, group in groupby(cards, key=lambda card: card.decision.source_group_id):
+    for group_id, group in groupby(decisions, key=lambda decision: decision.source_group_id):
         members = list(group)
-        head = members[0].decision
-        groups.append(ReviewGroup(group_id, head.source_label, head.source_url, members))
+        head = members[0]
+        certain = sum(is_certain(decision, policy) for decision in members)
+        groups.append(
+            ReviewGroup(
+                group_id, head.source_label, head.source_url, members, certain, user, policy
+            )
+        )
     return Review(groups, policy)
 
 

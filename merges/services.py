@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from careeros.db.provenance import Provenance
@@ -58,6 +58,9 @@ OWN_WORDS = frozenset({Source.MANUAL, Source.INTERVIEW})
 # "Accept all" applies a merge suggestion only when its entities are at least this alike:
 # below it, whether they are one entity is for the person to say.
 CERTAIN_MATCH = Decimal("0.85")
+# First key of the advisory lock that serialises proposals into one profile (the second is
+# the user's id hashed): any constant no other lock uses.
+PROPOSE_LOCK_SPACE = 1_850_118
 
 
 class StaleDecision(Exception):
@@ -103,8 +106,26 @@ def merge_decisions_propose(
     """Propose a decision for every proposal that has none yet.
 
     Safe to run twice: a source entity with a decision is left alone. Runs in the owner's
-    RLS context (for uploads, the pipeline's complete stage).
+    RLS context (for uploads, the pipeline's complete stage). One user's proposals are made
+    one batch at a time (a transaction-level advisory lock): two files finishing together
+    would otherwise both be matched against a profile that lacks the other's entities, and
+    both add them.
     """
+    with transaction.atomic():
+        _lock_profile(user_id)
+        return _propose(user_id, origin, proposals)
+
+
+def _lock_profile(user_id: UUID | str) -> None:
+    """Wait until no other transaction proposes into ``user_id``'s profile; held until the
+    caller's transaction ends (when what it applied is visible to the next)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [PROPOSE_LOCK_SPACE, str(user_id)]
+        )
+
+
+def _propose(user_id: UUID | str, origin: Origin, proposals: list[Proposal]) -> list[MergeDecision]:
     policy = Policy.of(user_id)
     decided = set(
         MergeDecision.objects.filter(
@@ -511,6 +532,50 @@ def merge_decision_apply(
         decisions_settled.send(sender=MergeDecision, decisions=settled)
     if not applied:
         raise StaleDecision(decision)
+    return decision
+
+
+def merge_revision_accept(
+    *,
+    user: User,
+    origin: Origin,
+    proposal: Proposal,
+    target_entity_id: UUID,
+    target_version: int,
+    fields: list[str],
+) -> MergeDecision:
+    """The person accepts a source's revision of one profile entity (an AI enrichment's
+    stronger description): it is recorded as a merge decision and applied at once, as a new
+    version of ``target_entity_id`` whose ``fields`` take the proposal's values, with the
+    source as its source and revertible from the entity's history.
+
+    Accepting the same proposal twice changes nothing (one decision per source entity). If
+    the entity changed since ``target_version``, nothing is kept and ``StaleDecision``
+    raised: the proposal was made against an older version.
+    """
+    with transaction.atomic():
+        existing = (
+            MergeDecision.objects.for_user(user)
+            .filter(source_entity_id=proposal.source_entity_id)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        decision = MergeDecision(
+            entity_type=proposal.spec.entity_type,
+            source_entity_id=proposal.source_entity_id,
+            target_entity_id=target_entity_id,
+            target_version=target_version,
+            decision_type=DecisionType.MERGE,
+            field_preferences=FieldPreferences(dict.fromkeys(fields, Prefer.UPLOAD)).dump(),
+            confidence_score=proposal.confidence,
+            merge_reason="Accepted by you.",
+        )
+        _stamp(decision, user.pk, origin, proposal)
+        decision.save(force_insert=True)
+        if not _apply(decision):
+            raise StaleDecision(decision)  # leaves the atomic block: nothing is kept
+        decisions_settled.send(sender=MergeDecision, decisions=[decision])
     return decision
 
 

@@ -79,7 +79,7 @@ class Profile(models.Model):
     """The seed's ``profiles``: what a person shows of themselves."""
 
     user = models.OneToOneField(
-        User, primary_key=True, on_delete=models.CASCADE, db_column="id", related_name="profile"
+        User, primary_key=True, on_delete=models.DB_CASCADE, db_column="id", related_name="profile"
     )
     email = models.TextField(unique=True)
     full_name = models.TextField(null=True, blank=True)  # noqa: DJ001 - the seed allows NULL
@@ -293,3 +293,35 @@ class Certification(VersionedEntity):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuing_organization})"
+
+
+class ConfirmationMethod(models.TextChoices):
+    MANUAL_REVIEW = "manual_review", "reviewed by you"
+    INTERVIEW_COMPLETION = "interview_completion", "after an interview"
+    PERIODIC_UPDATE = "periodic_update", "periodic update"
+
+
+class UserConfirmedProfile(models.Model):
+    """The seed's ``user_confirmed_profile``: the profile as its owner last confirmed it.
+
+    ``profile_snapshot`` is a ``profiles.snapshots.ProfileSnapshot`` (every current entity
+    with its logical id, version and fields). One row per user.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(User, on_delete=models.DB_CASCADE, related_name="confirmed_profile")
+    profile_snapshot = models.JSONField()
+    confirmation_method = models.TextField(  # noqa: DJ001 - the seed allows NULL
+        choices=ConfirmationMethod, null=True, blank=True
+    )
+    completeness_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    # When the profile last changed before it was confirmed (its newest version).
+    last_major_update = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "user_confirmed_profile"
+
+    def __str__(self) -> str:
+        return f"confirmed profile of {self.user_id}"

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from rapidfuzz.distance import OSA
 
 from careeros.db.provenance import Snippet
 from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
 from careeros.text import fold
-from profiles.entities import ENTITY_SPECS, EntitySpec
+from profiles import timeline
+from profiles.completeness import Completeness, completeness
+from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
 from profiles.matching import MATCH_THRESHOLD
-from profiles.models import Profile, User
+from profiles.models import Profile, User, UserConfirmedProfile
+from profiles.snapshots import (
+    EntityDifference,
+    ProfileSnapshot,
+    profile_snapshot,
+    snapshot_changes,
+)
 
 
 def profile_for(user: User) -> Profile:
@@ -172,6 +183,8 @@ def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]
 
 # Entities a dashboard section lists; the rest are a click away.
 SUMMARY_SIZE = 5
+# Columns no section line shows (evidence, long text), left out of its query.
+SUMMARY_UNUSED = ("provenance", "description", "achievements", "technologies", "change_reason")
 
 
 @dataclass(frozen=True)
@@ -182,11 +195,24 @@ class SectionSummary:
 
 
 def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
-    """A section's count and newest entities: two bounded queries whatever its size."""
-    current = spec.model.objects.for_user(user).current()
-    first = list(current.order_by("-created_at")[:SUMMARY_SIZE])
-    count = len(first) if len(first) < SUMMARY_SIZE else current.count()
+    """A section's count and newest entities: one query whatever its size (the count is a
+    window over the user's current rows, taken before the limit)."""
+    model = spec.model
+    # The section's lines show labels and dates: provenance and long text stay behind.
+    unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
+    current = (
+        model.objects.for_user(user)
+        .current()
+        .defer(*unused)
+        .annotate(section_count=Window(Count("pk")))
+    )
+    first: list[VersionedEntity] = list(newest_first(current)[:SUMMARY_SIZE])
+    count = getattr(first[0], "section_count", 0) if first else 0
     return SectionSummary(spec, count, first)
+
+
+def _has_field(model: type[VersionedEntity], name: str) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:
@@ -218,3 +244,73 @@ def likely_duplicate(
         if score >= MATCH_THRESHOLD and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class ConfirmationState:
+    """The confirmed profile (if any), the profile now, what changed between them, and
+    the completeness rubric of the profile now."""
+
+    confirmed: UserConfirmedProfile | None
+    current: ProfileSnapshot
+    changes: list[EntityDifference]
+    completeness: Completeness
+
+    @property
+    def confirmed_snapshot(self) -> ProfileSnapshot | None:
+        if self.confirmed is None:
+            return None
+        return ProfileSnapshot.model_validate(self.confirmed.profile_snapshot)
+
+
+def confirmation_state(*, user: User) -> ConfirmationState:
+    confirmed = UserConfirmedProfile.objects.filter(user=user).first()
+    current = profile_snapshot(user=user)
+    changes = (
+        snapshot_changes(ProfileSnapshot.model_validate(confirmed.profile_snapshot), current)
+        if confirmed is not None
+        else []
+    )
+    return ConfirmationState(confirmed, current, changes, completeness(current))
+
+
+# -- Order and the timeline -----------------------------------------------------------------
+
+# The field that dates each kind of entity, for "newest first".
+_DATE_FIELDS = ("start_date", "issue_date")
+
+
+def newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Entities by their start (or issue) date, latest first, undated ones after; entities
+    without such a date (skills) by when they were added."""
+    names = {field.name for field in queryset.model._meta.get_fields()}
+    for name in _DATE_FIELDS:
+        if name in names:
+            return queryset.order_by(F(name).desc(nulls_last=True), "-created_at")
+    return queryset.order_by("-created_at")
+
+
+# Entities of each kind the timeline draws at most (the newest).
+TIMELINE_LIMIT = 60
+
+
+def career_timeline(*, user: User, today: date | None = None) -> timeline.Timeline:
+    """Jobs, education and projects of ``user`` laid out on one time axis."""
+    rows = [("work", "Work"), ("education", "Education"), ("projects", "Projects")]
+    entries = []
+    for slug, kind in rows:
+        spec = spec_for_slug(slug)
+        current = newest_first(spec.model.objects.for_user(user).current())
+        for entity in current[:TIMELINE_LIMIT]:
+            entries.append(
+                timeline.Entry(
+                    kind=kind,
+                    label=str(entity),
+                    url=reverse("entity_history", args=[slug, entity.logical_entity_id]),
+                    start=getattr(entity, "start_date", None),
+                    end=getattr(entity, "end_date", None),
+                )
+            )
+    return timeline.layout(
+        entries, kinds=[kind for _, kind in rows], today=today or timezone.localdate()
+    )

@@ -8,11 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from careeros.db.rls import system_context, user_context
 from careeros.db.versioning import Operation, Source, VersionedEntity, write_version
-from profiles.models import Profile, User
+from profiles.completeness import completeness
+from profiles.entities import ENTITY_SPECS
+from profiles.models import ConfirmationMethod, Profile, User, UserConfirmedProfile
+from profiles.snapshots import profile_snapshot
 
 
 @transaction.atomic
@@ -177,3 +181,31 @@ def entity_revert[E: VersionedEntity](
         logical_entity_id=logical_entity_id,
         revert_to=version,
     )
+
+
+def profile_confirm(
+    *, user: User, method: str = ConfirmationMethod.MANUAL_REVIEW
+) -> UserConfirmedProfile:
+    """Keep the user's current profile as their confirmed one (replacing the last).
+
+    Stores every current entity with its version, the completeness score, and when the
+    profile last changed (its newest version, removals included).
+    """
+    with transaction.atomic():
+        snapshot = profile_snapshot(user=user)
+        newest = [
+            spec.model.objects.for_user(user).aggregate(newest=Max("created_at"))["newest"]
+            for spec in ENTITY_SPECS
+        ]
+        moments = [moment for moment in newest if moment is not None]
+        confirmed, _ = UserConfirmedProfile.objects.select_for_update().update_or_create(
+            user=user,
+            defaults={
+                "profile_snapshot": snapshot.model_dump(mode="json"),
+                "confirmation_method": ConfirmationMethod(method),
+                "completeness_score": completeness(snapshot).score,
+                "last_major_update": max(moments) if moments else None,
+                "updated_at": timezone.now(),
+            },
+        )
+    return confirmed

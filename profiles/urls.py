@@ -6,9 +6,16 @@ from profiles.forms import AccountPasswordResetForm, SignInForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile_overview, name="profile_overview"),
     path("profile/edit_hx", views.profile_edit_hx, name="profile_edit_hx"),
     path("profile/card_hx", views.profile_card_hx, name="profile_card_hx"),
     path("profile/search/", views.profile_search, name="profile_search"),
+    path("profile/confirm/", views.profile_confirm, name="profile_confirm"),
+    path(
+        "profile/confirm/card_hx",
+        views.profile_confirmation_card_hx,
+        name="profile_confirmation_card_hx",
+    ),
     path("profile/<slug:kind>/", views.entity_list, name="entity_list"),
     path("profile/<slug:kind>/new_hx", views.entity_new_hx, name="entity_new_hx"),
     path("profile/<slug:kind>/removed/", views.entity_removed, name="entity_removed"),

@@ -58,13 +58,36 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/sign_up.html", {"form": form})
 
 
-@login_required
-def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    """The profile and its sections; the resume and review cards load from their apps."""
-    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's overview; a short word on CareerOS for everyone else.
+
+    The resume and review cards load from their apps.
+    """
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    user = request.user
+    assert isinstance(user, User)
+    sections = [selectors.section_summary(spec=spec, user=user) for spec in ENTITY_SPECS]
     return render(
         request,
         "profiles/dashboard.html",
+        {
+            "profile": profile_for(user),
+            "sections": sections,
+            "timeline": selectors.career_timeline(user=user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile_overview(request: AuthenticatedRequest) -> HttpResponse:
+    """The profile: the person's basics and every section with its newest entries."""
+    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
+    return render(
+        request,
+        "profiles/profile.html",
         {"profile": profile_for(request.user), "sections": sections},
     )
 
@@ -150,7 +173,7 @@ PAGE_SIZE = 30
 @vary_on_headers("HX-Request")
 def entity_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     section = _section(kind)
-    entities = section.model.objects.for_user(request.user).current().order_by("-created_at")
+    entities = selectors.newest_first(section.model.objects.for_user(request.user).current())
     page = Paginator(entities, PAGE_SIZE).get_page(request.GET.get("page"))
     if request.htmx:
         return render(
@@ -338,3 +361,32 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """Review the profile (completeness, next steps, changes since the last confirmation)
+    and confirm it."""
+    if request.method == "POST":
+        confirmed = services.profile_confirm(user=request.user)
+        messages.success(
+            request,
+            f"Profile confirmed, {len(confirmed.profile_snapshot['entities'])} entries, "
+            f"completeness {confirmed.completeness_score}.",
+        )
+        return redirect("dashboard")
+    return render(
+        request, "profiles/confirm.html", {"state": selectors.confirmation_state(user=request.user)}
+    )
+
+
+@login_required
+@require_GET
+def profile_confirmation_card_hx(request: AuthenticatedRequest) -> HttpResponse:
+    """The dashboard's card: confirmed when, completeness, what changed since, field by field."""
+    return render(
+        request,
+        "profiles/confirm.html#confirmation-card",
+        {"state": selectors.confirmation_state(user=request.user)},
+    )

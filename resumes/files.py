@@ -18,14 +18,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from resumes.reading import UnreadableDocument
+from resumes.reading.jsonresume import load as load_json_resume
+from resumes.reading.linkedin import sections_in as linkedin_sections
 
 # Extensions a person may pick in the upload form (the bytes still decide).
-ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md")
+ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".json", ".zip")
 
 _EXECUTABLES = (
     (b"MZ", "a Windows program"),
@@ -81,9 +83,17 @@ def detect(data: bytes, filename: str = "") -> Detected:
     if b"%PDF-" in head:
         return Detected("pdf")
     if data.startswith(b"PK\x03\x04"):
+        if _is_linkedin_export(data):
+            check_linkedin(data)
+            return Detected("linkedin")
         check_docx(data)
         return Detected("docx")
     if _is_text(data):
+        start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if start == b"{" or (start == b"[" and filename.lower().endswith(".json")):
+            # A JSON Resume (or a JSON file that is not one, which it says).
+            load_json_resume(data)
+            return Detected("json")
         return Detected("md" if filename.lower().endswith(".md") else "txt")
     raise UnreadableDocument(
         "This file's type is not recognised. Upload a PDF, DOCX or TXT resume."
@@ -190,16 +200,54 @@ def _check_docx(data: bytes) -> None:
                     )
 
 
+def _is_linkedin_export(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except DAMAGED_ARCHIVE:
+        return False  # check_docx says what is wrong with it
+    return "word/document.xml" not in names and bool(linkedin_sections(names))
+
+
+def check_linkedin(data: bytes) -> None:
+    """Refuse zip bombs before any CSV of a LinkedIn export is inflated: the same checks of
+    the zip directory as for DOCX (entry count, declared size, compression ratio)."""
+    limits = settings.RESUME_ZIP_LIMITS
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    if len(entries) > limits["max_entries"]:
+        raise UnreadableDocument(
+            f"This zip archive has {len(entries)} files; a LinkedIn export has a few dozen. "
+            "It was refused."
+        )
+    declared = sum(entry.file_size for entry in entries)
+    if declared > limits["max_uncompressed_bytes"]:
+        raise UnreadableDocument(
+            f"This zip archive would unpack to {declared // (1024 * 1024)} MB; it was refused "
+            "as a possible zip bomb."
+        )
+    for entry in entries:
+        if entry.file_size > limits["ratio_floor_bytes"] and entry.file_size > limits[
+            "max_ratio"
+        ] * max(entry.compress_size, 1):
+            raise UnreadableDocument(
+                f"This zip archive is compressed suspiciously well ({entry.filename}); it was "
+                "refused as a possible zip bomb."
+            )
+
+
 class SizeCappedUploadHandler(FileUploadHandler):
-    """Abort an upload as soon as a file exceeds ``RESUME_MAX_UPLOAD_BYTES``, the request
-    ``RESUME_MAX_REQUEST_BYTES``, or the person's remaining storage (``quota_remaining``,
-    set by the view from ``RESUME_STORAGE_QUOTA_BYTES``).
+    """Abort an upload as soon as it exceeds the request's ``RESUME_MAX_REQUEST_BYTES`` or the
+    person's remaining storage (``quota_remaining``, set by the view from
+    ``RESUME_STORAGE_QUOTA_BYTES``); drop a single file over ``RESUME_MAX_UPLOAD_BYTES``.
 
     Runs first among the upload handlers: a declared Content-Length above the request's
     allowance stops the request before a byte of the body is read; a body that turns out
     larger (chunked, or lying) is stopped at the first chunk past it. Either way nothing is
     buffered or written to disk. ``request.upload_too_large`` tells the view what happened,
-    ``request.upload_refused`` why ("file", "request" or "quota").
+    ``request.upload_refusal`` why ("request" or "quota"). One file over the file cap is
+    dropped at its first chunk past it (what was written of it is closed and deleted) while
+    the request's other files go on; ``request.upload_refused`` names the dropped files.
     """
 
     quota_remaining: int | None = None
@@ -230,10 +278,13 @@ class SizeCappedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.file_received += len(raw_data)
         self.received += len(raw_data)
-        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES:
-            self._refuse("file")
         if self.received > self.limit:
             self._refuse(self.reason)
+        if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES:
+            refused = getattr(self.request, "upload_refused", [])
+            refused.append(self.file_name or "a file")
+            self.request.upload_refused = refused  # type: ignore[union-attr]
+            raise SkipFile
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
@@ -241,7 +292,7 @@ class SizeCappedUploadHandler(FileUploadHandler):
 
     def _mark(self, reason: str) -> None:
         self.request.upload_too_large = True  # type: ignore[union-attr]
-        self.request.upload_refused = reason  # type: ignore[union-attr]
+        self.request.upload_refusal = reason  # type: ignore[union-attr]
 
     def _refuse(self, reason: str) -> None:
         self._mark(reason)

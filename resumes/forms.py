@@ -24,8 +24,12 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+# Where a first upload goes when the person names no stream: nothing to decide to begin.
+DEFAULT_STREAM_NAME = "My resume"
+
+
 class UploadForm(forms.Form):
-    """Files into an existing stream of the user's, or a new one.
+    """Files into an existing stream of the user's, or a new one (by default "My resume").
 
     The file type is not judged here: the bytes are, by the pipeline's upload stage, so a
     mislabelled file ends as a failed version that says why.
@@ -36,7 +40,8 @@ class UploadForm(forms.Form):
         # An empty file becomes a version that fails with "The file is empty.", like every
         # other unreadable file, instead of a form error that a batch upload would hide.
         allow_empty_file=True,
-        help_text="PDF, DOCX, TXT or Markdown; several at once, up to 10 MB each.",
+        help_text="PDF, DOCX, TXT, Markdown, JSON Resume (.json) or a LinkedIn data export (.zip); "
+        "several at once, up to 10 MB each.",
         widget=MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
     )
     stream = forms.ModelChoiceField(
@@ -46,7 +51,10 @@ class UploadForm(forms.Form):
         label="Stream",
     )
     new_stream_name = forms.CharField(
-        label="New stream name", max_length=200, required=False, help_text="e.g. Backend roles"
+        label="New stream name",
+        max_length=200,
+        required=False,
+        help_text=f"Optional; “{DEFAULT_STREAM_NAME}” if left empty. E.g. Backend roles",
     )
     new_stream_description = forms.CharField(
         label="Description",
@@ -61,6 +69,12 @@ class UploadForm(forms.Form):
         field = self.fields["stream"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = ResumeStream.objects.for_user(user).order_by("name")
+        # Later uploads go, unless the person chooses otherwise, where the last one went.
+        if not self.is_bound and "stream" not in self.initial:
+            latest = ResumeStream.objects.for_user(user).order_by("-updated_at").first()
+            if latest is not None:
+                self.initial["stream"] = latest.pk
+        self.has_streams = field.queryset.exists()
 
     def clean_documents(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["documents"]
@@ -68,8 +82,5 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"Upload at most {self.max_files} files at once.")
         return files
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("stream") and not (cleaned.get("new_stream_name") or "").strip():
-            self.add_error("new_stream_name", "Name the new stream, or choose an existing one.")
-        return cleaned
+    def clean_new_stream_name(self) -> str:
+        return str(self.cleaned_data.get("new_stream_name") or "").strip() or DEFAULT_STREAM_NAME

@@ -40,7 +40,7 @@ class ResumeStream(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resume_streams"
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="resume_streams"
     )
     name = models.TextField()
     description = models.TextField(null=True, blank=True)  # noqa: DJ001 - the seed allows NULL
@@ -48,7 +48,7 @@ class ResumeStream(models.Model):
     # No foreign key in the seed; kept as one here so it can never point at a stranger's
     # version, and SET NULL so deleting a version never deletes its stream.
     latest_version = models.ForeignKey(
-        "ResumeVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ResumeVersion", null=True, blank=True, on_delete=models.DB_SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
@@ -89,7 +89,7 @@ class ResumeVersion(models.Model):
     """One uploaded file of a stream and the state of its processing pipeline."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
-    stream = models.ForeignKey(ResumeStream, on_delete=models.CASCADE, related_name="versions")
+    stream = models.ForeignKey(ResumeStream, on_delete=models.DB_CASCADE, related_name="versions")
     version_number = models.IntegerField()
 
     original_filename = models.TextField()
@@ -206,7 +206,7 @@ class ParsedResumeEntity(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     resume_version = models.ForeignKey(
-        ResumeVersion, on_delete=models.CASCADE, related_name="parsed_entities"
+        ResumeVersion, on_delete=models.DB_CASCADE, related_name="parsed_entities"
     )
     entity_type = models.TextField(choices=ENTITY_TYPE_CHOICES)
     entity_data = models.JSONField()
@@ -253,7 +253,7 @@ class ResumeDiff(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     resume_version = models.ForeignKey(
-        ResumeVersion, on_delete=models.CASCADE, related_name="diffs"
+        ResumeVersion, on_delete=models.DB_CASCADE, related_name="diffs"
     )
     comparison_type = models.TextField(choices=ComparisonType)
     # The previous version's id, or the profile's (the user's) id.

@@ -33,7 +33,13 @@ from typing import Any
 
 from django.conf import settings
 
-from resumes.extraction import ProviderError, TransientProviderError, get_provider
+from resumes.extraction import (
+    ProviderError,
+    TransientProviderError,
+    get_provider,
+    jsonresume,
+    linkedin,
+)
 from resumes.extraction.schema import Extraction
 from resumes.files import DAMAGED_ARCHIVE, damaged_docx_message, detect
 from resumes.reading import UnreadableDocument, read_document
@@ -80,7 +86,9 @@ def preload() -> None:
     if _preloaded:
         return
     import resumes.reading.docx
+    import resumes.reading.jsonresume
     import resumes.reading.layout
+    import resumes.reading.linkedin
     import resumes.reading.pdf
     import resumes.reading.plain  # noqa: F401
 
@@ -109,12 +117,21 @@ def parse_document(data: bytes, kind: str) -> Parsed:
             if kind != "docx":
                 raise
             raise UnreadableDocument(damaged_docx_message(error)) from error
-        extraction = provider.extract(document)
+        if document.kind == "json":
+            # A JSON Resume names its fields: it is read, not guessed at.
+            extraction = jsonresume.extract(document)
+            label = jsonresume.MODEL_LABEL
+        elif document.kind == "linkedin":
+            extraction = linkedin.extract(document)
+            label = linkedin.MODEL_LABEL
+        else:
+            extraction = provider.extract(document)
+            label = provider.model_label
         return {
             "raw": document.raw,
             "pages": document.pages,
             "extraction": extraction.model_dump(mode="json"),
-            "model_label": provider.model_label,
+            "model_label": label,
         }
 
     result = _in_child(work)

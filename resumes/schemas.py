@@ -41,7 +41,13 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """What the stage does, in words for the person whose file it is."""
+        return {
+            Stage.UPLOAD: "Checking the file",
+            Stage.PARSE: "Reading it",
+            Stage.ENRICH: "Comparing with your profile",
+            Stage.COMPLETE: "Preparing suggestions",
+        }[self]
 
     @property
     def progress(self) -> tuple[int, int]:
@@ -292,6 +298,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
                 start_date=school.start_date,
                 end_date=_end(school),
                 gpa=school.score,
+                description=school.description,
                 evidence=_evidence(
                     school,
                     {
@@ -301,6 +308,7 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
                         "start_date": ("start_date",),
                         "end_date": ("end_date",),
                         "gpa": ("score",),
+                        "description": ("description",),
                     },
                 ),
             ),
@@ -329,8 +337,20 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
             add(
                 SkillData(
                     name=skill.name,
+                    category=skill.category,
                     proficiency_level=skill.level,
-                    evidence=_evidence(skill, {"name": ("name",), "proficiency_level": ("level",)}),
+                    years_of_experience=skill.years_of_experience,
+                    context=skill.context,
+                    evidence=_evidence(
+                        skill,
+                        {
+                            "name": ("name",),
+                            "category": ("category",),
+                            "proficiency_level": ("level",),
+                            "years_of_experience": ("years_of_experience",),
+                            "context": ("context",),
+                        },
+                    ),
                 ),
                 skill.confidence,
             )
@@ -374,7 +394,9 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
                 issuing_organization=certificate.issuer,
                 credential_id=certificate.credential_id,
                 issue_date=certificate.date,
+                expiration_date=certificate.expiration_date,
                 credential_url=certificate.url,
+                description=certificate.description,
                 evidence=_evidence(
                     certificate,
                     {
@@ -383,6 +405,8 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
                         "credential_id": ("credential_id",),
                         "issue_date": ("date",),
                         "credential_url": ("url",),
+                        "expiration_date": ("expiration_date",),
+                        "description": ("description",),
                     },
                 ),
             ),

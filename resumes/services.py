@@ -70,6 +70,7 @@ from resumes.schemas import (
     entities_from_extraction,
     initial_stages,
 )
+from resumes.signals import version_completed
 
 logger = logging.getLogger(__name__)
 
@@ -486,6 +487,7 @@ def _complete_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Res
 
     def store(locked: ResumeVersion) -> None:
         decisions = resume_version_propose(version=locked, user_id=user_id)
+        version_completed.send(sender=ResumeVersion, version_id=locked.pk, user_id=user_id)
         logger.info(
             "resume version complete",
             extra={
@@ -590,3 +592,82 @@ def resume_versions_reconcile() -> int:
     if count:
         logger.warning("re-enqueued stuck resume versions", extra={"count": count})
     return count
+
+
+# -- Renaming and deleting ---------------------------------------------------------------
+
+
+class StreamNameTaken(ValueError):
+    """Another of the user's streams has that name."""
+
+
+def resume_stream_rename(
+    *, user: User, stream: ResumeStream, name: str, description: str = ""
+) -> ResumeStream:
+    """Rename a stream (and set its description); raises ``StreamNameTaken``."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A stream needs a name.")
+    with transaction.atomic():
+        locked = ResumeStream.objects.select_for_update().get(pk=stream.pk, user=user)
+        if ResumeStream.objects.filter(user=user, name=name).exclude(pk=locked.pk).exists():
+            raise StreamNameTaken(f"You already have a stream called “{name}”.")
+        locked.name = name
+        locked.description = description.strip() or None
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["name", "description", "updated_at"])
+    return locked
+
+
+def _mark_source_removed(version: ResumeVersion, user: User) -> int:
+    """Profile versions applied from ``version`` keep their history, saying the source is
+    gone (no dead links to it); returns how many say so now."""
+    url = reverse("resume_version", kwargs={"version_id": version.pk})
+    count = 0
+    for spec in ENTITY_SPECS:
+        rows = spec.model.objects.for_user(user).filter(provenance__url=url)
+        for row in rows:
+            origin = row.origin
+            if origin is None:
+                continue
+            removed = origin.model_copy(update={"url": "", "document_url": "", "removed": True})
+            spec.model.objects.filter(pk=row.pk).update(provenance=removed.model_dump(mode="json"))
+            count += 1
+    return count
+
+
+def resume_version_delete(*, user: User, version: ResumeVersion) -> int:
+    """Delete a version with its file, parsed entities, diffs and waiting suggestions.
+
+    What it added to the profile stays, with its history: those versions now say their
+    source was removed. Returns the number of profile versions that say so.
+    """
+    with transaction.atomic():
+        locked = ResumeVersion.objects.select_for_update().get(pk=version.pk, stream__user=user)
+        stream = ResumeStream.objects.select_for_update().get(pk=locked.stream_id)
+        path = locked.storage_path or ""
+        marked = _mark_source_removed(locked, user)
+        MergeDecision.objects.for_user(user).filter(
+            source_group_id=locked.pk, status="pending"
+        ).delete()
+        locked.delete()
+        latest = stream.versions.order_by("-version_number").first()
+        ResumeStream.objects.filter(pk=stream.pk).update(latest_version=latest, updated_at=Now())
+        transaction.on_commit(lambda: _delete_files(path, locked.pk, user.pk))
+    return marked
+
+
+def resume_stream_delete(*, user: User, stream: ResumeStream) -> int:
+    """Delete a stream and every version in it (see ``resume_version_delete``)."""
+    marked = 0
+    with transaction.atomic():
+        locked = ResumeStream.objects.select_for_update().get(pk=stream.pk, user=user)
+        for version in list(locked.versions.all()):
+            marked += resume_version_delete(user=user, version=version)
+        locked.delete()
+    return marked
+
+
+def _delete_files(path: str, version_id: UUID, user_id: UUID) -> None:
+    storage.stored_delete(path)
+    storage.stored_delete_tree(f"resumes/{user_id}/{version_id}")

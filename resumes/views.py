@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat, pluralize
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +21,7 @@ from profiles.http import AuthenticatedRequest
 from resumes import selectors, services, storage
 from resumes.files import SizeCappedUploadHandler
 from resumes.forms import UploadForm
-from resumes.models import ResumeDiff, ResumeVersion
+from resumes.models import ResumeDiff, ResumeStream, ResumeVersion
 
 
 @login_required
@@ -31,9 +33,24 @@ def resume_index(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def resume_dashboard_card_hx(request: AuthenticatedRequest) -> HttpResponse:
-    """The dashboard's Resumes card: the latest streams and their latest versions."""
+    """The dashboard's Resumes card: the latest streams, and the last batch uploaded while
+    it is being read (the card polls itself; 286 stops it once every file is read)."""
     streams = selectors.streams_for(request.user)[:5]
-    return render(request, "resumes/index.html#resume-card", {"streams": streams})
+    batch = selectors.batch_progress(
+        user=request.user, version_ids=selectors.last_batch_ids(request.session)
+    )
+    return render(
+        request,
+        "resumes/index.html#resume-card",
+        {"streams": streams, "batch": batch},
+        # Loaded once when there is nothing to follow; polled (and stopped) while there is.
+        status=_polling_status(batch) if batch is not None else 200,
+    )
+
+
+def _polling_status(batch: selectors.BatchProgress | None) -> int:
+    """200 while the batch is being read; 286 (htmx stops polling) once it is, or if none."""
+    return 200 if batch is not None and not batch.is_done else HttpResponseStopPolling.status_code
 
 
 @csrf_exempt
@@ -61,20 +78,30 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     max_files = settings.RESUME_MAX_FILES_PER_UPLOAD
     if request.method == "GET":
         form = UploadForm(user=user, max_files=max_files, initial=_initial_stream(request))
-        return render(request, "resumes/upload.html", {"form": form})
+        return _upload_page(request, form)
     form = UploadForm(request.POST, request.FILES, user=user, max_files=max_files)
+    limit = _megabytes(settings.RESUME_MAX_UPLOAD_BYTES)
+    refused = [
+        f"{name} is too large to upload: a file may be at most {limit}. It was left out."
+        # Left out by the server's cap, or already by the page's script before sending.
+        for name in [
+            *getattr(request, "upload_refused", []),
+            *request.POST.getlist("left_out")[:max_files],
+        ]
+    ]
     if getattr(request, "upload_too_large", False):
-        return render(
-            request,
-            "resumes/upload.html",
-            {
-                "form": UploadForm(user=user, max_files=max_files),
-                "upload_error": _too_large(getattr(request, "upload_refused", "file"), user),
-            },
-            status=413,
-        )
+        problems = [_too_large(getattr(request, "upload_refusal", "file"), user)]
+        return _upload_page(request, UploadForm(user=user, max_files=max_files), problems, 413)
+    if refused and not request.FILES:
+        return _upload_page(request, UploadForm(user=user, max_files=max_files), refused, 413)
     if not form.is_valid():
-        return render(request, "resumes/upload.html", {"form": form}, status=422)
+        problems = [
+            str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+            if name != "documents" or not refused
+        ]
+        return _upload_page(request, form, refused + problems, 422)
     stream = form.cleaned_data["stream"] or services.resume_stream_create(
         user=user,
         name=form.cleaned_data["new_stream_name"],
@@ -90,10 +117,45 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
         )
         for upload in form.cleaned_data["documents"]
     ]
-    if len(versions) == 1:
-        return redirect("resume_version", version_id=versions[0].pk)
-    messages.success(request, f"{len(versions)} files uploaded; they are being read.")
-    return redirect("resume_stream", stream_id=stream.pk)
+    # The stream page and the dashboard follow this batch until every file is read.
+    request.session[selectors.BATCH_SESSION_KEY] = [str(version.pk) for version in versions]
+    for problem in refused:
+        messages.warning(request, problem)
+    if len(versions) == 1 and not refused:
+        target = reverse("resume_version", kwargs={"version_id": versions[0].pk})
+    else:
+        count = len(versions)
+        messages.success(
+            request, f"{count} file{pluralize(count)} uploaded to “{stream.name}”; being read now."
+        )
+        target = reverse("resume_stream", kwargs={"stream_id": stream.pk})
+    if request.htmx:
+        # The page's script posted the form itself (so an error keeps the chosen files);
+        # it follows this header.
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
+
+
+def _megabytes(size: int) -> str:
+    return str(filesizeformat(size)).replace(".0\xa0", "\xa0")
+
+
+def _upload_page(
+    request: AuthenticatedRequest,
+    form: UploadForm,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The upload page, or for the page's script only the list of what went wrong (the
+    form in the browser, with its chosen files, stays as it is)."""
+    context = {
+        "form": form,
+        "problems": problems or [],
+        "max_bytes": settings.RESUME_MAX_UPLOAD_BYTES,
+        "max_size": _megabytes(settings.RESUME_MAX_UPLOAD_BYTES),
+    }
+    template = "resumes/upload.html#upload-problems" if request.htmx else "resumes/upload.html"
+    return render(request, template, context, status=status)
 
 
 def _too_large(reason: str, user: Any) -> str:
@@ -130,12 +192,52 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _stream_batch(
+    request: AuthenticatedRequest, stream: ResumeStream
+) -> selectors.BatchProgress | None:
+    """The versions of ``stream`` the person last uploaded together, or else those of it
+    still being read."""
+    ids = selectors.last_batch_ids(request.session)
+    batch = selectors.batch_progress(
+        user=request.user,
+        version_ids=[
+            str(pk) for pk in stream.versions.filter(pk__in=ids).values_list("pk", flat=True)
+        ]
+        if ids
+        else [],
+    )
+    if batch is None:
+        unfinished = stream.versions.unfinished().values_list("pk", flat=True)
+        batch = selectors.batch_progress(
+            user=request.user, version_ids=[str(pk) for pk in unfinished]
+        )
+    return batch
+
+
+def _stream_context(request: AuthenticatedRequest, stream: ResumeStream) -> dict[str, object]:
+    versions = stream.versions.defer(*selectors.LARGE_COLUMNS).order_by("-version_number")
+    return {"stream": stream, "versions": versions, "batch": _stream_batch(request, stream)}
+
+
 @login_required
 @require_GET
 def resume_stream(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
     stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
-    versions = stream.versions.defer(*selectors.LARGE_COLUMNS).order_by("-version_number")
-    return render(request, "resumes/stream.html", {"stream": stream, "versions": versions})
+    return render(request, "resumes/stream.html", _stream_context(request, stream))
+
+
+@login_required
+@require_GET
+def resume_stream_status_hx(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    """Every version of the stream and how far the batch has got, in one request polled by
+    htmx; 286 stops the polling once every file of the batch is read."""
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    context = _stream_context(request, stream)
+    batch = context["batch"]
+    assert batch is None or isinstance(batch, selectors.BatchProgress)
+    return render(
+        request, "resumes/stream.html#stream-live", context, status=_polling_status(batch)
+    )
 
 
 def _version(request: AuthenticatedRequest, version_id: UUID) -> ResumeVersion:
@@ -237,3 +339,49 @@ def resume_version_retry(request: AuthenticatedRequest, version_id: UUID) -> Htt
     else:
         messages.success(request, "Processing restarted.")
     return redirect("resume_version", version_id=version.pk)
+
+
+@login_required
+@require_POST
+def resume_stream_rename(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    try:
+        services.resume_stream_rename(
+            user=request.user,
+            stream=stream,
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+        )
+    except ValueError as error:
+        messages.error(request, f"{error} The stream keeps its name.")
+    else:
+        messages.success(request, "Stream renamed.")
+    return redirect("resume_stream", stream_id=stream.pk)
+
+
+@login_required
+@require_POST
+def resume_stream_delete(request: AuthenticatedRequest, stream_id: UUID) -> HttpResponse:
+    stream = get_object_or_404(selectors.streams_for(request.user), pk=stream_id)
+    marked = services.resume_stream_delete(user=request.user, stream=stream)
+    messages.success(
+        request,
+        f"Deleted “{stream.name}” with its files. Your profile keeps what they added "
+        f"({marked} version{'s' if marked != 1 else ''} now say their source was removed).",
+    )
+    return redirect("resume_index")
+
+
+@login_required
+@require_POST
+def resume_version_delete(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
+    version = _version(request, version_id)
+    stream_id = version.stream_id
+    marked = services.resume_version_delete(user=request.user, version=version)
+    messages.success(
+        request,
+        f"Deleted {version.original_filename} (v{version.version_number}) with its file and "
+        f"what was read from it. Your profile keeps what it added ({marked} version"
+        f"{'s' if marked != 1 else ''} now say their source was removed).",
+    )
+    return redirect("resume_stream", stream_id=stream_id)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,6 +116,8 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             "worker",
             "--hostname",
             name,
+            "--queues",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             "1",
             "--without-gossip",
@@ -132,6 +136,70 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail("the Celery worker did not answer within 60 s")
         yield name
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def web_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
+    """A real gunicorn (one sync worker, the shipped database settings) on the test
+    database; yields its base URL. Static files are collected as in production."""
+    env = {
+        **os.environ,
+        **database_env_for_children(),
+        "REDIS_URL": settings.REDIS_URL,
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("CONN_MAX_AGE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "careeros.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"gunicorn exited with {process.returncode}")
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not answer within 60 s")
+                time.sleep(0.2)
+        yield base
     finally:
         process.terminate()
         try:

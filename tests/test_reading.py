@@ -206,3 +206,21 @@ def test_unknown_kind_is_unreadable() -> None:
     """Only the supported kinds are read."""
     with pytest.raises(UnreadableDocument, match="cannot be read"):
         read_document(b"{}", "exe")
+
+
+def test_txt_rulers_are_decoration_and_mark_the_heading_above() -> None:
+    """A line of one repeated drawing character is furniture; the line it underlines is
+    emphasised like a heading. A dashed bullet stays content."""
+    text = read_document(
+        b"Jane Example\n\nExperience\n==========\nEngineer at Acme\n- Built things\n"
+        b"------------------\nSkills\n",
+        "txt",
+    )
+    by_text = {line.text: line for line in text.lines}
+    assert by_text["=========="].furniture
+    assert by_text["Experience"].bold
+    assert not by_text["Engineer at Acme"].bold
+    assert not by_text["- Built things"].furniture
+    assert not by_text["- Built things"].bold
+    assert by_text["------------------"].furniture
+    assert_offsets(text)

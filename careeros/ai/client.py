@@ -9,7 +9,8 @@ failure (malformed output, refusal, truncation, rejected request), is raised as 
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import openai
 from pydantic import BaseModel, ValidationError
@@ -27,8 +28,17 @@ class StructuredModel(Protocol):
     ) -> T: ...
 
 
+@dataclass(frozen=True)
+class RealtimeSecret:
+    """An ephemeral Realtime client secret: what a browser may use, instead of the key."""
+
+    value: str
+    expires_at: int
+    session_id: str | None
+
+
 class ChatClient:
-    """Structured outputs from a chat completions endpoint."""
+    """Structured outputs from a chat completions endpoint; Realtime client secrets."""
 
     def __init__(
         self,
@@ -104,3 +114,30 @@ class ChatClient:
         if parsed is None:
             raise PermanentProviderError("The AI answer was empty.")
         return parsed
+
+    def realtime_client_secret(
+        self, *, session: dict[str, Any], expires_seconds: int = 600
+    ) -> RealtimeSecret:
+        """Mint an ephemeral client secret for a Realtime session configured by ``session``
+        (``POST /realtime/client_secrets``); the API key never leaves the server."""
+        try:
+            created = self.client.realtime.client_secrets.create(
+                expires_after={"anchor": "created_at", "seconds": expires_seconds},
+                session=session,  # type: ignore[arg-type]
+            )
+        except (openai.APITimeoutError, openai.APIConnectionError) as error:
+            raise TransientProviderError(f"The AI service did not answer: {error}") from error
+        except openai.RateLimitError as error:
+            raise TransientProviderError("The AI service is rate limiting requests.") from error
+        except openai.InternalServerError as error:
+            raise TransientProviderError(f"The AI service failed ({error.status_code}).") from error
+        except openai.APIStatusError as error:
+            raise PermanentProviderError(
+                f"The AI service rejected the request ({error.status_code})."
+            ) from error
+        if not created.value:
+            raise PermanentProviderError("The AI service returned no client secret.")
+        session_id = getattr(created.session, "id", None) if created.session else None
+        return RealtimeSecret(
+            value=created.value, expires_at=int(created.expires_at), session_id=session_id
+        )

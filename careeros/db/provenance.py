@@ -24,5 +24,7 @@ class Provenance(BaseModel):
     url: str = ""  # where the person can see the source
     document_url: str = ""  # the original document, when there is one
     decision_id: str | None = None  # the merge decision it was applied from
+    # The source was deleted since (its links are gone; the history stays).
+    removed: bool = False
     # Per field this version set: the snippets its value was read from.
     fields: dict[str, list[Snippet]] = Field(default_factory=dict)

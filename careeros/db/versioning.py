@@ -70,7 +70,9 @@ class VersionedEntity(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DB_CASCADE, related_name="+"
+    )
     logical_entity_id = models.UUIDField(default=uuid.uuid4, db_default=RandomUUID())
     version = models.IntegerField(default=1, db_default=1)
     is_current = models.BooleanField(default=True, db_default=True)

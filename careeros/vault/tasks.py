@@ -23,7 +23,8 @@ def encrypted_data_cleanup() -> dict[str, int | bool]:
 
     When the time budget runs out first, the task enqueues itself again to go on.
     """
-    budget = max(settings.CELERY_TASK_SOFT_TIME_LIMIT - TIME_LIMIT_MARGIN_SECONDS, 1)
+    soft_limit = encrypted_data_cleanup.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+    budget = max(soft_limit - TIME_LIMIT_MARGIN_SECONDS, 1)
     result = services.encrypted_data_cleanup(time_budget_seconds=budget)
     if not result.finished and not result.locked_out:
         encrypted_data_cleanup.delay()

@@ -85,12 +85,18 @@ class Education(Dated):
     area: str | None = None
     study_type: str | None = None
     score: str | None = None
+    # CareerOS's own addition to JSON Resume (which has no free text for a school).
+    description: str | None = None
 
 
 class Skill(Evidenced):
     name: str | None = None
     level: str | None = None
     keywords: list[str] = Field(default_factory=list)
+    # CareerOS's additions to JSON Resume: one skill's category, years and context.
+    category: str | None = None
+    years_of_experience: int | None = Field(default=None, ge=0)
+    context: str | None = None
 
 
 class Project(Dated):
@@ -108,8 +114,11 @@ class Certificate(Evidenced):
     date: str | None = None
     url: str | None = None
     credential_id: str | None = None
+    # CareerOS's additions to JSON Resume.
+    expiration_date: str | None = None
+    description: str | None = None
 
-    @field_validator("date")
+    @field_validator("date", "expiration_date")
     @classmethod
     def _date_format(cls, value: str | None) -> str | None:
         if value is not None and not DATE.match(value):
@@ -124,6 +133,8 @@ _JSON_NAMES = {
     "study_type": "studyType",
     "country_code": "countryCode",
     "credential_id": "credentialId",
+    "years_of_experience": "yearsOfExperience",
+    "expiration_date": "expirationDate",
 }
 
 

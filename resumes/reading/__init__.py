@@ -10,13 +10,14 @@ from resumes.reading.model import Cell, Line, ResumeText, UnreadableDocument
 
 __all__ = ["KINDS", "Cell", "Line", "ResumeText", "UnreadableDocument", "read_document"]
 
-KINDS = ("pdf", "docx", "txt", "md")
+KINDS = ("pdf", "docx", "txt", "md", "json", "linkedin")
 # Fewer visible characters than this on every page: an image of a resume, not text.
 MIN_TEXT_CHARS = 40
 
 
 def read_document(data: bytes, kind: str) -> ResumeText:
-    """Read ``data`` of file type ``kind`` (pdf, docx, txt, md)."""
+    """Read ``data`` of file type ``kind`` (pdf, docx, txt, md, json, linkedin: the ZIP of a
+    LinkedIn data export)."""
     kind = kind.lower().lstrip(".")
     if kind == "pdf":
         from resumes.reading.layout import build
@@ -34,12 +35,22 @@ def read_document(data: bytes, kind: str) -> ResumeText:
         from resumes.reading.docx import read_docx
 
         text = read_docx(data)
+    elif kind == "linkedin":
+        from resumes.reading.linkedin import read_linkedin
+
+        text = read_linkedin(data)
+    elif kind == "json":
+        from resumes.reading.jsonresume import read_json_resume
+
+        text = read_json_resume(data)
     elif kind in ("txt", "md", "text", "markdown"):
         from resumes.reading.plain import decode, read_text
 
         text = read_text(decode(data), "md" if kind in ("md", "markdown") else "txt")
     else:
-        raise UnreadableDocument(f"Files of type {kind!r} cannot be read; use PDF, DOCX or TXT.")
+        raise UnreadableDocument(
+            f"Files of type {kind!r} cannot be read; use PDF, DOCX, TXT or JSON Resume."
+        )
     if not text.raw.strip():
         raise UnreadableDocument("This document contains no text.")
     return text

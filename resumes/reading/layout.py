@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 from resumes.normalisers.dates import find_dates, is_date_only
 from resumes.reading.model import ResumeText, _Builder
-from resumes.reading.pdf import BULLETS, Fragment
+from resumes.reading.pdf import BULLETS, Fragment, split_at
 
 GUTTER_MIN = 7.0  # points of empty space between two columns
 # Above this share of baseline-aligned fragments, two "columns" are a table read row by row
 # (Europass date column, "Label  value" skill rows), not two independent columns.
 ROW_ALIGNED = 0.55
 TABLE_GAP = 60.0
+# A column edge: at least this many fragments start at the same x (within EDGE_TOLERANCE).
+EDGE_COUNT = 3
+EDGE_TOLERANCE = 1.0
+# A word after a wider space than this (in ems) that starts at a column edge starts a cell.
+EDGE_GAP = 0.45
+EDGE_RATIO = 1.5
+# A paragraph gap: this many body sizes more than the usual space between lines.
+GAP_EXTRA = 0.3
 
 
 @dataclass(slots=True)
@@ -249,23 +257,79 @@ def _furniture_keys(
     return {key for key, count in seen.items() if count >= 2}
 
 
+def _paragraph_gap(blocks: Sequence[Sequence[Row]], body: float) -> float:
+    """The vertical space between two rows above which a new paragraph starts: clearly more
+    than the document's own line spacing (the most common space between consecutive rows),
+    so it holds whatever leading a producer sets."""
+    spaces = sorted(
+        round(b.top - a.bottom, 1)
+        for rows in blocks
+        for a, b in itertools.pairwise(rows)
+        if 0 <= b.top - a.bottom < body * 2
+    )
+    if not spaces:
+        return body * 0.75
+    usual = Counter(spaces).most_common(1)[0][0] if len(spaces) >= 3 else spaces[0]
+    return max(usual + body * GAP_EXTRA, body * 0.5)
+
+
+def _split_at_edges(fragments: list[Fragment]) -> list[Fragment]:
+    """A date column set close to the text beside it (a narrow grid gap) reads as one run
+    with it. Where a word after a space wider than the run's other spaces starts exactly at
+    a column edge of the page (the x where other fragments start), the run is two cells."""
+    counts = Counter(round(f.x0) for f in fragments)
+    edges = {x for x, n in counts.items() if n >= EDGE_COUNT}
+    if not edges:
+        return fragments
+    out: list[Fragment] = []
+    pending = list(reversed(fragments))
+    while pending:
+        fragment = pending.pop()
+        for number, (_, x) in enumerate(fragment.starts):
+            gap = fragment.gaps[number]
+            if gap < EDGE_GAP or x - fragment.x0 <= fragment.size * 2:
+                continue
+            column = round(x)
+            if not any(
+                edge in edges and abs(x - edge) <= EDGE_TOLERANCE
+                for edge in (column - 1, column, column + 1)
+            ):
+                continue
+            others = fragment.gaps[:number] + fragment.gaps[number + 1 :]
+            # Clearly wider than this run's other spaces (not letter-spaced text).
+            if others and gap >= statistics.median(others) * EDGE_RATIO:
+                left, right = split_at(fragment, number)
+                out.append(left)
+                pending.append(right)
+                break
+        else:
+            out.append(fragment)
+    return [f for f in out if f.string]
+
+
 def build(
     pages: Sequence[Sequence[Fragment]], sizes: Sequence[tuple[float, float]], kind: str = "pdf"
 ) -> ResumeText:
     builder = _Builder()
+    pages = [_split_at_edges(list(fragments)) for fragments in pages]
     furniture = _furniture_keys(pages, sizes)
     all_sizes = [f.size for fragments in pages for f in fragments]
     body = statistics.median(all_sizes) if all_sizes else 10.0
+    ordered = [
+        (number, width, height, _order(list(fragments), width))
+        for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True))
+    ]
+    threshold = _paragraph_gap([block for _, _, _, blocks in ordered for block in blocks], body)
     block_number = 0
-    for number, (fragments, (width, height)) in enumerate(zip(pages, sizes, strict=True)):
-        for block in _order(list(fragments), width):
+    for number, _width, height, blocks in ordered:
+        for block in blocks:
             block_number += 1
             previous: Row | None = None
             for row in block:
                 texts = [(f.string, f.x0, f.x1) for f in row.fragments]
                 first = row.fragments[0]
                 text0 = first.string
-                gap = previous is not None and (row.top - previous.bottom) > body * 0.75
+                gap = previous is not None and (row.top - previous.bottom) > threshold
                 key = _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
                 in_margin = row.bottom < height * 0.12 or row.top > height * 0.88
                 is_furniture = (

@@ -10,10 +10,12 @@ keyword-stuffing, white text on a white page — is dropped.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
+import statistics
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -43,11 +45,51 @@ ICONS = {
     0xF041: "location",
     0xF3C5: "location",
 }
-# Characters copied without their boxes in the middle of a word.
-_PLAIN_RUN = re.compile("[\x21-\u2bff]+")
-WORD_BREAKS = frozenset((10, 13, 32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B))
+# Horizontal gaps, in visual font sizes (ems): wider than WORD_GAP is a space even when
+# no space character is written (spans set side by side); wider than CELL_GAP starts a new
+# fragment (a table cell, a right-aligned date).
+WORD_GAP = 0.5
+# In letter-spaced text, a word space is this much wider than the spacing between letters.
+LETTER_WORD_GAP = 0.12
+CELL_GAP = 1.0
+# Between a bullet and the text of its item.
+BULLET_GAP = 3.0
+# Spaces as producers write them: tab, space, no-break space, the typographic spaces
+# U+2000-U+200B, narrow no-break, medium mathematical and ideographic space.
+SPACES = frozenset((9, 32, 0xA0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000))
+WORD_BREAKS = frozenset((10, 13, *SPACES))
+# Characters copied without their boxes in the middle of a word: anything printable but
+# spaces, soft hyphens and the Unicode hyphens (read one by one).
+_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u218f]+")
+# Pictographs outside the Private Use Area that icon fonts and emoji draw before contact
+# details (arrows, technical symbols, dingbats and emoji from U+2190 on): not text.
+PICTOGRAPHS = {
+    0x2709: "email",
+    0x1F4E7: "email",
+    0x1F582: "email",
+    0x260E: "phone",
+    0x260F: "phone",
+    0x2706: "phone",
+    0x1F4DE: "phone",
+    0x1F4F1: "phone",
+    0x2302: "location",
+    0x1F4CD: "location",
+    0x1F3E0: "location",
+    0x1F517: "website",
+    0x1F310: "website",
+}
+FIRST_PICTOGRAPH = 0x2190
+# Link markers set small and raised after a URL.
+SUPERSCRIPT_MARKS = frozenset("0123456789*†‡↗")
 BOLD_FONT = re.compile(rb"bold|black|heavy|semibold|demi", re.IGNORECASE)
 BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔❖")
+# Bullets as symbol fonts encode them in the Private Use Area (Symbol's •, Wingdings' ▪ ➢ ❖
+# ✓ ■ ◦), read as "•" where they start a line.
+SYMBOL_BULLETS = frozenset((0xF0B7, 0xF0A7, 0xF0D8, 0xF076, 0xF0FC, 0xF06E, 0xF0A8))
+# Other glyphs templates start list items with, read as "•" where they start a line.
+BULLET_GLYPHS = frozenset(ord(c) for c in "▸▹►▻◆◇◼◾◽⬤⦿◉➔➜➝➞✦✧★☆❯›»⁍⦁◘◙▰▱⯈⯀")
+# A bullet drawn as a shape (a CSS list marker): at most this many font sizes wide or high.
+MARKER_SIZE = 0.6
 
 
 @dataclass(slots=True)
@@ -65,10 +107,60 @@ class Fragment:
     last_right: float = 0.0
     link: str | None = None
     baseline: float = 0.0
+    # Each space put in the text: the gap it stands for, in font sizes.
+    gaps: list[float] = field(default_factory=list)
+    # Where each space's next word starts: (index into ``text``, x of the word).
+    starts: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def string(self) -> str:
         return "".join(self.text).strip()
+
+
+def _join_letter_spacing(fragment: Fragment) -> None:
+    """Text set with wide letter spacing ("E X P E R I E N C E") comes out of PDFium with a
+    space between every letter. When most words of a fragment are single letters, only
+    the gaps clearly wider than the letters' own spacing are word spaces."""
+    text = "".join(fragment.text)
+    tokens = text.split(" ")
+    if len(tokens) != len(fragment.gaps) + 1 or len(tokens) < 4:
+        return
+    single = sum(1 for token in tokens if len(token) == 1)
+    if single < len(tokens) * 0.6:
+        return
+    letter = statistics.median(fragment.gaps)
+    joined = tokens[0]
+    for token, gap in zip(tokens[1:], fragment.gaps, strict=True):
+        joined += (" " if gap > letter + LETTER_WORD_GAP else "") + token
+    fragment.text = [joined]
+    fragment.gaps = []
+    fragment.starts = []
+
+
+def split_at(fragment: Fragment, number: int) -> tuple[Fragment, Fragment]:
+    """The fragment cut before the word after its ``number``-th space."""
+    index, x = fragment.starts[number]
+    gap = fragment.gaps[number] * fragment.size
+    left_text = fragment.text[:index]
+    while left_text and left_text[-1] == " ":
+        left_text.pop()
+    left = replace(
+        fragment,
+        text=left_text,
+        x1=x - gap,
+        gaps=fragment.gaps[:number],
+        starts=fragment.starts[:number],
+        link=fragment.link,
+    )
+    right = replace(
+        fragment,
+        text=fragment.text[index:],
+        x0=x,
+        icons=[],
+        gaps=fragment.gaps[number + 1 :],
+        starts=[(i - index, sx) for i, sx in fragment.starts[number + 1 :]],
+    )
+    return left, right
 
 
 class _StyleBuffers:
@@ -78,6 +170,7 @@ class _StyleBuffers:
         self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
         self.font_name = ctypes.create_string_buffer(128)
         self.font_flags = ctypes.c_int()
+        self.matrix = pdfium_c.FS_MATRIX()
 
 
 def _is_private_use(code: int) -> bool:
@@ -130,18 +223,69 @@ class _Page:
     def fragments(self) -> list[Fragment]:
         textpage = self.page.get_textpage()
         try:
-            return self._fragments(textpage.raw)
+            fragments = self._fragments(textpage.raw)
         finally:
             textpage.close()
+        self._drawn_bullets(fragments)
+        return fragments
+
+    def _drawn_bullets(self, fragments: list[Fragment]) -> None:
+        """List markers drawn as small shapes (discs, circles, squares) just left of a
+        fragment: the fragment is a list item, and reads with the "•" a person sees. Not a
+        shape before bold text or a pair of them around a fragment (heading decoration)."""
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        handle = self.page.raw
+        markers: list[tuple[float, float, float, float]] = []
+        for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+            obj = pdfium_c.FPDFPage_GetObject(handle, index)
+            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            width, height = right.value - left.value, top.value - bottom.value
+            if 0.5 < width < 8 and 0.5 < height < 8 and 0.6 < width / height < 1.7:
+                markers.append(
+                    (left.value, self.height - top.value, right.value, self.height - bottom.value)
+                )
+        if not markers:
+            return
+        for fragment in fragments:
+            limit = fragment.size * MARKER_SIZE
+            middle = (fragment.top + fragment.bottom) / 2
+            for x0, y0, x1, y1 in markers:
+                if (
+                    x1 - x0 <= limit
+                    and y1 - y0 <= limit
+                    and y0 <= middle <= y1 + fragment.size * 0.35
+                    and fragment.top - 1 <= (y0 + y1) / 2 <= fragment.bottom + 1
+                    and fragment.x0 - fragment.size * 1.6 <= x1 <= fragment.x0
+                    and fragment.string[:1] not in BULLETS
+                    # A shape before a bold fragment, or one of a pair around it,
+                    # decorates a heading.
+                    and not fragment.bold
+                    and not any(
+                        fragment.x1 <= a0 <= fragment.x1 + fragment.size * 1.6
+                        and abs((b0 + b1) / 2 - (y0 + y1) / 2) < 1
+                        for a0, b0, _, b1 in markers
+                    )
+                ):
+                    fragment.text.insert(0, "• ")
+                    fragment.x0 = x0
+                    break
 
     def _fragments(self, handle: object) -> list[Fragment]:
         count = pdfium_c.FPDFText_CountChars(handle)
         if count <= 0:
             return []
         buffer = (ctypes.c_ushort * (count + 1))()
-        pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
+        written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
         # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
         codes = list(buffer)[:count]
+        if written != count + 1:
+            # The page's text leaves out characters PDFium cannot map to Unicode (glyphs
+            # without a code, as some producers write for odd spaces), which would shift
+            # every index after them: read the codes one by one instead.
+            codes = [pdfium_c.FPDFText_GetUnicode(handle, i) for i in range(count)]
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         style = _StyleBuffers()
@@ -172,7 +316,7 @@ class _Page:
                 pending_space = False
                 word_start = True
                 continue
-            if code in (32, 9, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B):
+            if code in SPACES:
                 pending_space = True
                 word_start = True
                 continue
@@ -201,7 +345,7 @@ class _Page:
                 # Inside a word only the text matters: boxes are read at word edges, which
                 # is all the layout needs. Plain runs are copied in one slice.
                 run = _PLAIN_RUN.match(string, index)
-                end = run.end() if run else index + 1
+                end = run.end() if run else index
                 if end >= count or codes[end] in WORD_BREAKS:
                     end -= 1  # the word's last character is read with its box
                 if end > index:
@@ -212,7 +356,7 @@ class _Page:
                 continue
             x0, x1 = left.value, right.value
             y_top, y_bottom = height - top.value, height - bottom.value
-            if _is_private_use(code):
+            if _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
                 icon = ICONS.get(code)
                 if icon:
                     pending_icons.append(icon)
@@ -220,30 +364,75 @@ class _Page:
                 current = None
                 pending_space = False
                 continue
-            if code in (0xFFFE, 0x02):
+            if current is None and code in SYMBOL_BULLETS:
+                char = "•"  # a bullet from a symbol font (Word's and LibreOffice's lists)
+            elif current is None and code in BULLET_GLYPHS:
+                char = "•"  # an unusual bullet glyph starting a line
+            elif code in (0xFFFE, 0x02):
                 char = "-"  # PDFium's mark for a hyphen at a line break
+            elif code == 0 and x1 > x0:
+                # A drawn glyph without a Unicode value (an odd space the font lacks): it
+                # separates words, it is no text of its own, and the space after it is
+                # measured from its right edge.
+                if current is not None:
+                    current.last_right = max(current.last_right, x1)
+                pending_space = True
+                word_start = True
+                continue
+            elif code == 0xAD:
+                # A soft hyphen inside a line is no text; what follows is measured from it.
+                if current is not None:
+                    current.last_right = max(current.last_right, x1)
+                continue
             elif code == 0xFFFD or code < 32:
                 continue
+            elif code in (0x2010, 0x2011):
+                char = "-"  # hyphen and non-breaking hyphen read as the hyphen they show
             else:
                 char = chr(code)
                 if 0xFB00 <= code <= 0xFB06:
                     char = unicodedata.normalize("NFKC", char)
-                elif code > 0x2BFF and unicodedata.category(char) == "So":
-                    # Pictographs (phone, envelope) are decoration, not text.
+                elif (
+                    code >= FIRST_PICTOGRAPH
+                    and char not in BULLETS
+                    and unicodedata.category(char) == "So"
+                ):
+                    # Pictographs (phone, envelope) are decoration, not text; a known one
+                    # before a contact detail is an icon, which also separates.
+                    icon = PICTOGRAPHS.get(code)
+                    if icon:
+                        pending_icons.append(icon)
+                        current = None
+                        pending_space = False
+                    continue
+                elif (
+                    char in SUPERSCRIPT_MARKS
+                    and current is not None
+                    and not first
+                    and current.baseline - y_bottom > current.size * 0.25
+                    and (y_bottom - y_top) < current.size * 0.5
+                ):
+                    # A raised link marker after a word: not part of it, and the space
+                    # after it is measured from its right edge.
+                    current.last_right = max(current.last_right, x1)
                     continue
             if current is not None and first:
                 gap = x0 - current.last_right
                 same_row = abs(y_bottom - current.bottom) < max(size, current.size) * 0.6
                 resized = abs(size - current.size) > 0.25 * max(size, current.size)
+                # A bullet and its item's text (set at a hanging indent) are one fragment.
+                after_bullet = len(current.text) == 1 and current.text[0] in BULLETS
                 if (
                     not same_row
                     or resized
                     or gap < -size * 0.5
-                    or gap > max(size, current.size) * 0.9
+                    or gap > max(size, current.size) * (BULLET_GAP if after_bullet else CELL_GAP)
                 ):
                     current = None
-                elif pending_space or gap > size * 0.5:
+                elif pending_space or gap > size * WORD_GAP:
                     current.text.append(" ")
+                    current.gaps.append(gap / size if size else 0.0)
+                    current.starts.append((len(current.text), x0))
             if current is None:
                 current = Fragment(
                     text=[],
@@ -274,13 +463,25 @@ class _Page:
                 current.bottom = max(current.bottom, y_bottom)
                 current.size = max(current.size, size)
             pending_space = False
+        for fragment in fragments:
+            if len(fragment.gaps) >= 3:
+                _join_letter_spacing(fragment)
         return [f for f in fragments if f.string]
 
     def _style(
         self, handle: object, index: int, obj: object, size: float, buffers: _StyleBuffers
     ) -> tuple[float, bool, bool]:
-        """Font size, boldness and whether the text is hidden, for the character's object."""
-        size = pdfium_c.FPDFText_GetFontSize(handle, index) or size
+        """Visual font size, boldness and whether the text is hidden, for the character's
+        object. The size is the nominal one scaled by the character's matrix: producers set
+        text in a 1-pt font scaled up (Word on macOS) or in CSS pixels under a 0.75 matrix
+        (Chromium), and only the product is what a reader sees."""
+        nominal = pdfium_c.FPDFText_GetFontSize(handle, index)
+        if nominal:
+            matrix = buffers.matrix
+            scale = 1.0
+            if pdfium_c.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix)):
+                scale = math.hypot(matrix.c, matrix.d) or 1.0
+            size = nominal * scale
         r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
         pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0

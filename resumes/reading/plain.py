@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from resumes.reading.model import Cell, Line, ResumeText
 
 # Columns in plain text: a tab or a run of three or more spaces.
 _CELL = re.compile(r"[^\t]+?(?=\t| {3,}|$)")
 _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣·–]|\d{1,2}[.)])\s+")
+# A ruler: one drawing character repeated (an underline under a heading, a separator).
+_RULER = re.compile(r"^\s*([-=_~*#─━═—–+.·])\1{2,}\s*$")
 
 
 def decode(data: bytes) -> str:
@@ -34,6 +37,28 @@ def read_text(text: str, kind: str = "txt") -> ResumeText:
         stripped = row.strip()
         if not stripped:
             blank = True
+            offset += len(row) + 1
+            continue
+        if _RULER.match(row):
+            # Decoration, not content; the line it underlines is a heading.
+            if lines and not blank and not lines[-1].furniture and not lines[-1].bullet:
+                lines[-1] = replace(lines[-1], bold=True)
+            lines.append(
+                Line(
+                    text=stripped,
+                    start=offset + len(row) - len(row.lstrip()),
+                    cells=(
+                        Cell(
+                            offset + len(row) - len(row.lstrip()),
+                            offset + len(row) - len(row.lstrip()) + len(stripped),
+                            stripped,
+                        ),
+                    ),
+                    furniture=True,
+                    gap_before=blank,
+                )
+            )
+            blank = False
             offset += len(row) + 1
             continue
         lead = len(row) - len(row.lstrip())

@@ -6,7 +6,7 @@
       list = document.createElement("ul");
       list.className = "messages";
       list.setAttribute("role", "status");
-      document.querySelector("main").prepend(list);
+      document.getElementById("messages").append(list);
     }
     var item = document.createElement("li");
     item.className = "message error";
@@ -27,3 +27,17 @@
     notify("Could not reach CareerOS. Check your connection and try again.");
   });
 })();
+
+// Polled progress ([data-announce]) is read out by screen readers when its words change,
+// not at every poll: the page's one live region, #announcer, takes the new text.
+(function () {
+  function announce() {
+    var announcer = document.getElementById("announcer");
+    var source = document.querySelector("[data-announce]");
+    if (!announcer || !source) return;
+    var text = source.textContent.replace(/\s+/g, " ").trim();
+    if (announcer.textContent !== text) announcer.textContent = text;
+  }
+  document.addEventListener("htmx:afterSettle", announce);
+})();
+

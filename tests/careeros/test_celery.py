@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from careeros.celery import app
+from typing import Any
+
+from careeros.celery import app, task_queue
 from careeros.tasks import ping
+
+STAGES = [
+    f"resumes.tasks.resume_{stage}_stage" for stage in ("upload", "parse", "enrich", "complete")
+]
 
 
 def test_celery_configuration_is_safe_for_redelivery() -> None:
@@ -25,3 +31,56 @@ def test_smoke_task_runs_on_a_real_worker(celery_worker_process: str) -> None:
     assert reply["payload"] == "hello"
     assert reply["worker_host"]
     assert result.successful()
+
+
+def routed_queue(name: str) -> str:
+    """The queue Celery's own router sends ``name`` to."""
+    return str(app.amqp.router.route({}, name)["queue"].name)
+
+
+def test_each_kind_of_work_has_its_own_queue(settings: Any) -> None:
+    """Pipeline stages on parsing, AI work on ai, beat's jobs and the rest on housekeeping."""
+    app.loader.import_default_modules()
+    for name in STAGES:
+        assert name in app.tasks
+        assert routed_queue(name) == settings.QUEUE_PARSING
+    for name in [
+        "resumes.tasks.resume_versions_reconcile",
+        "enrichment.tasks.enrichment_jobs_reconcile",
+        "interviews.tasks.interviews_nightly",
+        "careeros.vault.tasks.encrypted_data_cleanup",
+    ]:
+        assert name in {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+        assert routed_queue(name) == settings.QUEUE_HOUSEKEEPING
+    assert routed_queue("enrichment.tasks.enrichment_job_run") == settings.QUEUE_AI
+    assert routed_queue("enrichment.tasks.enrich_profile") == settings.QUEUE_AI
+    assert routed_queue("interviews.tasks.interview_turn") == settings.QUEUE_AI
+    assert routed_queue(ping.name) == settings.QUEUE_HOUSEKEEPING
+    assert len({settings.QUEUE_PARSING, settings.QUEUE_AI, settings.QUEUE_HOUSEKEEPING}) == 3
+
+
+def test_every_task_has_its_queues_time_limits(settings: Any) -> None:
+    """Wherever a task runs, it is stopped at its own queue's limits (or limits it set
+    itself): no task runs unlimited."""
+    app.loader.import_default_modules()
+    names = [name for name in app.tasks if not name.startswith("celery.")]
+    for name in names:
+        task = app.tasks[name]
+        assert task.soft_time_limit is not None, name
+        assert task.time_limit is not None, name
+        explicit = getattr(task, "queue", None)
+        if not explicit:
+            assert task_queue(name) == routed_queue(name)
+    # Tasks that set no limits of their own get exactly their queue's.
+    for name in [*STAGES, "resumes.tasks.resume_versions_reconcile", ping.name]:
+        task = app.tasks[name]
+        soft, hard = settings.CELERY_QUEUE_TIME_LIMITS[routed_queue(name)]
+        assert (task.soft_time_limit, task.time_limit) == (soft, hard), name
+
+
+def test_the_test_worker_consumes_every_queue(celery_worker_process: str, settings: Any) -> None:
+    """Worker tests need each queue served: the fixture's worker subscribes to all three."""
+    active = app.control.inspect(destination=[celery_worker_process]).active_queues()
+    assert active is not None
+    names = {queue["name"] for queue in active[celery_worker_process]}
+    assert names == set(settings.CELERY_QUEUE_TIME_LIMITS)

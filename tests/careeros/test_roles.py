@@ -133,16 +133,30 @@ def test_reset_role_and_row_security_off_widen_nothing(user: object) -> None:
             cursor.execute("SELECT count(*) FROM users")
 
 
+# SECURITY DEFINER functions the runtime role may call, each with the reason it is safe.
+RUNTIME_DEFINER_FUNCTIONS = {
+    # Takes only a timestamp and creates the partition of interview_transcripts for its
+    # month (a fixed name pattern, with the table's forced row level security and policies);
+    # it reads and returns no row. The insert that needs the partition runs in the runtime
+    # transaction, which may already hold a lock on the parent table, so it cannot be handed
+    # to the system connection without waiting on itself.
+    "interview_transcripts_partition_ensure",
+}
+
+
 def test_no_security_definer_function_is_open_to_the_runtime_role() -> None:
     """A SECURITY DEFINER function runs with its owner's rights: none may exist for the
-    runtime role to call (sign-in goes through the system login instead)."""
-    rows = one(
-        "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE p.prosecdef AND n.nspname = current_schema() "
-        "AND has_function_privilege(%s, p.oid, 'EXECUTE')",
-        [settings.DATABASE_APP_ROLE],
-    )
-    assert rows == (0,)
+    runtime role to call (sign-in goes through the system login instead), but the few
+    listed above."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE p.prosecdef AND n.nspname = current_schema() "
+            "AND has_function_privilege(%s, p.oid, 'EXECUTE')",
+            [settings.DATABASE_APP_ROLE],
+        )
+        open_to_runtime = {name for (name,) in cursor.fetchall()}
+    assert open_to_runtime <= RUNTIME_DEFINER_FUNCTIONS
 
 
 def test_users_and_sessions_are_hidden_without_their_context(client: Client, user: User) -> None:

@@ -35,6 +35,8 @@ def test_default_settings_pass_the_checks() -> None:
             {"CELERY_TASK_TIME_LIMIT": 4000, "CELERY_BROKER_TRANSPORT_OPTIONS": {}},
             "careeros.E002",
         ),
+        ({"CELERY_QUEUE_TIME_LIMITS": {"ai": (700, 600)}}, "careeros.E001"),
+        ({"CELERY_QUEUE_TIME_LIMITS": {"ai": (3000, 4000)}}, "careeros.E002"),
         ({"DATABASE_APP_ROLE": "app; DROP TABLE users"}, "careeros.E003"),
         ({"AI_PROVIDER": "magic"}, "careeros.E004"),
         ({"AI_PROVIDER": "openai", "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}, "careeros.E005"),

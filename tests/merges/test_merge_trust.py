@@ -3,12 +3,13 @@ the same door every source uses (``merges.services.merge_decisions_propose``).""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -452,3 +453,32 @@ def test_a_long_review_shows_a_page_of_cards_and_loads_the_rest(
     client.force_login(other_user)
     stranger = client.get(reverse("merge_group_hx"), {"group": str(source.group_id), "offset": "0"})
     assert stranger.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sources_finishing_together_add_one_copy() -> None:
+    """Two uploads proposing the same new job at the same moment: the second waits for the
+    first and matches what it applied, instead of adding a second copy."""
+    person = profile_services.user_sign_up(email="together@example.com", password=uuid.uuid4().hex)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def upload(label: str) -> None:
+        try:
+            job = proposal("work", title="Data Engineer", company="Initech", start_date="2019-01")
+            barrier.wait(timeout=10)
+            propose(person, job, source=origin(label))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in ["a.pdf", "b.pdf"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with user_context(person.pk):
+        assert WorkExperience.objects.for_user(person).current().count() == 1
+        assert MergeDecision.objects.for_user(person).count() == 2

@@ -84,11 +84,11 @@ def test_sign_in_with_a_wrong_password_says_so(client: Client) -> None:
 
 
 def test_sign_out_ends_the_session(signed_in: Client) -> None:
-    """Signing out (a POST) ends the session; the dashboard then asks to sign in."""
+    """Signing out (a POST) ends the session; the profile then asks to sign in."""
     response = signed_in.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
-    response = signed_in.get(reverse("dashboard"))
+    response = signed_in.get(reverse("profile_overview"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -103,6 +103,8 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(client: Client) -> Non
     response = client.post(reverse("login"), {"username": email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
+    assert "Wait 15 minutes and try again" in response.content.decode()
+    assert "PT15M" not in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

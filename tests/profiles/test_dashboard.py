@@ -14,17 +14,28 @@ from django.urls import reverse
 
 from careeros.db.rls import system_context, user_context
 from careeros.db.versioning import Source, create_versions
-from profiles.models import Profile, Skill, User
+from profiles.models import Profile, Skill, User, WorkExperience
 from tests.factories import profile_of
 
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_requires_sign_in(client: Client) -> None:
-    """An anonymous visitor is sent to sign in, then back."""
+def test_signed_out_visitors_get_the_landing_page(client: Client) -> None:
+    """A signed-out visitor at / reads what CareerOS is, with ways to sign up and in."""
     response = client.get(reverse("dashboard"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Your career, every version of it" in page
+    assert reverse("sign_up") in page
+    assert reverse("login") in page
+    assert 'aria-label="Main"' not in page
+
+
+def test_profile_page_requires_sign_in(client: Client) -> None:
+    """The profile page sends an anonymous visitor to sign in, then back."""
+    response = client.get(reverse("profile_overview"))
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next=/"
+    assert response["Location"] == f"{reverse('login')}?next={reverse('profile_overview')}"
 
 
 def test_dashboard_shows_the_profile_and_empty_sections(signed_in: Client, user: User) -> None:
@@ -190,8 +201,24 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
             )
 
     add_skills([f"Skill {n}" for n in range(6)])
+    with user_context(user.pk):  # a section whose lines show dates too
+        create_versions(
+            WorkExperience,
+            user=user,
+            entities=[{"title": "Analyst", "company": "Engines Ltd", "start_date": "1843-01"}],
+            source=Source.MANUAL,
+            confidences=[Decimal("1.00")],
+            reason="",
+            provenances=[None],
+        )
     small = queries()
+    # Session, user, the RLS context, one query a section (count by a window), the
+    # profile, the timeline's three kinds, the pending-review count, and the test's own
+    # savepoints around them.
+    assert small <= 19
     add_skills([f"More {n}" for n in range(60)])
     page = signed_in.get(reverse("dashboard")).content.decode()
     assert "All 66" in page
+    assert "Analyst" in page
+    assert "1843-01" in page
     assert queries() == small

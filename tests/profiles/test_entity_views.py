@@ -92,7 +92,7 @@ def test_every_save_is_a_new_version_with_a_diff(signed_in: Client, user: User) 
     page = signed_in.get(reverse("entity_history", args=["work", job.logical_entity_id]))
     text = page.content.decode()
     assert "Version 2" in text
-    assert "Manual edit" in text
+    assert "Typed by you" in text
     # The diff row: the field, the old value and the new value.
     assert '<th scope="row">Job title</th>' in text
     assert '<td class="before">Software Engineer</td>' in text

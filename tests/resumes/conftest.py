@@ -94,6 +94,8 @@ def start_worker(name: str) -> subprocess.Popen[bytes]:
             "worker",
             "--hostname",
             name,
+            "--queues",
+            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
             "--concurrency",
             "1",
             "--without-gossip",

@@ -18,6 +18,19 @@ from resumes.schemas import Stage, StageStatus
 from tests.resumes import hostile
 from tests.resumes.conftest import upload
 
+HX = {"HX-Request": "true"}
+
+
+def _post(
+    client: Client,
+    files: list[tuple[str, bytes]],
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """POST files to the upload view with no stream named, with the client's own options."""
+    documents = [SimpleUploadedFile(name, content) for name, content in files]
+    return client.post("/resumes/upload/", {"documents": documents, **(data or {})}, **kwargs)
+
 
 def _version(user: User, *, content: bytes = b"Ada Lovelace\nAnalyst") -> ResumeVersion:
     with user_context(user.pk):
@@ -90,11 +103,83 @@ def test_upload_into_an_existing_stream_numbers_versions(
 
 
 @pytest.mark.django_db
-def test_upload_needs_a_stream(signed_in: Client, user: User, media_root: Path) -> None:
-    """Without a chosen stream or a new stream's name, the form asks for one."""
-    response = upload(signed_in, [("a.txt", b"text")], stream="")
+def test_a_first_upload_needs_no_stream_name(
+    signed_in: Client, user: User, media_root: Path
+) -> None:
+    """Without a chosen stream or a name, files go to the default stream, made once."""
+    page = signed_in.get("/resumes/upload/").content.decode()
+    assert "Name this stream (optional)" in page
+    assert 'name="stream"' not in page  # nothing to choose between yet
+    assert upload(signed_in, [("a.txt", b"text")], stream="").status_code == 302
+    assert upload(signed_in, [("b.txt", b"text")], stream="").status_code == 302
+    with user_context(user.pk):
+        assert list(ResumeStream.objects.values_list("name", "total_uploads")) == [("My resume", 2)]
+
+
+@pytest.mark.django_db
+def test_a_later_upload_goes_where_the_last_one_went(signed_in: Client, user: User) -> None:
+    """With streams, the form preselects the most recently updated one."""
+    first = _version(user)
+    page = signed_in.get("/resumes/upload/").content.decode()
+    assert f'<option value="{first.stream_id}" selected>' in page
+
+
+@pytest.mark.django_db
+def test_an_error_from_the_pages_script_answers_with_the_problems_only(
+    signed_in: Client, user: User, other_user: User, media_root: Path
+) -> None:
+    """Posted by the page's script, a bad upload gets back only the list of problems, so the
+    form in the browser keeps its chosen files and stream."""
+    theirs = _version(other_user)
+    response = signed_in.post(
+        "/resumes/upload/",
+        {"documents": [SimpleUploadedFile("a.txt", b"text")], "stream": str(theirs.stream_id)},
+        headers=HX,
+    )
+    page = response.content.decode()
     assert response.status_code == 422
-    assert b"Name the new stream" in response.content
+    assert page.lstrip().startswith('<div id="upload-problems"')
+    assert "Select a valid choice" in page
+    assert "<form" not in page
+
+
+@pytest.mark.django_db
+def test_a_successful_upload_from_the_script_is_told_where_to_go(
+    signed_in: Client, user: User, media_root: Path
+) -> None:
+    """The script's upload gets 204 and the page to open next (the stream, for several files)."""
+    response = _post(signed_in, [("a.txt", b"one"), ("b.txt", b"two")], headers=HX)
+    assert response.status_code == 204
+    with user_context(user.pk):
+        stream = ResumeStream.objects.get()
+    assert response["HX-Redirect"] == f"/resumes/streams/{stream.pk}/"
+
+
+@pytest.mark.django_db
+def test_an_oversized_file_is_refused_alone_while_the_rest_upload(
+    signed_in: Client, user: User, settings: Any, media_root: Path
+) -> None:
+    """One file over the cap is left out and named; the other files of the batch upload."""
+    settings.RESUME_MAX_UPLOAD_BYTES = 100 * 1024
+    files = [("small.txt", b"Ada Lovelace"), ("big.pdf", b"%PDF-1.7\n" + b"0" * (300 * 1024))]
+    response = _post(signed_in, files, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "big.pdf is too large to upload: a file may be at most 100\xa0KB" in page
+    with user_context(user.pk):
+        assert list(ResumeVersion.objects.values_list("original_filename", flat=True)) == [
+            "small.txt"
+        ]
+    assert not any(media_root.rglob("*.pdf"))
+
+
+@pytest.mark.django_db
+def test_files_the_script_left_out_are_named_after_the_upload(
+    signed_in: Client, user: User, media_root: Path
+) -> None:
+    """Files the page's script did not send for their size are named on the next page."""
+    response = _post(signed_in, [("a.txt", b"one")], {"left_out": ["huge.pdf"]}, follow=True)
+    assert "huge.pdf is too large to upload" in response.content.decode()
 
 
 @pytest.mark.django_db

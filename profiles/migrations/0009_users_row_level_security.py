@@ -10,6 +10,6 @@ from careeros.db.rls import EnableRowLevelSecurity
 
 
 class Migration(migrations.Migration):
-    dependencies = [("profiles", "0006_drop_logical_entity_indexes_the_seed_does_not_name")]
+    dependencies = [("profiles", "0008_database_level_on_delete")]
 
     operations = [EnableRowLevelSecurity("users", owner="id = app_current_user_id()")]

@@ -1,0 +1,139 @@
+"""The synthetic corpus generator, on the families that need nothing outside the virtualenv:
+every value of the ground truth and every labelled line is in the document, a seed gives
+the same corpus, and the rules extractor stays above a sanity floor on it."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import docx
+import pypdfium2 as pdfium
+import pytest
+
+from resumes.extraction.evaluation import normalise, score_document, total
+from resumes.extraction.rules import extract
+from resumes.extraction.synth.families import families, generate
+from resumes.extraction.synth.people import LANGUAGES, make_person
+from resumes.reading import read_document
+
+VENV_PRODUCERS = ("text", "markdown", "python-docx", "typst", "reportlab")
+NOT_PRINTED = frozenset({"startDate", "endDate", "date", "countryCode", "_meta"})
+
+
+def squash(text: str) -> str:
+    """Compared without spaces, case or the pictographs a producer draws as icons."""
+    text = "".join(c for c in text.replace("\u2010", "-") if unicodedata.category(c) != "So")
+    return re.sub(r"\s+", "", normalise(text))
+
+
+def document_text(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".docx":
+        document = docx.Document(io.BytesIO(data))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                parts += [cell.text for cell in row.cells]
+        return "\n".join(parts)
+    if path.suffix == ".pdf":
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+        finally:
+            pdf.close()
+    return data.decode()
+
+
+def printed_values(node: Any, key: str = "") -> list[str]:
+    if key in NOT_PRINTED:
+        return []
+    if isinstance(node, dict):
+        return [v for k, child in node.items() for v in printed_values(child, k)]
+    if isinstance(node, list):
+        return [v for child in node for v in printed_values(child, key)]
+    return [str(node)]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("synth")
+    return generate(out, count=1, seed=5, only=list(VENV_PRODUCERS), log=lambda _: None)
+
+
+def test_every_venv_family_writes_a_document(corpus: list[Path]) -> None:
+    """One document per family, each beside its ground truth and labels."""
+    expected = {f.name for f in families() if f.producer in VENV_PRODUCERS}
+    assert len(expected) >= 13
+    written = {path.name.rsplit("-", 2)[0] for path in corpus}
+    assert written == expected
+    for path in corpus:
+        assert path.with_suffix(".json").is_file()
+        assert path.with_name(path.stem + ".labels.json").is_file()
+
+
+def test_ground_truth_and_labels_are_what_the_document_prints(corpus: list[Path]) -> None:
+    """Every recorded value and every labelled span occurs in the document's own text."""
+    for path in corpus:
+        text = squash(document_text(path))
+        gold = json.loads(path.with_suffix(".json").read_text())
+        assert gold["basics"]["name"]
+        assert gold.get("work") or gold.get("education"), path.name
+        for value in printed_values(gold):
+            assert squash(value) in text, (path.name, value)
+        labels = json.loads(path.with_name(path.stem + ".labels.json").read_text())
+        assert labels["family"] == gold["_meta"]["family"]
+        for line in labels["lines"]:
+            for span, _ in line["spans"]:
+                assert squash(span) in text, (path.name, span)
+
+
+def test_ground_truth_dates_follow_the_corpus_conventions(corpus: list[Path]) -> None:
+    """YYYY or YYYY-MM; a current position has a start and no end."""
+    for path in corpus:
+        gold = json.loads(path.with_suffix(".json").read_text())
+        for section in ("work", "volunteer", "education"):
+            for item in gold.get(section, []):
+                for key in ("startDate", "endDate"):
+                    if key in item:
+                        assert re.fullmatch(r"\d{4}(-\d{2})?", item[key]), (path.name, item)
+                if "startDate" in item and "endDate" in item:
+                    assert item["startDate"] <= item["endDate"], (path.name, item)
+
+
+def test_a_seed_gives_the_same_corpus(tmp_path: Path) -> None:
+    """Same seed, same people and ground truth; another seed, other people."""
+    first = generate(tmp_path / "a", count=2, seed=9, only=["text"], log=lambda _: None)
+    again = generate(tmp_path / "b", count=2, seed=9, only=["text"], log=lambda _: None)
+    other = generate(tmp_path / "c", count=2, seed=10, only=["text"], log=lambda _: None)
+    for a, b in zip(first, again, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+        assert a.with_suffix(".json").read_text() == b.with_suffix(".json").read_text()
+    assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
+
+
+def test_people_come_in_every_language() -> None:
+    """Each language gives a person with its own locale and section headings."""
+    for language in LANGUAGES:
+        person = make_person(random.Random(f"{language}-1"), language)  # noqa: S311
+        assert person.language == language
+        assert person.jobs
+        assert person.education
+        assert person.skills
+        assert person.headings["work"]
+
+
+def test_rules_extractor_stays_above_a_sanity_floor(corpus: list[Path]) -> None:
+    """The bench reports the figures; here only that reading and extraction do not collapse."""
+    scores = []
+    for path in corpus:
+        gold = json.loads(path.with_suffix(".json").read_text())
+        text = read_document(path.read_bytes(), path.suffix[1:])
+        predicted = extract(text).to_json_resume()
+        scores.append(total(score_document(gold, predicted).values()).f1)
+    assert sum(scores) / len(scores) >= 0.4
