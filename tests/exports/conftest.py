@@ -104,7 +104,6 @@ def vault_keys(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 def owned_rows(user_id: Any) -> dict[str, int]:
     """Rows left anywhere for ``user_id``: every table with a user_id column, the user and
     profile rows, and the resume tables owned through streams (read as the system)."""
-    from django.db import connection
 
     from careeros.db.rls import system_context
 
