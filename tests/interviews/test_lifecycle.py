@@ -35,7 +35,8 @@ from tests.factories import make_user
 from tests.interviews.profiles import about, decisions_of, gappy_profile
 from tests.interviews.test_partitions import assert_nowhere_in_database
 
-pytestmark = pytest.mark.django_db
+# system_context is the system alias, a connection of its own: committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_nightly_job_is_on_the_beat_schedule() -> None:

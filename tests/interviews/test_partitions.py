@@ -22,7 +22,8 @@ from interviews.partitions import (
 from interviews.transcripts import transcript_turn_add, transcript_turns
 from profiles.models import User
 
-pytestmark = pytest.mark.django_db
+# system_context is the system alias, a connection of its own: committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def new_session(user: User) -> InterviewSession:
