@@ -122,12 +122,11 @@ def enrichment_job_queue(
 
 def _enqueue_on_commit(job: EnrichmentJob) -> None:
     # Imported here, not at the top: the tasks module imports this one.
-    from enrichment.tasks import AI_QUEUE, enrichment_job_run
+    # CELERY_TASK_ROUTES sends it to the ai queue (under CELERY_QUEUE_PREFIX, if any).
+    from enrichment.tasks import enrichment_job_run
 
     job_id, user_id = str(job.pk), str(job.user_id)
-    transaction.on_commit(
-        lambda: enrichment_job_run.apply_async((job_id,), {"user_id": user_id}, queue=AI_QUEUE)
-    )
+    transaction.on_commit(lambda: enrichment_job_run.delay(job_id, user_id=user_id))
 
 
 def enrichment_job_cancel(*, user: User, job_id: UUID | str) -> EnrichmentJob:

@@ -19,7 +19,6 @@ from careeros.celery import SystemTask
 from careeros.db.rls import user_context
 from enrichment import services
 
-AI_QUEUE = "ai"
 MAX_TRANSIENT_RETRIES = 5
 
 

@@ -23,7 +23,10 @@ import pytest
 from django.conf import settings
 
 from careeros.celery import app as celery_app
+from careeros.db.rls import system_context
 from careeros.embedded import free_port
+from enrichment.models import EnrichmentJob, JobStatus
+from resumes.models import ProcessingStatus, ResumeVersion
 from tests.conftest import ROOT, database_env_for_children
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -84,6 +87,9 @@ def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
         "ENCRYPTION_KEYS": "browser:" + base64.b64encode(b"\x07" * 32).decode(),
         "MEDIA_ROOT": str(media_root),
         "STATIC_ROOT": str(static_root),
+        # The servers live for the session while each test flushes the tables: a connection
+        # kept between requests can deadlock with the flush's TRUNCATE, so a new one each.
+        "CONN_MAX_AGE": "0",
         # Queues of its own: parsing, ai and housekeeping, prefixed.
         "CELERY_QUEUE_PREFIX": f"{queue}-",
         "PYTHONUNBUFFERED": "1",
@@ -203,6 +209,28 @@ def _new_page(browser: Browser, request: pytest.FixtureRequest, **options: Any) 
             for n, open_page in enumerate(context.pages):
                 open_page.screenshot(path=str(FAILURES / f"{name}-{n}.png"), full_page=True)
         context.close()
+        _wait_until_idle()
+
+
+# Pipeline and job states the test worker is still working through.
+BUSY_VERSIONS = [ProcessingStatus.PENDING, ProcessingStatus.PROCESSING]
+BUSY_JOBS = [JobStatus.QUEUED, JobStatus.PROCESSING]
+
+
+def _wait_until_idle(timeout: float = 180) -> None:
+    """Wait for the worker to finish what the test started (uploads, the enrichment jobs
+    they queue): the database is flushed next, and a flush beside a running stage deadlocks."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with system_context():
+            busy = (
+                ResumeVersion.objects.filter(processing_status__in=BUSY_VERSIONS).exists()
+                or EnrichmentJob.objects.filter(status__in=BUSY_JOBS).exists()
+            )
+        if not busy:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the worker was still busy {timeout:.0f} s after the test ended")
 
 
 @pytest.fixture
