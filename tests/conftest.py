@@ -145,6 +145,9 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             process.wait()
 
 
+WEB_SERVER_APP_NAME = "careeros-test-web"
+
+
 @pytest.fixture
 def web_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
     """A real gunicorn (one sync worker, the shipped database settings) on the test
@@ -158,6 +161,8 @@ def web_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # libpq names the server's sessions, so tests can tell them from other processes'.
+        "PGAPPNAME": WEB_SERVER_APP_NAME,
     }
     env.pop("CONN_MAX_AGE", None)
     subprocess.run(

@@ -19,6 +19,7 @@ from profiles import services
 from profiles.entities import ENTITY_SPECS
 from profiles.models import Profile, User, WorkExperience
 from profiles.tasks import row_level_security_probe
+from tests.conftest import WEB_SERVER_APP_NAME
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -217,14 +218,17 @@ def test_a_reused_connection_never_carries_one_users_context_to_the_next(
 
 
 def gunicorn_backends() -> set[int]:
-    """Backend pids of the other sessions on the test database (the web server's).
+    """Backend pids of the web server's sessions on the test database that log in as this
+    test does (its system login, and other processes' sessions, are not counted).
 
-    Any role sees every session's pid and kind (only their queries are hidden).
+    Any role sees every session's pid, user and application name.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND usename = session_user AND application_name = %s",
+            [WEB_SERVER_APP_NAME],
         )
         return {pid for (pid,) in cursor.fetchall()}
 
