@@ -79,7 +79,7 @@ def prepare() -> list[str]:
             user_ids = [row[0] for row in cursor.fetchall()]
             # The owner may truncate (row level security does not apply to TRUNCATE).
             cursor.execute("TRUNCATE interview_sessions CASCADE")
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("DELETE FROM encrypted_data WHERE purpose = 'bench_transcript'")
     return user_ids
 
@@ -101,7 +101,7 @@ def seed(turns: int, now: datetime, user_ids: list[str]) -> tuple[float, int]:
         month = datetime.combine(month_after(month.date()), datetime.min.time(), tzinfo=UTC)
     span = (now - start).total_seconds() - 3600
     started = time.perf_counter()
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "INSERT INTO interview_sessions (id, user_id, session_type, status, started_at,"
             " ended_at, created_at, updated_at)"
@@ -204,7 +204,7 @@ def bench_drop(now: datetime) -> None:
     end = datetime(oldest.end.year, oldest.end.month, 1, tzinfo=UTC)
     # "Now" as the day the oldest month passes retention, so only it is dropped.
     at = end + timedelta(days=settings.TRANSCRIPT_RETENTION_DAYS)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {oldest.name}")  # noqa: S608 - our own name
         turns = cursor.fetchone()[0]
     print(f"Dropping the oldest month past retention ({oldest.name}, {turns:,} turns):")
@@ -224,7 +224,7 @@ def bench_drop(now: datetime) -> None:
     following = transcript_partitions()[0]
     low = datetime(following.start.year, following.start.month, 1, tzinfo=UTC)
     high = datetime(following.end.year, following.end.month, 1, tzinfo=UTC)
-    with transaction.atomic(), system_context(), connection.cursor() as cursor:
+    with transaction.atomic(), system_context() as system, system.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(
             "DELETE FROM interview_transcripts WHERE created_at >= %s AND created_at < %s",
@@ -250,7 +250,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {load()}; PostgreSQL {version}")
     now = datetime.now(UTC)
     seconds, sessions = seed(args.turns, now, user_ids)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM interview_transcripts")
         total = cursor.fetchone()[0]
     print(

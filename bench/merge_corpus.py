@@ -37,7 +37,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 
 from careeros.db.rls import user_context  # noqa: E402
 from careeros.db.roles import owner_connection  # noqa: E402
@@ -100,6 +100,8 @@ def main() -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench_merge"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
     try:
         totals: Counter[str] = Counter()
         for group, names in GROUPS.items():

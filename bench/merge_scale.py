@@ -35,7 +35,7 @@ export_environment()
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from careeros.db.rls import user_context  # noqa: E402
@@ -133,6 +133,8 @@ def main() -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench_scale"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
     try:
         print(f"resume: {resume.name}; {args.history} versions per profile entity")
         for size in (args.entities // 10, args.entities):

@@ -57,7 +57,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from careeros.db.rls import user_context  # noqa: E402
@@ -125,6 +125,8 @@ def main() -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench_trust"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
     try:
         sequences = dict(OWN)
         sequences["one person: txt, docx, two-column docx, pdf"] = multiformat(Path(media))

@@ -90,7 +90,7 @@ def prepare_database(name: str) -> str:
 
 
 def entity_rows() -> int:
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         counts = [f"(SELECT count(*) FROM {table})" for table in TABLES]  # noqa: S608
         cursor.execute("SELECT " + " + ".join(counts))
         return int(cursor.fetchone()[0])

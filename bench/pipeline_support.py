@@ -79,24 +79,29 @@ def configure_environment() -> None:
 def prepare_database() -> str:
     """Create (once) and migrate the bench database; return a URL for child processes."""
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, connections
 
     from careeros.db.roles import owner_connection
 
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_pipeline_bench"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
-    params = connection.settings_dict
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
+    # The owner's URL: children derive the runtime and system logins from it, as the app does.
+    params = {**connection.settings_dict, **settings.DATABASE_OWNER}
     user = quote(params["USER"], safe="")
     password = quote(str(params["PASSWORD"] or ""), safe="")
     return f"postgres://{user}:{password}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
 
 
 def bench_user(email: str) -> Any:
+    from careeros.db.rls import system_context
     from profiles.models import User
     from profiles.services import user_sign_up
 
-    user = User.objects.filter(email=email).first()
+    with system_context():
+        user = User.objects.filter(email=email).first()
     return user or user_sign_up(email=email, password=PASSWORD, full_name="Bench User")
 
 

@@ -37,7 +37,7 @@ export_environment()
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 
 from careeros.db.rls import user_context  # noqa: E402
 from careeros.db.roles import owner_connection  # noqa: E402
@@ -53,6 +53,8 @@ def prepare() -> str:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM users")
             if cursor.fetchone()[0] < USERS:
@@ -68,13 +70,14 @@ def prepare() -> str:
 
 def fill(cursor: object) -> None:
     started = time.perf_counter()
+    # users is under forced row level security too: the owner writes as the system role.
+    cursor.execute(f"SET LOCAL ROLE {settings.DATABASE_SYSTEM_ROLE}")  # type: ignore[attr-defined]
     cursor.execute(  # type: ignore[attr-defined]
         "INSERT INTO users (id, password, email, is_active, is_staff, is_superuser) "
         "SELECT gen_random_uuid(), '!', 'bench' || n || '@example.com', true, false, false "
         "FROM generate_series(1, %s) n",
         [USERS],
     )
-    cursor.execute(f"SET LOCAL ROLE {settings.DATABASE_SYSTEM_ROLE}")  # type: ignore[attr-defined]
     # Each user: CURRENT_PER_USER jobs, each with VERSIONS_PER_USER / CURRENT_PER_USER
     # versions of which the last is current.
     versions = VERSIONS_PER_USER // CURRENT_PER_USER

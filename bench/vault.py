@@ -37,7 +37,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import DatabaseError, connection  # noqa: E402
+from django.db import DatabaseError, connection, connections  # noqa: E402
 
 from careeros.db.rls import system_context  # noqa: E402
 from careeros.db.roles import owner_connection  # noqa: E402
@@ -66,7 +66,11 @@ def prepare() -> list[str]:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench_vault"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+        # The system login uses the same database (as the tests' mirror does).
+        connections[settings.SYSTEM_DB_ALIAS].creation.set_as_test_mirror(connection.settings_dict)
         with connection.cursor() as cursor:
+            # users is under forced row level security: the owner works as the system role.
+            cursor.execute(f"SET ROLE {settings.DATABASE_SYSTEM_ROLE}")
             cursor.execute("SELECT count(*) FROM users WHERE email LIKE 'vaultbench%%'")
             if cursor.fetchone()[0] < USERS:
                 cursor.execute(
@@ -79,7 +83,7 @@ def prepare() -> list[str]:
             cursor.execute("SELECT id::text FROM users WHERE email LIKE 'vaultbench%%'")
             user_ids = [row[0] for row in cursor.fetchall()]
     # Each run has a key ring of its own: start from empty vault tables.
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("DELETE FROM encrypted_data")
         cursor.execute("DELETE FROM encrypted_data_keys")
     return user_ids
@@ -165,7 +169,7 @@ def fill_expired(rows: int) -> float:
     retention period; 100,000 expired rows expire within any 1,000 seconds.
     """
     started = time.perf_counter()
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("DELETE FROM encrypted_data")
         for expired, count in [(True, rows), (False, LIVE_ROWS)]:
             cursor.execute(
@@ -299,7 +303,7 @@ def batched(batch_size: int) -> tuple[int, list[float]]:
 
 
 def seed_function() -> tuple[int, list[float]]:
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("SELECT cleanup_expired_data()")
         return int(cursor.fetchone()[0]), []
 
@@ -325,7 +329,7 @@ def main() -> None:
     filled = fill_expired(args.rows)
     print(f"  filled {args.rows:,} expired + {LIVE_ROWS:,} live rows in {filled:.1f} s")
     timed_cleanup(lambda: batched(args.batch_size), user_ids[-1], user_ids[0])
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM encrypted_data WHERE expires_at < now()")
         left = cursor.fetchone()[0]
     print(f"  expired rows left: {left}")

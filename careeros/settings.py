@@ -8,8 +8,10 @@ REDIS_URL and export their URLs first (careeros.embedded.export_environment).
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: everything below runs in the signed-in user's context.
     "careeros.db.middleware.RowLevelSecurityMiddleware",
+    "careeros.privacy.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,29 +109,73 @@ NAVIGATION: list[dict[str, str]] = [
 # tools): they get a configuration that reads, and a system check (careeros.E009) that
 # says what to do if they try to connect.
 DATABASE_URL = env.str("DATABASE_URL", default="")
+# The schema owner: migrate, makemigrations and flush alone connect with it
+# (careeros.db.roles.owner_connection). DATABASE_URL unless set.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="") or DATABASE_URL
 
-# The runtime role: a non-superuser without BYPASSRLS, so row level security applies.
-# Connections switch to it with SET ROLE; migrations run as the connecting (owner) role
-# through careeros.db.roles.owner_connection().
+# The runtime role: the application's login role (DATABASE_APP_URL) and nothing else. It is
+# no superuser, has no BYPASSRLS, owns no table and is a member of no role, so no statement
+# it can run (SET ROLE, RESET ROLE, SET SESSION AUTHORIZATION, ALTER TABLE) widens what it
+# sees: row level security applies to everything the app does.
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="careeros_app")
-# The role careeros.db.rls.system_context() switches to: row level security lets it see
-# every user's rows, for the admin site and system jobs.
+# The system role, with its own login (DATABASE_SYSTEM_URL) and database alias ("system"):
+# row level security lets it see every user's rows. careeros.db.rls.system_context() is the
+# only way to it, for the admin site and system jobs.
 DATABASE_SYSTEM_ROLE = env.str("DATABASE_SYSTEM_ROLE", default="careeros_system")
+SYSTEM_DB_ALIAS = "system"
 
-DATABASES = {"default": env.db_url_config(DATABASE_URL or "postgres:///careeros")}
-# Persistent connections: each gunicorn worker and each Celery pool process keeps one
-# connection for up to CONN_MAX_AGE seconds instead of connecting (SCRAM, SET ROLE) for
-# every request; a broken one is replaced (CONN_HEALTH_CHECKS) before a request uses it.
-# Safe with row level security because every RLS setting is transaction-local
-# (careeros.db.rls). Not psycopg's pool: gunicorn's sync workers serve one request at a
-# time, so a pool per process would hold connections nobody uses, and its threads do not
-# survive Celery's fork. Connections held: web workers + the queues' concurrencies + beat.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+def _login_config(url: str, owner: dict[str, Any], role: str) -> dict[str, Any]:
+    """DATABASES entry for a login role: its URL if given, else the owner's server and
+    database with the role's name and a password derived from the owner's secret."""
+    if url:
+        return dict(env.db_url_config(url))
+    return {**owner, "USER": role, "PASSWORD": derived_role_password(role)}
+
+
+def derived_role_password(role: str) -> str:
+    """The login password ``migrate`` gives ``role`` when its URL is not set: an HMAC of the
+    role's name under the owner's password (or SECRET_KEY when the owner has none), so every
+    process of one deployment derives the same one and nobody needs to store it."""
+    secret = str(_owner.get("PASSWORD") or "") or SECRET_KEY
+    return hmac.new(secret.encode(), f"careeros-login:{role}".encode(), "sha256").hexdigest()
+
+
+_owner = dict(env.db_url_config(DATABASE_OWNER_URL or "postgres:///careeros"))
+DATABASE_OWNER = {key: _owner.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
+_database_app_url = env.str("DATABASE_APP_URL", default="")
+_database_system_url = env.str("DATABASE_SYSTEM_URL", default="")
+# The login roles without a URL of their own: migrate gives them these passwords.
+DATABASE_DERIVED_PASSWORDS = {
+    role: derived_role_password(role)
+    for role, url in (
+        (DATABASE_APP_ROLE, _database_app_url),
+        (DATABASE_SYSTEM_ROLE, _database_system_url),
+    )
+    if not url
+}
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": _login_config(_database_app_url, _owner, DATABASE_APP_ROLE),
+    SYSTEM_DB_ALIAS: _login_config(_database_system_url, _owner, DATABASE_SYSTEM_ROLE),
+}
+# Persistent connections: each gunicorn worker and each Celery pool process keeps its
+# connections for up to CONN_MAX_AGE seconds instead of connecting (SCRAM) for every
+# request; a broken one is replaced (CONN_HEALTH_CHECKS) before a request uses it. Safe with
+# row level security because every RLS setting is transaction-local (careeros.db.rls). Not
+# psycopg's pool: gunicorn's sync workers serve one request at a time, so a pool per process
+# would hold connections nobody uses, and its threads do not survive Celery's fork.
+# Connections held: two per web worker and queue process (runtime and system) + beat.
+for _config in DATABASES.values():
+    _config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    _config["CONN_HEALTH_CHECKS"] = True
+# In tests the system alias uses default's test database (and is flushed with it); it stays
+# a connection of its own, logged in as the system role, so it sees only committed rows.
+DATABASES[SYSTEM_DB_ALIAS]["TEST"] = {"MIRROR": "default"}
 # Views run in a savepoint inside the transaction RowLevelSecurityMiddleware opens, so an
-# exception rolls back the view's writes.
+# exception rolls back the view's writes. The system alias opens its own in system_context.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = DATABASE_APP_ROLE
+# Inside system_context() the ORM uses the system alias, everywhere else the runtime one.
+DATABASE_ROUTERS = ["careeros.db.rls.ContextRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Index names follow the seed schema (idx_work_experience_user_current…); Django's
 # 30-character limit exists for Oracle, PostgreSQL allows 63.
@@ -163,7 +210,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # or a long task would run twice (checked by careeros.E002).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A request hands work to the broker once, quickly: with Redis down or unreachable the
+    # publish fails within a second and the reconciler enqueues the committed work later.
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    # kombu's own reconnection on publish (2 s and more between tries by default): none.
+    "max_retries": 0,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Three queues, each served by its own worker (Procfile) with its own concurrency and time
@@ -213,6 +269,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Refused before the body is buffered (resumes.files.SizeCappedUploadHandler).
 RESUME_MAX_UPLOAD_BYTES = env.int("RESUME_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 RESUME_MAX_FILES_PER_UPLOAD = env.int("RESUME_MAX_FILES_PER_UPLOAD", default=10)
+# All files of one request together, and all of a person's stored originals: both refused
+# from the declared Content-Length before the body is read, and cut while it streams.
+RESUME_MAX_REQUEST_BYTES = env.int("RESUME_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+RESUME_STORAGE_QUOTA_BYTES = env.int("RESUME_STORAGE_QUOTA_BYTES", default=250 * 1024 * 1024)
 # Checked on a DOCX's zip directory before python-docx inflates anything.
 RESUME_DOCX_LIMITS = {
     "max_entries": env.int("RESUME_DOCX_MAX_ENTRIES", default=1000),
@@ -235,13 +295,18 @@ RESUME_PARSE_LIMITS = {
     "cpu_seconds": env.int("RESUME_PARSE_CPU_SECONDS", default=60),
     "wall_seconds": env.int("RESUME_PARSE_WALL_SECONDS", default=90),
 }
-# A stage in progress for longer than this (or a version left pending) is considered
-# stuck: its worker died. The reconciler re-enqueues it, and the stage may be claimed
-# again. It must exceed CELERY_TASK_TIME_LIMIT (checked by resumes.E001).
-RESUME_STUCK_AFTER_SECONDS = env.int("RESUME_STUCK_AFTER_SECONDS", default=600)
+# A stage's claim is a lease of this many seconds, renewed every third of it by the task
+# working on it: a stage whose lease ran out lost its worker, and the next task for it (the
+# reconciler's, or a redelivery) takes it over at once. Independent of the time limits: a
+# live task keeps renewing however long it runs (CELERY_TASK_TIME_LIMIT ends it).
+RESUME_STAGE_LEASE_SECONDS = env.int("RESUME_STAGE_LEASE_SECONDS", default=30)
+# A stage pending for longer than this was committed but never reached the broker (it was
+# down at the hand-off): the reconciler enqueues it. Each run's claim keeps a duplicate
+# from doing the work twice.
+RESUME_UNQUEUED_AFTER_SECONDS = env.int("RESUME_UNQUEUED_AFTER_SECONDS", default=20)
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "task": "resumes.tasks.resume_versions_reconcile",
-    "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=60)),
+    "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=30)),
 }
 
 # -- Enrichment -------------------------------------------------------------------------
@@ -265,8 +330,12 @@ CELERY_BEAT_SCHEDULE["enrichment-reconcile-stuck-jobs"] = {
 AUTH_USER_MODEL = "profiles.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The users table is under row level security: sign-in looks the address up through
+    # the system alias, a signed-in request reads its own row in its own context.
+    "careeros.db.accounts.RowLevelSecurityBackend",
 ]
+# Sessions under row level security: a query sees only the session whose key it names.
+SESSION_ENGINE = "careeros.db.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -191,7 +191,8 @@ def data_export_build(*, export_id: UUID | str, user_id: UUID | str) -> str:
     export = _claim(export_id, user_id)
     if export is None:
         return "skipped"
-    user = User.objects.get(pk=user_id)
+    with user_context(user_id):
+        user = User.objects.get(pk=user_id)
     try:
         parts = list(_parts(user))
         with tempfile.TemporaryFile() as scratch:

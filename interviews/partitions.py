@@ -123,7 +123,6 @@ def transcript_partitions_drop_expired(
     transaction of its own, so a failure leaves the months before it done.
     """
     cutoff = retention_cutoff(now)
-    connection = connections[using]
     dropped: list[str] = []
     vault_rows = 0
     vault_seconds = drop_seconds = 0.0
@@ -131,7 +130,7 @@ def transcript_partitions_drop_expired(
         end = datetime(partition.end.year, partition.end.month, 1, tzinfo=UTC)
         if end > cutoff:
             continue
-        with system_context(using), connection.cursor() as cursor:
+        with system_context() as system, system.cursor() as cursor:
             table = sql.Identifier(partition.name)
             started = time.perf_counter()
             cursor.execute(
@@ -147,7 +146,7 @@ def transcript_partitions_drop_expired(
             if cursor.fetchone()[0]:
                 dropped.append(partition.name)
                 _known.discard(partition.name)
-    with system_context(using), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "WITH gone AS (DELETE FROM interview_transcripts WHERE created_at < %s "
             "RETURNING content), vault AS (DELETE FROM encrypted_data "

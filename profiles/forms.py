@@ -4,15 +4,22 @@ from functools import cache
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import capfirst
 
+from careeros.db.rls import system_context, user_context
 from careeros.db.versioning import VersionedEntity
 from profiles.models import User
+from profiles.services import email_taken
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -29,7 +36,7 @@ class SignUpForm(BaseUserCreationForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if email_taken(email):
             raise forms.ValidationError(
                 "An account with this e-mail address already exists. Sign in instead, "
                 "or reset your password if you have forgotten it."
@@ -46,6 +53,23 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Finds the address's account through the system alias: the request asking for a reset
+    link is signed out, and the runtime role sees no account then."""
+
+    def get_users(self, email: str) -> Any:
+        with system_context():
+            return list(super().get_users(email))
+
+
+class AccountSetPasswordForm(SetPasswordForm):
+    """Saves the new password in the account's own context (the link's request has none)."""
+
+    def save(self, commit: bool = True) -> Any:
+        with user_context(self.user.pk):
+            return super().save(commit=commit)
 
 
 class ProfileForm(forms.Form):

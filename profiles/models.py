@@ -14,9 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.functions import Lower, Now
 
+from careeros.db.rls import user_context
 from careeros.db.versioning import VersionedEntity
 
 
@@ -32,7 +33,12 @@ class UserManager(BaseUserManager["User"]):
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
-        user.save(using=self._db)
+        if self._db in (None, DEFAULT_DB_ALIAS):
+            # Row level security admits a users row only as the user it is.
+            with user_context(user.pk):
+                user.save()
+        else:
+            user.save(using=self._db)  # createsuperuser, through the system alias
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:

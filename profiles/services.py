@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from careeros.db.versioning import Operation, Source, VersionedEntity, write_version
 from profiles.completeness import completeness
 from profiles.entities import ENTITY_SPECS
@@ -27,10 +28,40 @@ def user_sign_up(*, email: str, password: str, full_name: str = "") -> User:
     return user
 
 
+def email_taken(email: str) -> bool:
+    """Whether an account has this address: sign-up's one look at other accounts, through
+    the system alias (the runtime role sees no account but the signed-in one)."""
+    with system_context():
+        return User.objects.filter(email__iexact=email).exists()
+
+
+class ProfileChanged(Exception):
+    """The profile changed since the editor was opened (another tab or window saved)."""
+
+    def __init__(self, current: Profile) -> None:
+        super().__init__(
+            "Your profile was changed in another tab or window since you opened this editor. "
+            "The form now shows the saved version; make your change again and save."
+        )
+        self.current = current
+
+
 @transaction.atomic
-def profile_update(*, user: User, full_name: str, avatar_url: str = "") -> Profile:
-    """Change the person's display details; the e-mail stays the sign-in address."""
+def profile_update(
+    *,
+    user: User,
+    full_name: str,
+    avatar_url: str = "",
+    expected_updated_at: datetime | None = None,
+) -> Profile:
+    """Change the person's display details; the e-mail stays the sign-in address.
+
+    With ``expected_updated_at`` (when the editor read the profile), a profile saved since
+    raises ``ProfileChanged`` instead of being overwritten: the entities' lost-update check.
+    """
     profile = Profile.objects.select_for_update().get(user=user)
+    if expected_updated_at is not None and profile.updated_at != expected_updated_at:
+        raise ProfileChanged(profile)
     profile.full_name = full_name.strip() or None
     profile.avatar_url = avatar_url.strip() or None
     profile.updated_at = timezone.now()
@@ -59,13 +90,14 @@ def profile_auto_apply_set(
 @transaction.atomic
 def demo_user_ensure(*, email: str, password: str, full_name: str) -> tuple[User, bool]:
     """Create the demo account if missing, and reset its password; True if created."""
-    user = User.objects.filter(email__iexact=email).first()
+    with system_context():
+        user = User.objects.filter(email__iexact=email).first()
     if user is None:
         return user_sign_up(email=email, password=password, full_name=full_name), True
-    user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
     with user_context(user.pk):
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
         Profile.objects.get_or_create(
             user=user, defaults={"email": user.email, "full_name": full_name}
         )

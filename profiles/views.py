@@ -1,23 +1,44 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from careeros.db.rls import user_context
 from careeros.db.versioning import EntityRetired, VersionConflict, VersionedEntity
 from profiles import selectors, services
 from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
-from profiles.forms import ProfileForm, SignUpForm, entity_form_class
+from profiles.forms import AccountSetPasswordForm, ProfileForm, SignUpForm, entity_form_class
 from profiles.http import AuthenticatedRequest
 from profiles.models import User
 from profiles.selectors import profile_for
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's reset-link view, reading the link's account in that account's own context
+    (the link's token then decides whether anything may change)."""
+
+    form_class = AccountSetPasswordForm
+
+    def get_user(self, uidb64: str) -> Any:
+        try:
+            pk = User._meta.pk.to_python(urlsafe_base64_decode(uidb64).decode())
+        except (TypeError, ValueError, OverflowError, ValidationError):
+            return None
+        with user_context(pk):
+            return super().get_user(uidb64)
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,7 +52,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="careeros.db.accounts.RowLevelSecurityBackend")
         messages.success(request, "Welcome to CareerOS. Your account is ready.")
         return redirect("dashboard")
     return render(request, "registration/sign_up.html", {"form": form})
@@ -78,14 +99,25 @@ def profile_edit_hx(request: AuthenticatedRequest) -> HttpResponse:
     profile = profile_for(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
-        if form.is_valid():
-            profile = services.profile_update(
-                user=request.user,
-                full_name=form.cleaned_data["full_name"],
-                avatar_url=form.cleaned_data["avatar_url"],
-            )
-            return render(request, "profiles/dashboard.html#profile-card", {"profile": profile})
         status = 422
+        if form.is_valid():
+            try:
+                profile = services.profile_update(
+                    user=request.user,
+                    full_name=form.cleaned_data["full_name"],
+                    avatar_url=form.cleaned_data["avatar_url"],
+                    expected_updated_at=_moment(request.POST.get("expected_updated_at")),
+                )
+            except services.ProfileChanged as changed:
+                profile = changed.current
+                form = ProfileForm(
+                    {"full_name": profile.full_name or "", "avatar_url": profile.avatar_url or ""}
+                )
+                form.is_valid()  # bound to the saved values, so it can carry the message
+                form.add_error(None, str(changed))
+                status = 409
+            else:
+                return render(request, "profiles/dashboard.html#profile-card", {"profile": profile})
     else:
         form = ProfileForm(
             initial={"full_name": profile.full_name, "avatar_url": profile.avatar_url}
@@ -97,6 +129,13 @@ def profile_edit_hx(request: AuthenticatedRequest) -> HttpResponse:
         {"profile": profile, "form": form},
         status=status,
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @login_required

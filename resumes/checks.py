@@ -16,12 +16,14 @@ def check_resume_pipeline_limits(app_configs: Any, **kwargs: Any) -> list[CheckM
         settings.QUEUE_PARSING,
         (settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT),
     )
-    if hard >= settings.RESUME_STUCK_AFTER_SECONDS:
+    lease = settings.RESUME_STAGE_LEASE_SECONDS
+    if lease < 6 or lease >= hard:
         errors.append(
             Error(
-                f"RESUME_STUCK_AFTER_SECONDS ({settings.RESUME_STUCK_AFTER_SECONDS}s) must exceed "
+                f"RESUME_STAGE_LEASE_SECONDS ({lease}s) must be at least 6 and below "
                 f"the parsing queue's hard time limit ({hard}s).",
-                hint="Otherwise the reconciler would hand a running stage to a second worker.",
+                hint="It is renewed every third of it: shorter, one slow renewal loses a live "
+                "stage; longer than the time limit, a dead worker's stage waits for nothing.",
                 id="resumes.E001",
             )
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +117,39 @@ def _is_text(data: bytes) -> bool:
     return printable >= 0.95 * max(len(text), 1)
 
 
+# What the zip and inflate readers raise on a damaged archive: a bad CRC (a directory that
+# understates a part's size), a truncated or corrupt stream, an encrypted or oddly
+# compressed part.
+DAMAGED_ARCHIVE: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
+
+
+def damaged_docx_message(error: BaseException) -> str:
+    detail = str(error).strip().rstrip(".")
+    reason = f" ({detail})" if detail else ""
+    return (
+        f"This Word document is damaged{reason}. Open it in Word and save it again, "
+        "or export it to PDF, then upload that."
+    )
+
+
 def check_docx(data: bytes) -> None:
+    """``_check_docx``, with every reader error on a damaged archive refused by name."""
+    try:
+        _check_docx(data)
+    except DAMAGED_ARCHIVE as error:
+        raise UnreadableDocument(damaged_docx_message(error)) from error
+
+
+def _check_docx(data: bytes) -> None:
     """Refuse zip bombs and XML tricks before python-docx opens the archive.
 
     The checks read only the zip's central directory and at most a few kilobytes of each
@@ -171,8 +204,8 @@ def _is_linkedin_export(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    except DAMAGED_ARCHIVE:
+        return False  # check_docx says what is wrong with it
     return "word/document.xml" not in names and bool(linkedin_sections(names))
 
 
@@ -204,17 +237,20 @@ def check_linkedin(data: bytes) -> None:
 
 
 class SizeCappedUploadHandler(FileUploadHandler):
-    """Refuse files over ``RESUME_MAX_UPLOAD_BYTES``, and requests over that times the
-    number of files allowed.
+    """Abort an upload as soon as it exceeds the request's ``RESUME_MAX_REQUEST_BYTES`` or the
+    person's remaining storage (``quota_remaining``, set by the view from
+    ``RESUME_STORAGE_QUOTA_BYTES``); drop a single file over ``RESUME_MAX_UPLOAD_BYTES``.
 
-    Runs first among the upload handlers: a declared Content-Length above the request cap
-    stops the request before a byte of the body is read; a body that turns out larger
-    (chunked, or lying) is stopped at the first chunk past it. Either way nothing is
-    buffered or written to disk, and ``request.upload_too_large`` tells the view. One file
-    over the file cap is dropped at its first chunk past it (what was written of it is
-    closed and deleted) while the request's other files go on; ``request.upload_refused``
-    names the dropped files.
+    Runs first among the upload handlers: a declared Content-Length above the request's
+    allowance stops the request before a byte of the body is read; a body that turns out
+    larger (chunked, or lying) is stopped at the first chunk past it. Either way nothing is
+    buffered or written to disk. ``request.upload_too_large`` tells the view what happened,
+    ``request.upload_refusal`` why ("request" or "quota"). One file over the file cap is
+    dropped at its first chunk past it (what was written of it is closed and deleted) while
+    the request's other files go on; ``request.upload_refused`` names the dropped files.
     """
+
+    quota_remaining: int | None = None
 
     def handle_raw_input(
         self,
@@ -224,11 +260,14 @@ class SizeCappedUploadHandler(FileUploadHandler):
         boundary: str,
         encoding: str | None = None,
     ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | None:
-        self.limit = settings.RESUME_MAX_UPLOAD_BYTES * settings.RESUME_MAX_FILES_PER_UPLOAD
+        self.limit = settings.RESUME_MAX_REQUEST_BYTES
+        self.reason = "request"
+        if self.quota_remaining is not None and self.quota_remaining < self.limit:
+            self.limit, self.reason = max(self.quota_remaining, 0), "quota"
         self.received = 0
         if content_length > self.limit + 64 * 1024:  # room for the form's other fields
             # Answering here ends parsing: the body is never read.
-            self.request.upload_too_large = True  # type: ignore[union-attr]
+            self._mark(self.reason)
             return QueryDict(), MultiValueDict()
         return None
 
@@ -240,7 +279,7 @@ class SizeCappedUploadHandler(FileUploadHandler):
         self.file_received += len(raw_data)
         self.received += len(raw_data)
         if self.received > self.limit:
-            self._refuse()
+            self._refuse(self.reason)
         if self.file_received > settings.RESUME_MAX_UPLOAD_BYTES:
             refused = getattr(self.request, "upload_refused", [])
             refused.append(self.file_name or "a file")
@@ -251,6 +290,10 @@ class SizeCappedUploadHandler(FileUploadHandler):
     def file_complete(self, file_size: int) -> None:
         return None
 
-    def _refuse(self) -> None:
+    def _mark(self, reason: str) -> None:
         self.request.upload_too_large = True  # type: ignore[union-attr]
+        self.request.upload_refusal = reason  # type: ignore[union-attr]
+
+    def _refuse(self, reason: str) -> None:
+        self._mark(reason)
         raise StopUpload(connection_reset=True)

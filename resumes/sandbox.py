@@ -1,10 +1,14 @@
-"""Parsing an untrusted file in a child process with memory, CPU and wall-clock limits.
+"""Sniffing and parsing an untrusted file in a child process with memory, CPU and
+wall-clock limits.
 
-``parse_document(data, kind)`` forks the calling process: the child caps its address space
-(RLIMIT_AS, as a budget above what the parent already uses), its CPU time (RLIMIT_CPU) and
-the files it may write (RLIMIT_FSIZE 0), then reads the document and runs the extraction
-engine, and sends the result back through a pipe. The parent kills it at the wall-clock
-limit. A decompression bomb, a pathological PDF or a crash in a native library (PDFium,
+``sniff_document(data, filename)`` decides the type (``resumes.files.detect``: magic
+numbers, a DOCX's zip directory and XML heads) and ``parse_document(data, kind)`` reads and
+extracts it; every look inside the file happens in such a child. Each forks the calling
+process: the child caps its address space (RLIMIT_AS, as a budget above what the parent
+already uses), its CPU time (RLIMIT_CPU) and the files it may write (RLIMIT_FSIZE 0), then
+does its work (sniffing, or reading the document and running the extraction engine) and
+sends the result back through a pipe. The parent kills it at the wall-clock limit. A
+damaged archive, a decompression bomb, a pathological PDF or a crash in a native library (PDFium,
 lxml) therefore ends the child, never the Celery worker.
 
 Why fork and not a fresh interpreter: importing the readers and the engine takes about half
@@ -23,6 +27,7 @@ import select
 import signal
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +41,7 @@ from resumes.extraction import (
     linkedin,
 )
 from resumes.extraction.schema import Extraction
+from resumes.files import DAMAGED_ARCHIVE, damaged_docx_message, detect
 from resumes.reading import UnreadableDocument, read_document
 
 
@@ -92,10 +98,54 @@ def preload() -> None:
     _preloaded = True
 
 
+def sniff_document(data: bytes, filename: str = "") -> str:
+    """The file's type (pdf, docx, txt, md) from its bytes, decided inside a limited child:
+    a damaged or hostile archive ends there, with its reason in ``ParseFailed``."""
+    result = _in_child(lambda: {"kind": detect(data, filename).kind})
+    return str(result["kind"])
+
+
 def parse_document(data: bytes, kind: str) -> Parsed:
     """Read and extract ``data`` (of detected type ``kind``) inside a limited child."""
     preload()
     provider = get_provider()
+
+    def work() -> dict[str, Any]:
+        try:
+            document = read_document(data, kind)
+        except DAMAGED_ARCHIVE as error:
+            if kind != "docx":
+                raise
+            raise UnreadableDocument(damaged_docx_message(error)) from error
+        if document.kind == "json":
+            # A JSON Resume names its fields: it is read, not guessed at.
+            extraction = jsonresume.extract(document)
+            label = jsonresume.MODEL_LABEL
+        elif document.kind == "linkedin":
+            extraction = linkedin.extract(document)
+            label = linkedin.MODEL_LABEL
+        else:
+            extraction = provider.extract(document)
+            label = provider.model_label
+        return {
+            "raw": document.raw,
+            "pages": document.pages,
+            "extraction": extraction.model_dump(mode="json"),
+            "model_label": label,
+        }
+
+    result = _in_child(work)
+    return Parsed(
+        raw=result["raw"],
+        pages=result["pages"],
+        extraction=Extraction.model_validate(result["extraction"]),
+        model_label=result["model_label"],
+    )
+
+
+def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``work`` in a forked child under the limits; its result, or ``ParseFailed``."""
+    preload()
     limits = settings.RESUME_PARSE_LIMITS
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
@@ -106,7 +156,7 @@ def parse_document(data: bytes, kind: str) -> Parsed:
         pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
-        _child(write_end, data, kind, provider, limits)
+        _child(write_end, work, limits)
     os.close(write_end)
     started = time.monotonic()
     chunks: list[bytes] = []
@@ -133,7 +183,9 @@ def parse_document(data: bytes, kind: str) -> Parsed:
     return _outcome(b"".join(chunks), status, timed_out, limits)
 
 
-def _outcome(payload: bytes, status: int, timed_out: bool, limits: dict[str, int]) -> Parsed:
+def _outcome(
+    payload: bytes, status: int, timed_out: bool, limits: dict[str, int]
+) -> dict[str, Any]:
     if timed_out:
         raise ParseFailed(
             f"Reading this file took longer than {limits['wall_seconds']} seconds; "
@@ -158,15 +210,10 @@ def _outcome(payload: bytes, status: int, timed_out: bool, limits: dict[str, int
         ) from None
     if "error" in result:
         raise ParseFailed(result["error"], transient=bool(result.get("transient")))
-    return Parsed(
-        raw=result["raw"],
-        pages=result["pages"],
-        extraction=Extraction.model_validate(result["extraction"]),
-        model_label=result["model_label"],
-    )
+    return result
 
 
-def _child(fd: int, data: bytes, kind: str, provider: Any, limits: dict[str, int]) -> None:
+def _child(fd: int, work: Callable[[], dict[str, Any]], limits: dict[str, int]) -> None:
     code = 0
     try:
         _die_with_parent()
@@ -178,23 +225,7 @@ def _child(fd: int, data: bytes, kind: str, provider: Any, limits: dict[str, int
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
         try:
-            document = read_document(data, kind)
-            if document.kind == "json":
-                # A JSON Resume names its fields: it is read, not guessed at.
-                extraction = jsonresume.extract(document)
-                label = jsonresume.MODEL_LABEL
-            elif document.kind == "linkedin":
-                extraction = linkedin.extract(document)
-                label = linkedin.MODEL_LABEL
-            else:
-                extraction = provider.extract(document)
-                label = provider.model_label
-            result: dict[str, Any] = {
-                "raw": document.raw,
-                "pages": document.pages,
-                "extraction": extraction.model_dump(mode="json"),
-                "model_label": label,
-            }
+            result = work()
         except UnreadableDocument as error:
             result = {"error": error.message}
         except MemoryError:

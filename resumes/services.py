@@ -5,11 +5,15 @@ The pipeline runs ``upload → parse → enrich → complete``; each stage is ru
 security context:
 
 1. *claim* (compare-and-set): lock the version row; go on only if every earlier stage is
-   completed and this one is pending, or in progress for longer than
-   ``RESUME_STUCK_AFTER_SECONDS`` (its worker died). Mark it in progress, which counts an
-   attempt. A second delivery of the same task finds the stage taken or done and stops.
+   completed and this one is pending, or in progress under an expired lease (its worker
+   died). Mark it in progress, which counts an attempt. A second delivery of the same task
+   finds the stage taken or done and stops.
 2. *work*, outside any transaction (reading storage, the parsing child process), producing a
-   function that stores the result.
+   function that stores the result. The claim is a lease of ``RESUME_STAGE_LEASE_SECONDS``
+   (its expiry is ``updated_at`` plus that); a thread renews it every third of that while
+   the work runs, so a live worker keeps its stage however long it takes, and a killed
+   one's stage is taken over by the next task (redelivered or reconciled) once the lease
+   runs out, within seconds rather than minutes.
 3. *finish*: lock the row again; store the result and mark the stage completed only if the
    stage is still in progress under this attempt (a worker that was presumed dead and lost
    its claim stores nothing). Storing replaces the version's earlier rows of that stage,
@@ -23,7 +27,9 @@ transient one (the AI endpoint is down) puts the stage back to pending for a ret
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -31,8 +37,8 @@ from typing import IO, Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, transaction
+from django.db.models import F, Sum
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +52,6 @@ from profiles.entities import ENTITY_SPECS, spec_for_type
 from profiles.models import User
 from resumes import storage
 from resumes.diffs import Comparable, comparable, compare, profile_comparable
-from resumes.files import detect
 from resumes.models import (
     ParsedResumeEntity,
     ProcessingStatus,
@@ -55,8 +60,7 @@ from resumes.models import (
     ResumeVersion,
     UploadSource,
 )
-from resumes.reading import UnreadableDocument
-from resumes.sandbox import ParseFailed, parse_document
+from resumes.sandbox import ParseFailed, parse_document, sniff_document
 from resumes.schemas import (
     STAGES,
     Differences,
@@ -72,6 +76,14 @@ logger = logging.getLogger(__name__)
 
 # A stage claimed this many times without finishing (its worker keeps dying on it) fails.
 MAX_STAGE_ATTEMPTS = 3
+# Every claim counts an attempt; a stage that keeps coming back to pending (transient
+# failures the task retried, then the reconciler) ends failed here instead of being tried
+# again every reconciler run forever.
+STAGE_ATTEMPT_CAP = 8
+UNAVAILABLE = (
+    "The AI service is unavailable — retry later. Your file is kept; use Retry once the "
+    "service is back."
+)
 
 
 class StageFailed(Exception):
@@ -141,6 +153,14 @@ def resume_version_upload(
     return version
 
 
+def resume_storage_used(*, user: User) -> int:
+    """Bytes of the person's stored originals (what RESUME_STORAGE_QUOTA_BYTES caps)."""
+    total = ResumeVersion.objects.filter(stream__user=user).aggregate(total=Sum("file_size_bytes"))[
+        "total"
+    ]
+    return int(total or 0)
+
+
 def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion:
     """Start a failed version's pipeline again from the stage that failed.
 
@@ -161,12 +181,30 @@ def resume_version_retry(*, user: User, version: ResumeVersion) -> ResumeVersion
 
 
 def _enqueue_on_commit(version: ResumeVersion, stage: Stage) -> None:
+    """Hand the stage to the broker once the transaction commits.
+
+    What is committed is accepted: if the broker is down the hand-off is only logged, never
+    an error for the request, and the reconciler enqueues the pending stage
+    (``RESUME_UNQUEUED_AFTER_SECONDS``). The publish is one attempt with short socket
+    timeouts (``CELERY_BROKER_TRANSPORT_OPTIONS``), so it never holds the request long.
+    """
     from resumes.tasks import STAGE_TASKS
 
     task = STAGE_TASKS[stage]
     user_id = str(version.stream.user_id)
     version_id = str(version.pk)
-    transaction.on_commit(lambda: task.delay(version_id, user_id=user_id))
+
+    def enqueue() -> None:
+        try:
+            task.apply_async((version_id,), {"user_id": user_id}, ignore_result=True)
+        except Exception:
+            logger.warning(
+                "could not hand a resume stage to the broker; the reconciler will",
+                extra={"version_id": version_id, "stage": stage.value},
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 # -- Running a stage -----------------------------------------------------------------------
@@ -190,8 +228,8 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
         if any(stages.get(name).status != StageStatus.COMPLETED for name in stage.earlier):
             return None
         state = stages.get(stage)
-        stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
-        if state.status == StageStatus.IN_PROGRESS and version.updated_at < stale:
+        expired = timezone.now() - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
+        if state.status == StageStatus.IN_PROGRESS and version.updated_at < expired:
             if state.attempts >= MAX_STAGE_ATTEMPTS:
                 version.mark_stage(
                     stage,
@@ -201,6 +239,13 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
                 )
                 return None
         elif state.status != StageStatus.PENDING:
+            return None
+        elif state.attempts >= STAGE_ATTEMPT_CAP:
+            version.mark_stage(
+                stage,
+                StageStatus.FAILED,
+                error=f"{UNAVAILABLE} ({state.error})" if state.error else UNAVAILABLE,
+            )
             return None
         version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=stage.progress[0])
         return Claim(version=version, attempt=version.stages.get(stage).attempts)
@@ -219,7 +264,8 @@ def resume_stage_run(
     if claim is None:
         return "skipped"
     try:
-        store = STAGE_WORK[stage](claim.version, user_id)
+        with _lease_renewed(claim, stage, user_id):
+            store = STAGE_WORK[stage](claim.version, user_id)
     except StageFailed as failure:
         with user_context(user_id):
             _release(claim, stage, failure)
@@ -228,6 +274,43 @@ def resume_stage_run(
         return "failed"
     with user_context(user_id):
         return _finish(claim, stage, store, enqueue_next=enqueue_next)
+
+
+@contextmanager
+def _lease_renewed(claim: Claim, stage: Stage, user_id: UUID | str) -> Iterator[None]:
+    """Renew the claim's lease every third of ``RESUME_STAGE_LEASE_SECONDS`` while the block
+    runs, for as long as the stage is still in progress under this claim's attempt."""
+    done = threading.Event()
+    interval = settings.RESUME_STAGE_LEASE_SECONDS / 3
+
+    def renew() -> None:
+        try:
+            while not done.wait(interval):
+                with user_context(user_id):
+                    held = (
+                        ResumeVersion.objects.filter(pk=claim.version.pk)
+                        .filter(
+                            **{
+                                f"processing_stages__{stage.value}__status": "in_progress",
+                                f"processing_stages__{stage.value}__attempts": claim.attempt,
+                            }
+                        )
+                        .update(updated_at=Now())
+                    )
+                if not held:
+                    return  # taken over or ended: the finish step will store nothing
+        except Exception:
+            logger.warning("could not renew a stage's lease", exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    renewer = threading.Thread(target=renew, name=f"lease-{claim.version.pk}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        renewer.join(timeout=interval + 5)
 
 
 def _finish(
@@ -288,9 +371,10 @@ def _upload_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resum
     """Check the stored file and decide its type from its bytes."""
     data = _read_original(version)
     try:
-        kind = detect(data, version.original_filename).kind
-    except UnreadableDocument as error:
-        raise StageFailed(error.message) from error
+        # In the limited child: a damaged archive's reader error ends there, with a reason.
+        kind = sniff_document(data, version.original_filename)
+    except ParseFailed as failure:
+        raise StageFailed(failure.message, transient=failure.transient) from failure
 
     def store(locked: ResumeVersion) -> None:
         locked.file_type = kind
@@ -480,22 +564,29 @@ def resume_versions_reconcile() -> int:
     """Re-enqueue the next stage of every version stuck in a non-terminal state.
 
     Runs in the system context (every user's versions). A version is stuck when it has not
-    changed for ``RESUME_STUCK_AFTER_SECONDS``: its task was lost or its worker died. The
+    changed for ``RESUME_STAGE_LEASE_SECONDS`` (a lease ran out: its worker died), or waits
+    in a pending stage (the hand-off to the broker failed). The
     re-enqueued task's claim decides whether the stage really may run again.
     """
-    stale = timezone.now() - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS)
-    stuck = (
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
+    unqueued = now - timedelta(seconds=settings.RESUME_UNQUEUED_AFTER_SECONDS)
+    # Stuck: unchanged for long (a lost task, a dead worker); or committed and waiting in a
+    # pending stage for longer than any broker takes to deliver (the hand-off failed).
+    candidates = (
         ResumeVersion.objects.unfinished()
-        .filter(updated_at__lt=stale)
+        .filter(updated_at__lt=unqueued)
         .select_related("stream")
         .order_by("updated_at")[:500]
     )
     count = 0
-    for version in stuck:
+    for version in candidates:
         stages = version.stages
         stage = next((n for n in STAGES if stages.get(n).status != StageStatus.COMPLETED), None)
         if stage is None:
             continue
+        if version.updated_at >= stale and stages.get(stage).status != StageStatus.PENDING:
+            continue  # in progress under a live lease: its worker is on it
         _enqueue_on_commit(version, stage)
         count += 1
     if count:

@@ -68,10 +68,16 @@ def _run_stage(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str
         if task.request.retries >= MAX_TRANSIENT_RETRIES:
             with user_context(user_id):
                 services.resume_stage_fail(
-                    version_id=version_id, stage=stage, message=failure.message
+                    version_id=version_id,
+                    stage=stage,
+                    message=f"{services.UNAVAILABLE} ({failure.message})",
                 )
             return "failed"
-        raise task.retry(countdown=5 * 2**task.request.retries) from failure
+        # The code's budget, not Celery's default of 3: exhausting it must end in the visible
+        # failed state above, never in a pending stage without a task.
+        raise task.retry(
+            countdown=5 * 2**task.request.retries, max_retries=MAX_TRANSIENT_RETRIES
+        ) from failure
     except SoftTimeLimitExceeded:
         with user_context(user_id):
             services.resume_stage_fail(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -62,7 +63,12 @@ def resume_upload(request: AuthenticatedRequest) -> HttpResponse:
     reads it (request.POST); so this view is exempt and checks CSRF itself, after adding
     the handler, as Django's upload-handler documentation prescribes.
     """
-    request.upload_handlers.insert(0, SizeCappedUploadHandler(request))
+    handler = SizeCappedUploadHandler(request)
+    if request.method == "POST":
+        handler.quota_remaining = (
+            settings.RESUME_STORAGE_QUOTA_BYTES - services.resume_storage_used(user=request.user)
+        )
+    request.upload_handlers.insert(0, handler)
     return _resume_upload(request)
 
 
@@ -83,12 +89,11 @@ def _resume_upload(request: AuthenticatedRequest) -> HttpResponse:
             *request.POST.getlist("left_out")[:max_files],
         ]
     ]
-    if getattr(request, "upload_too_large", False) or (refused and not request.FILES):
-        problems = refused or [
-            f"That upload is too large: each file may be at most {limit}, "
-            f"and at most {max_files} files at once."
-        ]
+    if getattr(request, "upload_too_large", False):
+        problems = [_too_large(getattr(request, "upload_refusal", "file"), user)]
         return _upload_page(request, UploadForm(user=user, max_files=max_files), problems, 413)
+    if refused and not request.FILES:
+        return _upload_page(request, UploadForm(user=user, max_files=max_files), refused, 413)
     if not form.is_valid():
         problems = [
             str(error)
@@ -151,6 +156,27 @@ def _upload_page(
     }
     template = "resumes/upload.html#upload-problems" if request.htmx else "resumes/upload.html"
     return render(request, template, context, status=status)
+
+
+def _too_large(reason: str, user: Any) -> str:
+    mb = 1024 * 1024
+    if reason == "quota":
+        used = services.resume_storage_used(user=user)
+        quota = settings.RESUME_STORAGE_QUOTA_BYTES
+        return (
+            f"Your resume storage is full: {used / mb:.1f} MB of {quota // mb} MB used, and "
+            "this upload does not fit. Delete old versions you no longer need, then try again."
+        )
+    if reason == "request":
+        return (
+            "That upload is too large: all files together may be at most "
+            f"{settings.RESUME_MAX_REQUEST_BYTES // mb} MB. Upload them in smaller batches."
+        )
+    return (
+        "That upload is too large: each file may be at most "
+        f"{settings.RESUME_MAX_UPLOAD_BYTES // mb} MB, and at most "
+        f"{settings.RESUME_MAX_FILES_PER_UPLOAD} files at once."
+    )
 
 
 def _initial_stream(request: AuthenticatedRequest) -> dict[str, str]:

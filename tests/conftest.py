@@ -9,11 +9,12 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import setup_databases, teardown_databases
 
@@ -22,6 +23,20 @@ from careeros.db.roles import owner_connection
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests may use the system alias (a second connection, which sees
+    committed rows only: so only these tests can use it meaningfully)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in getattr(item, "fixturenames", ())
+        if marker is not None:
+            transactional = transactional or bool(marker.kwargs.get("transaction"))
+        if not transactional or (marker is not None and "databases" in marker.kwargs):
+            continue
+        kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "databases": "__all__"}
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture(scope="session")
@@ -62,13 +77,23 @@ def signed_in(client: Client, user: object) -> Client:
     return client
 
 
-def database_url_for_children() -> str:
-    """A URL for the database the tests use, for child processes such as a worker."""
-    params = connection.settings_dict
-    user = quote(params["USER"], safe="")
+def _url(params: dict[str, Any], name: str) -> str:
+    user = quote(str(params["USER"]), safe="")
     password = quote(str(params["PASSWORD"] or ""), safe="")
     credentials = f"{user}:{password}@" if password else f"{user}@"
-    return f"postgres://{credentials}{params['HOST']}:{params['PORT']}/{params['NAME']}"
+    return f"postgres://{credentials}{params['HOST']}:{params['PORT']}/{name}"
+
+
+def database_env_for_children() -> dict[str, str]:
+    """The database URLs of the tests' database, for child processes such as a worker: the
+    owner's, the runtime login's and the system login's."""
+    name = connection.settings_dict["NAME"]
+    return {
+        "DATABASE_URL": _url(settings.DATABASE_OWNER, name),
+        "DATABASE_OWNER_URL": _url(settings.DATABASE_OWNER, name),
+        "DATABASE_APP_URL": _url(connections["default"].settings_dict, name),
+        "DATABASE_SYSTEM_URL": _url(connections[settings.SYSTEM_DB_ALIAS].settings_dict, name),
+    }
 
 
 @pytest.fixture
@@ -77,7 +102,7 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
     }
@@ -120,19 +145,24 @@ def celery_worker_process(transactional_db: None) -> Iterator[str]:
             process.wait()
 
 
+WEB_SERVER_APP_NAME = "careeros-test-web"
+
+
 @pytest.fixture
 def web_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
     """A real gunicorn (one sync worker, the shipped database settings) on the test
     database; yields its base URL. Static files are collected as in production."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "STATIC_ROOT": str(tmp_path / "static"),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # libpq names the server's sessions, so tests can tell them from other processes'.
+        "PGAPPNAME": WEB_SERVER_APP_NAME,
     }
     env.pop("CONN_MAX_AGE", None)
     subprocess.run(

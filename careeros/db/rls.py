@@ -6,17 +6,21 @@ Every user-owned table has RLS enabled and forced with two policies, created by 
 - ``<table>_owner`` for the runtime role: rows whose owner is ``app_current_user_id()``,
   the transaction-local setting ``app.user_id``. Without it the function returns NULL and
   the policy matches nothing: no context means zero rows, never all rows, and no error.
-- ``<table>_system`` for the system role: every row. Only ``system_context()`` switches
-  to that role, for the admin site and system jobs; grep for it to audit every use.
+- ``<table>_system`` for the system role: every row. The system role has its own login
+  and database alias; only ``system_context()`` sends queries there, for the admin site
+  and system jobs; grep for it to audit every use.
 
-Both settings are transaction-local (``set_config(..., true)`` and ``SET LOCAL ROLE``), so
-a persistent or pooled connection never carries one request's user into the next.
+The runtime login cannot switch roles at all (it is a member of none), so the system path
+is a second connection, never a ``SET ROLE`` on the runtime one. The user setting is
+transaction-local (``set_config(..., true)``), so a persistent or pooled connection never
+carries one request's user into the next.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +35,27 @@ from psycopg import sql
 
 USER_SETTING = "app.user_id"
 
+# The alias the ORM uses right now: the innermost user_context or system_context decides.
+_current_alias: ContextVar[str] = ContextVar("careeros_db_alias", default=DEFAULT_DB_ALIAS)
+
+
+class ContextRouter:
+    """Send every ORM query to the alias of the innermost context: "system" inside
+    ``system_context()``, the runtime alias everywhere else (whatever alias an instance was
+    loaded from, so nothing read in the system context is written back through it later)."""
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str:
+        return _current_alias.get()
+
+    def db_for_write(self, model: type[Any], **hints: Any) -> str:
+        return _current_alias.get()
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+        return True  # one database, two logins
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        return db == DEFAULT_DB_ALIAS  # the system alias is the same database
+
 
 @contextmanager
 def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
@@ -42,7 +67,7 @@ def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> I
     # Outermost, the block's own transaction is the setting's whole life (it ends with
     # it), so there is nothing to restore: one statement instead of three per request.
     outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), _routed_to(using):
         with connection.cursor() as cursor:
             previous = None
             if not outermost:
@@ -58,14 +83,24 @@ def user_context(user_id: UUID | str | None, using: str = DEFAULT_DB_ALIAS) -> I
 
 
 @contextmanager
-def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def system_context() -> Iterator[BaseDatabaseWrapper]:
     """THE row level security bypass: the block sees every user's rows.
 
-    For the operators' admin site and system jobs only; never decide to enter it from
-    request or message data.
+    A transaction on the system alias (the system role's own login); the ORM goes there for
+    the block, raw SQL uses the connection it yields. For the operators' admin site and
+    system jobs only; never decide to enter it from request or message data.
     """
-    connection = connections[using]
-    with transaction.atomic(using=using):
+    alias = settings.SYSTEM_DB_ALIAS
+    with transaction.atomic(using=alias), _routed_to(alias):
+        yield connections[alias]
+
+
+@contextmanager
+def migration_system_role(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """For data migrations: the owner's migration connection takes the system role for the
+    block, so the forced policies let it reach every user's rows. Only the owner, a member
+    of the system role, can do this; the runtime login cannot."""
+    with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_user")
             (previous,) = cursor.fetchone()
@@ -74,6 +109,15 @@ def system_context(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         if not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(previous)))
+
+
+@contextmanager
+def _routed_to(alias: str) -> Iterator[None]:
+    token = _current_alias.set(alias)
+    try:
+        yield
+    finally:
+        _current_alias.reset(token)
 
 
 def current_user_id(using: str = DEFAULT_DB_ALIAS) -> str | None:

@@ -1,40 +1,78 @@
-"""Database roles: the runtime role the app runs as, and the owner role for schema work.
+"""Database roles: the runtime and system login roles, and the owner for schema work.
 
-Every connection switches to ``settings.DATABASE_APP_ROLE`` (Django's ``assume_role``
-option): a role without SUPERUSER or BYPASSRLS, so row level security applies to
-everything the app does. Schema changes (migrate, flush) need the connecting role that
-owns the tables; ``owner_connection()`` is the one place that drops the runtime role.
+The application logs in as ``settings.DATABASE_APP_ROLE`` (the "default" alias) and the
+system path as ``settings.DATABASE_SYSTEM_ROLE`` (the "system" alias): neither owns a table
+nor is a member of any role, so no statement run on their sessions can switch to more.
+Schema changes (migrate, flush) need the owner; ``owner_connection()`` is the one place that
+connects with the owner's credentials (``DATABASE_OWNER_URL``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from psycopg import sql
 
+CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
+
 
 @contextmanager
 def owner_connection(alias: str = DEFAULT_DB_ALIAS) -> Iterator[BaseDatabaseWrapper]:
-    """Run the block on a fresh connection as the connecting (owner) role."""
+    """Run the block on a fresh connection of ``alias`` logged in as the schema owner."""
     connection = connections[alias]
-    options = connection.settings_dict.setdefault("OPTIONS", {})
-    role = options.pop("assume_role", None)
+    saved = {key: connection.settings_dict.get(key) for key in CREDENTIALS}
     connection.close()
+    connection.settings_dict.update(settings.DATABASE_OWNER)
     try:
         yield connection
     finally:
         connection.close()
-        if role is not None:
-            options["assume_role"] = role
+        connection.settings_dict.update(saved)
+
+
+@contextmanager
+def owner_connections() -> Iterator[None]:
+    """``owner_connection`` for every alias at once (creating a test database)."""
+    with ExitStack() as stack:
+        for alias in connections:
+            stack.enter_context(owner_connection(alias))
+        yield
+
+
+def login_roles_ensure(cursor: CursorWrapper) -> None:
+    """Make the runtime and system roles what the app logs in as: LOGIN, NOINHERIT, a
+    member of no role; give those without a URL of their own their
+    derived password. Run by ``migrate`` as the owner (which needs CREATEROLE for it)."""
+    for role in (settings.DATABASE_APP_ROLE, settings.DATABASE_SYSTEM_ROLE):
+        identifier = sql.Identifier(role)
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            continue  # migrated back before the migrations that create it
+        cursor.execute(
+            # Created without SUPERUSER, BYPASSRLS, CREATEDB and CREATEROLE (data_role_ensure).
+            sql.SQL("ALTER ROLE {} LOGIN NOINHERIT").format(identifier)
+        )
+        password = settings.DATABASE_DERIVED_PASSWORDS.get(role)
+        if password is not None:
+            cursor.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(identifier, sql.Literal(password))
+            )
+        cursor.execute(
+            "SELECT m.roleid::regrole::text FROM pg_auth_members m WHERE m.member = %s::regrole",
+            [role],
+        )
+        for (granted,) in cursor.fetchall():
+            cursor.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(granted), identifier))
 
 
 def data_role_ensure(cursor: CursorWrapper, name: str) -> None:
     """Create (unless it exists) a role that may only read and write rows, and let the
-    connecting role switch to it.
+    connecting (owner) role switch to it (migrations reach every row as the system role).
 
     No SUPERUSER, BYPASSRLS, CREATEDB or CREATEROLE; it owns nothing, so it cannot ALTER,
     DROP, TRUNCATE or disable row level security. Its privileges cover the tables that exist

@@ -201,13 +201,13 @@ class KeyUsage:
 
 def vault_key_usage(*, count_rows: bool = True) -> KeyUsage:
     """Count data keys (and rows) per ring key id, across all users (system context)."""
-    with system_context():
+    with system_context() as connection:
         data_keys = dict(
             DataKey.objects.values_list("master_key_id").annotate(n=Count("id")).order_by()
         )
         rows: dict[str, int] = {}
         if count_rows:
-            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT k.master_key_id, count(*) FROM encrypted_data d "
                     "JOIN encrypted_data_keys k ON k.id::text = d.key_id "
@@ -343,7 +343,7 @@ def encrypted_data_cleanup(
             if time_budget_seconds is not None and time.monotonic() - started > time_budget_seconds:
                 break
             batch_started = time.monotonic()
-            with system_context(), connection.cursor() as cursor:
+            with system_context() as system, system.cursor() as cursor:
                 cursor.execute(
                     _DELETE_BATCH, {"after": after, "cutoff": cutoff, "limit": batch_size}
                 )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from careeros.db.rls import system_context
+from careeros.db.rls import migration_system_role
 
 CONTEXT = 40
 
@@ -24,7 +24,7 @@ def copy_from_parsed_entities(apps, schema_editor):
     MergeDecision = apps.get_model("merges", "MergeDecision")
     ParsedResumeEntity = apps.get_model("resumes", "ParsedResumeEntity")
     # The owner is subject to the forced policies too; every user's rows need the bypass.
-    with system_context(using=schema_editor.connection.alias):
+    with migration_system_role(schema_editor.connection):
         _copy(MergeDecision, ParsedResumeEntity)
 
 

@@ -27,7 +27,7 @@ from careeros.db.rls import system_context
 from careeros.embedded import free_port
 from enrichment.models import EnrichmentJob, JobStatus
 from resumes.models import ProcessingStatus, ResumeVersion
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -77,7 +77,7 @@ def _queues(prefix: str) -> str:
 def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",

@@ -14,10 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from careeros.db.rls import current_user_id, system_context, unprotected_tables, user_context
+from careeros.db.roles import owner_connection
 from profiles import services
 from profiles.entities import ENTITY_SPECS
 from profiles.models import Profile, User, WorkExperience
 from profiles.tasks import row_level_security_probe
+from tests.conftest import WEB_SERVER_APP_NAME
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -41,24 +43,24 @@ def test_every_user_owned_table_has_forced_rls_with_a_policy() -> None:
     assert unprotected_tables(connection) == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_catalog_check_finds_an_unprotected_table() -> None:
     """A new user table without RLS is reported: the check can fail."""
-    with system_context(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")  # back to the owner, who may create tables
+    with owner_connection() as owner, transaction.atomic(), owner.cursor() as cursor:
         cursor.execute("CREATE TABLE careless_notes (id int, user_id uuid)")
-        assert "careless_notes" in unprotected_tables(connection)
+        assert "careless_notes" in unprotected_tables(owner)
         cursor.execute("ALTER TABLE careless_notes ENABLE ROW LEVEL SECURITY")
         # Enabled but not forced, and without a policy: still reported.
-        assert "careless_notes" in unprotected_tables(connection)
+        assert "careless_notes" in unprotected_tables(owner)
         transaction.set_rollback(True)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_catalog_check_finds_an_unprotected_partition() -> None:
     """A partition is read by its own name with its own policies only: one without them is
     reported even when its parent has them. (Partitions of a table owned through a parent,
     without a user_id, are covered in tests/interviews/test_partitions.py.)"""
-    with system_context(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")
+    with owner_connection() as owner, transaction.atomic(), owner.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE careless_log (id int, user_id uuid, at date) PARTITION BY RANGE (at)"
         )
@@ -69,7 +71,7 @@ def test_the_catalog_check_finds_an_unprotected_partition() -> None:
             "CREATE TABLE careless_log_1 PARTITION OF careless_log "
             "FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')"
         )
-        assert unprotected_tables(connection) == ["careless_log_1"]
+        assert unprotected_tables(owner) == ["careless_log_1"]
         transaction.set_rollback(True)
 
 
@@ -143,19 +145,22 @@ def test_an_outermost_user_context_ends_with_its_own_transaction() -> None:
     assert current_user_id() is None
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_system_context_sees_every_users_rows_and_ends_with_its_block(
     user: User, other_user: User
 ) -> None:
     add_job(user)
     add_job(other_user)
-    with system_context():
-        assert scalar("SELECT current_user") == "careeros_system"
+    with system_context() as system, system.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        assert cursor.fetchone() == ("careeros_system", "careeros_system")
         assert WorkExperience.objects.count() == 2
         assert Profile.objects.count() == 2
     assert scalar("SELECT current_user") == "careeros_app"
     assert WorkExperience.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_get_latest_entities_returns_only_the_callers_rows(user: User, other_user: User) -> None:
     """The seed's function no longer leaks another user's rows or accepts any table."""
     add_job(user, "Engineer")
@@ -170,7 +175,7 @@ def test_get_latest_entities_returns_only_the_callers_rows(user: User, other_use
             "SELECT count(*) FROM get_latest_entities(%s, %s)", [user.pk, "work_experience"]
         )
         assert cursor.fetchone() == (0,)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         # Not even the system role gets rows through it: it answers for the calling user.
         cursor.execute(
             "SELECT count(*) FROM get_latest_entities(%s, %s)", [user.pk, "work_experience"]
@@ -213,15 +218,17 @@ def test_a_reused_connection_never_carries_one_users_context_to_the_next(
 
 
 def gunicorn_backends() -> set[int]:
-    """Backend pids of the other sessions on the test database (the web server's).
+    """Backend pids of the web server's sessions on the test database that log in as this
+    test does (its system login, and other processes' sessions, are not counted).
 
-    Read as the connecting role, whose sessions they are: the runtime role may not see them.
+    Any role sees every session's pid, user and application name.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND usename = session_user AND application_name = %s",
+            [WEB_SERVER_APP_NAME],
         )
         return {pid for (pid,) in cursor.fetchall()}
 
@@ -291,6 +298,7 @@ def test_templates_render_inside_the_requests_user_context(signed_in: Client, us
     assert "Lazy Evaluator" in signed_in.get(reverse("dashboard")).content.decode()
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_operators_see_every_users_entities_in_the_admin(
     client: Client, user: User, other_user: User
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.core.checks import run_checks
 from django.test.utils import override_settings
 
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 
 GOOD_KEY = "k1:" + base64.b64encode(b"\x01" * 32).decode()
 
@@ -61,7 +61,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
     environment = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         **env,
     }

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from careeros.embedded import free_port
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def test_gunicorn_serves_the_sign_in_page_and_logs_json(tmp_path: Path) -> None:
     log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "DEBUG": "true",
     }

@@ -14,7 +14,7 @@ from django.conf import settings
 from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from enrichment.models import EnrichmentJob
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 from tests.resumes.conftest import media_root  # noqa: F401 - a fixture the pipeline test uses
 
 
@@ -23,7 +23,7 @@ def start_ai_worker(name: str) -> subprocess.Popen[bytes]:
     group."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -13,7 +14,9 @@ from enrichment.models import EnrichmentJob
 from enrichment.schemas import JobType
 from profiles.models import User
 from tests.enrichment.fixtures import create_career
-from tests.factories import make_user
+
+# The admin and system_context use the system alias, a connection of its own.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_operators_see_the_enrichment_tables(client: Client, user: User) -> None:
@@ -24,9 +27,7 @@ def test_operators_see_the_enrichment_tables(client: Client, user: User) -> None
             user=user, job_type=JobType.PROFILE_ANALYSIS, enqueue=False
         )
     services.enrichment_job_run(job_id=job.pk, user_id=user.pk)
-    operator = make_user(email="ops@example.com")
-    operator.is_staff = operator.is_superuser = True
-    operator.save()
+    operator = User.objects.create_superuser("ops@example.com", "x-ops-password-1")
     client.force_login(operator)
     for model in ("enrichmentjob", "careerenrichment", "careernarrative"):
         page = client.get(f"/admin/enrichment/{model}/")

@@ -12,6 +12,9 @@ from django.core.management import CommandError, call_command
 from profiles.models import User
 from tests.enrichment.fixtures import create_career
 
+# The command looks the address up through the system login (committed rows only).
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def results(output: str) -> dict[str, Any]:
     """The JSON document the command prints after its progress lines."""

@@ -104,12 +104,11 @@ def vault_keys(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 def owned_rows(user_id: Any) -> dict[str, int]:
     """Rows left anywhere for ``user_id``: every table with a user_id column, the user and
     profile rows, and the resume tables owned through streams (read as the system)."""
-    from django.db import connection
 
     from careeros.db.rls import system_context
 
     counts: dict[str, int] = {}
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.columns "
             "WHERE table_schema = 'public' AND column_name = 'user_id' ORDER BY table_name"

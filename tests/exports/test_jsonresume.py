@@ -197,7 +197,7 @@ def test_export_views_need_sign_in(client: Client) -> None:
     assert "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_export_command(user: User, tmp_path: Path) -> None:
     """export_profile writes each format to -o; an unknown user is an error."""
     seed_profile(user, 5)
@@ -211,7 +211,7 @@ def test_export_command(user: User, tmp_path: Path) -> None:
         call_command("export_profile", user="nobody@example.com", format="pdf")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_confirmed_profile_exports_as_confirmed(
     client: Client, user: User, other_user: User, tmp_path: Path
 ) -> None:

@@ -14,7 +14,8 @@ from interviews.transcripts import transcript_turns
 from profiles.models import User
 from tests.interviews.profiles import about, decisions_of, gappy_profile
 
-pytestmark = pytest.mark.django_db
+# The commands look the address up through the system login (committed rows only).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def interview(user: User, stdin: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:

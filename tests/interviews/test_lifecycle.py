@@ -35,7 +35,8 @@ from tests.factories import make_user
 from tests.interviews.profiles import about, decisions_of, gappy_profile
 from tests.interviews.test_partitions import assert_nowhere_in_database
 
-pytestmark = pytest.mark.django_db
+# system_context is the system alias, a connection of its own: committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_nightly_job_is_on_the_beat_schedule() -> None:
@@ -53,7 +54,7 @@ def test_the_nightly_job_closes_a_day_old_session_as_failed_keeping_what_it_lear
     services.interview_answer(user=user, session_id=session.pk, text="Four years of Go.")
     fresh = services.interview_session_start(user=user, session_type=SessionType.CAREER_OVERVIEW)
     assert decisions_of(user) == []  # the Go topic is still open (where was it used?)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "UPDATE interview_sessions SET started_at = now() - interval '25 hours' WHERE id = %s",
             [session.pk],
@@ -112,7 +113,7 @@ def test_transcripts_past_retention_expire_with_their_vault_rows(user: User, set
 
 def test_an_expired_turn_reads_as_expired_not_as_an_error(user: User) -> None:
     session = services.interview_session_start(user=user, session_type=SessionType.CAREER_OVERVIEW)
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("UPDATE encrypted_data SET expires_at = now() - interval '1 minute'")
     (turn,) = transcript_turns(session=session)
     assert turn.text is None
@@ -150,7 +151,7 @@ def test_transcript_text_is_only_in_the_vault_and_in_no_log(
         assert text not in caplog.text
     assert_nowhere_in_database(*questions, said_nothing)
     assert_nowhere_in_database(useful, "billing engine", besides=frozenset({"merge_decisions"}))
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM merge_decisions WHERE evidence::text LIKE %s",
             ["%Four years of Go%"],
@@ -180,7 +181,7 @@ def test_the_nightly_job_runs_on_a_real_worker(
         user=person, session_type=SessionType.SKILLS_ASSESSMENT
     )
     services.interview_answer(user=person, session_id=session.pk, text="Four years of Go.")
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "UPDATE interview_sessions SET started_at = now() - interval '2 days' WHERE id = %s",
             [session.pk],

@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from psycopg import sql
 
 from careeros.db.rls import system_context, unprotected_tables, user_context
+from careeros.db.roles import owner_connection
 from careeros.vault.models import EncryptedData
 from interviews.models import InterviewSession, InterviewTranscript, Speaker
 from interviews.partitions import (
@@ -21,7 +22,8 @@ from interviews.partitions import (
 from interviews.transcripts import transcript_turn_add, transcript_turns
 from profiles.models import User
 
-pytestmark = pytest.mark.django_db
+# system_context is the system alias, a connection of its own: committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def new_session(user: User) -> InterviewSession:
@@ -62,14 +64,15 @@ def test_the_months_ahead_are_made_each_with_forced_rls_and_both_policies() -> N
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_catalog_check_covers_every_partition() -> None:
     """A partition without its own policies is reported, though its parent has them."""
     transcript_partitions_ensure_ahead(months=0, now=datetime(2035, 3, 1, tzinfo=UTC))
     assert unprotected_tables(connection) == []
-    with system_context(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL ROLE NONE")  # the owner, who may alter tables
+    # The owner, who may alter tables.
+    with owner_connection() as owner, transaction.atomic(), owner.cursor() as cursor:
         cursor.execute("ALTER TABLE interview_transcripts_2035_03 NO FORCE ROW LEVEL SECURITY")
-        assert unprotected_tables(connection) == ["interview_transcripts_2035_03"]
+        assert unprotected_tables(owner) == ["interview_transcripts_2035_03"]
         transaction.set_rollback(True)
 
 
@@ -148,7 +151,7 @@ def test_the_table_holds_a_vault_reference_and_the_text_is_nowhere_in_the_databa
 def assert_nowhere_in_database(*needles: str, besides: frozenset[str] = frozenset()) -> None:
     """Every row of every table and partition (but ``besides``), as text, holds none of
     ``needles``."""
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
@@ -200,5 +203,9 @@ def test_months_past_retention_are_dropped_with_their_vault_rows(user: User, set
 
 def test_the_drop_function_refuses_a_month_that_is_not_over() -> None:
     current = transcript_partitions_ensure_ahead(months=0)[0]
-    with pytest.raises(DatabaseError, match="not over"), system_context(), connection.cursor() as c:
+    with (
+        pytest.raises(DatabaseError, match="not over"),
+        system_context() as system,
+        system.cursor() as c,
+    ):
         c.execute("SELECT interview_transcripts_partition_drop(%s)", [current])

@@ -91,6 +91,7 @@ def test_a_refused_secret_is_a_clear_error(
     assert "Type your answers instead" in response.json()["error"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_transcript_events_are_stored_encrypted_and_read_like_answers(
     signed_in: Client, user: User, openai_server: FakeOpenAI
 ) -> None:

@@ -59,7 +59,7 @@ def test_dashboard_loads_htmx_from_static_and_sets_csrf_header_once(signed_in: C
     assert "//unpkg" not in page
     assert "cdn" not in page.lower()
     assert page.count("hx-headers=") == 1
-    body = re.search(r"<body hx-headers='([^']+)'>", page)
+    body = re.search(r"<body hx-headers='([^']+)'", page)
     assert body is not None
     assert json.loads(body.group(1))["X-CSRFToken"]
 
@@ -81,7 +81,7 @@ def test_profile_edit_over_htmx_with_the_body_csrf_header(user: User) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     page = client.get(reverse("dashboard")).content.decode()
-    header = re.search(r"<body hx-headers='([^']+)'>", page)
+    header = re.search(r"<body hx-headers='([^']+)'", page)
     assert header is not None
     token = json.loads(header.group(1))["X-CSRFToken"]
 
@@ -110,6 +110,43 @@ def test_profile_edit_only_changes_the_signed_in_users_profile(
     assert profile_of(other_user).full_name == "Changed"
 
 
+def test_a_second_tabs_stale_profile_save_is_refused_not_lost(
+    signed_in: Client, user: User, other_user: User
+) -> None:
+    """Two editors open on the same profile: the first save wins, the stale one is refused
+    with the saved version shown (409), as entity edits are."""
+
+    def opened_version() -> str:
+        form = signed_in.get(reverse("profile_edit_hx"), headers={"HX-Request": "true"})
+        found = re.search(r'name="expected_updated_at" value="([^"]+)"', form.content.decode())
+        assert found is not None
+        return found.group(1)
+
+    first_tab, second_tab = opened_version(), opened_version()
+    saved = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada King", "avatar_url": "", "expected_updated_at": second_tab},
+    )
+    assert saved.status_code == 200
+    stale = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada Byron", "avatar_url": "", "expected_updated_at": first_tab},
+    )
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "changed in another tab or window" in page
+    assert 'value="Ada King"' in page
+    assert profile_of(user).full_name == "Ada King"
+    # The editor now carries the saved version: saving again works.
+    again = signed_in.post(
+        reverse("profile_edit_hx"),
+        {"full_name": "Ada Byron", "avatar_url": "", "expected_updated_at": opened_version()},
+    )
+    assert again.status_code == 200
+    assert profile_of(user).full_name == "Ada Byron"
+    assert profile_of(other_user).full_name == "Grace Hopper"
+
+
 def test_profile_edit_rejects_a_bad_avatar_url(signed_in: Client, user: User) -> None:
     """An invalid avatar URL comes back as the form with its error, nothing saved."""
     response = signed_in.post(
@@ -120,6 +157,7 @@ def test_profile_edit_rejects_a_bad_avatar_url(signed_in: Client, user: User) ->
     assert profile_of(user).full_name == "Ada Lovelace"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_accounts_made_by_createsuperuser_get_a_profile(client: Client) -> None:
     """An operator created from the command line still gets a working dashboard."""
     client.force_login(User.objects.create_superuser("op@example.com", "an operator passphrase"))
@@ -129,6 +167,7 @@ def test_accounts_made_by_createsuperuser_get_a_profile(client: Client) -> None:
         assert Profile.objects.filter(user__email="op@example.com").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_operator_reaches_the_admin_and_a_person_does_not(client: Client, user: User) -> None:
     """The admin is for operators: a regular account is sent to the admin sign-in."""
     client.force_login(user)
@@ -173,10 +212,11 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
             provenances=[None],
         )
     small = queries()
-    # Session, user, the RLS context, one query a section (count by a window), the
-    # profile, the timeline's three kinds, the pending-review count, and the test's own
-    # savepoints around them.
-    assert small <= 19
+    # Session and user, each read in its own context (savepoint, setting, read, reset,
+    # release: the users and session tables are under row level security), the RLS context,
+    # one query a section (count by a window), the profile, the timeline's three kinds, the
+    # pending-review count, and the test's own savepoints around them.
+    assert small <= 29
     add_skills([f"More {n}" for n in range(60)])
     page = signed_in.get(reverse("dashboard")).content.decode()
     assert "All 66" in page

@@ -17,7 +17,7 @@ from django.test import Client
 from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from resumes.models import ResumeVersion
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def start_worker(name: str) -> subprocess.Popen[bytes]:
     (main process, pool child and parsing child), as a lost machine would."""
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
     }

@@ -140,6 +140,21 @@ def docx_with_external_entity() -> bytes:
     return out.getvalue()
 
 
+def docx_understated_size(member: str = "[Content_Types].xml", declared: int = 10) -> bytes:
+    """A DOCX whose zip directory says ``member`` inflates to ``declared`` bytes, fewer than
+    it does: it passes the size checks, then any reader of that part fails its CRC."""
+    data = bytearray(docx_plain())
+    name = member.encode()
+    at = 0
+    while True:
+        at = data.index(b"PK\x01\x02", at)  # a central directory entry
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + name_length]) == name:
+            data[at + 24 : at + 28] = declared.to_bytes(4, "little")  # uncompressed size
+            return bytes(data)
+        at += 46
+
+
 def executable() -> bytes:
     """A Windows executable's header and stub (named .pdf by the tests)."""
     return (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from resumes.checks import check_resume_pipeline_limits
 
 
@@ -12,11 +14,16 @@ def test_default_limits_pass() -> None:
     assert check_resume_pipeline_limits(None) == []
 
 
-def test_stuck_timeout_must_exceed_the_task_time_limit(settings: Any) -> None:
-    """A reconciler faster than the hard time limit would hand running stages to a second worker."""
-    settings.RESUME_STUCK_AFTER_SECONDS = settings.CELERY_QUEUE_TIME_LIMITS[settings.QUEUE_PARSING][
-        1
-    ]
+@pytest.mark.parametrize("lease", [5, 360])
+def test_the_stage_lease_must_be_renewable_and_below_the_time_limit(
+    settings: Any, lease: int
+) -> None:
+    """Too short to renew safely, or as long as the parsing queue's hard time limit: refused."""
+    settings.CELERY_QUEUE_TIME_LIMITS = {
+        **settings.CELERY_QUEUE_TIME_LIMITS,
+        settings.QUEUE_PARSING: (300, 360),
+    }
+    settings.RESUME_STAGE_LEASE_SECONDS = lease
     assert [error.id for error in check_resume_pipeline_limits(None)] == ["resumes.E001"]
 
 

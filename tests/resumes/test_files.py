@@ -8,7 +8,7 @@ import pytest
 
 from resumes.files import detect
 from resumes.reading import UnreadableDocument
-from resumes.sandbox import ParseFailed, parse_document
+from resumes.sandbox import ParseFailed, parse_document, sniff_document
 from tests.resumes import hostile
 
 
@@ -74,6 +74,32 @@ def test_zip_that_is_not_a_docx_is_refused() -> None:
         archive.writestr("hello.txt", "hi")
     with pytest.raises(UnreadableDocument, match="not a Word"):
         detect(out.getvalue(), "cv.docx")
+
+
+@pytest.mark.parametrize("member", ["[Content_Types].xml", "word/document.xml", "word/styles.xml"])
+def test_a_docx_whose_directory_understates_a_part_is_refused_by_name(member: str) -> None:
+    """The size checks pass (the directory claims less); reading the part fails its CRC,
+    and that reader error is a clear refusal, not an exception escaping the check."""
+    damaged = hostile.docx_understated_size(member)
+    with pytest.raises(UnreadableDocument, match=r"damaged \(Bad CRC-32.*save it again"):
+        detect(damaged, "cv.docx")
+    with pytest.raises(ParseFailed, match=r"Word document is damaged"):
+        sniff_document(damaged, "cv.docx")
+
+
+def test_the_docx_readers_error_is_a_clear_message_too() -> None:
+    """Given the damaged file directly, python-docx's BadZipFile in the parsing child ends
+    as the reader's own refusal, naming the damage."""
+    with pytest.raises(ParseFailed, match=r"could not be read as a Word document.*damaged"):
+        parse_document(hostile.docx_understated_size("word/document.xml"), "docx")
+
+
+def test_sniffing_runs_in_the_sandbox_child() -> None:
+    """The type decision itself runs in the limited child: the parent gets the answer."""
+    assert sniff_document(hostile.docx_plain(), "cv.docx") == "docx"
+    assert sniff_document(hostile.OWN_PDF.read_bytes(), "cv.docx") == "pdf"
+    with pytest.raises(ParseFailed, match="Windows program"):
+        sniff_document(hostile.executable(), "cv.pdf")
 
 
 def test_sandbox_parses_a_resume() -> None:

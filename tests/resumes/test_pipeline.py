@@ -129,6 +129,8 @@ HOSTILE = {
     ),
     "docx-zip-bomb": ("bomb.docx", hostile.docx_zip_bomb, "zip bomb"),
     "docx-external-entity": ("xxe.docx", hostile.docx_with_external_entity, "DOCTYPE"),
+    # The zip directory understates a part's size: its CRC check fails when it is read.
+    "docx-understated-size": ("damaged.docx", hostile.docx_understated_size, "damaged.*Bad CRC"),
     "encrypted-pdf": ("locked.pdf", hostile.pdf_encrypted, "password-protected"),
     "executable-named-pdf": ("resume.pdf", hostile.executable, "Windows program"),
     "empty-file": ("empty.pdf", lambda: b"", "empty"),

@@ -107,8 +107,8 @@ def test_rerunning_parse_replaces_entities_instead_of_adding(user: User, media_r
 def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
     user: User, media_root: Path, settings: Any
 ) -> None:
-    """A claimed stage is refused to others until it is stuck; then the stale claimer's
-    result is discarded."""
+    """A claimed stage is refused to others until its lease runs out; then the stale
+    claimer's result is discarded."""
     version = _upload(user, hostile.plain_text().read_bytes())
     services.resume_stage_run(
         version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
@@ -119,7 +119,7 @@ def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
         assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
     with system_context():
         ResumeVersion.objects.filter(pk=version.pk).update(
-            updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STUCK_AFTER_SECONDS + 1)
+            updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS + 1)
         )
     with user_context(user.pk):
         second = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
@@ -155,7 +155,9 @@ def test_reconciler_requeues_only_stuck_versions(
 
     for stage, task in tasks.STAGE_TASKS.items():
         monkeypatch.setattr(
-            task, "delay", lambda version_id, user_id, stage=stage: sent.append((stage, version_id))
+            task,
+            "apply_async",
+            lambda args, kwargs, stage=stage, **options: sent.append((stage, args[0])),
         )
     with django_capture_on_commit_callbacks(execute=True), system_context():
         assert services.resume_versions_reconcile() == 1
@@ -271,3 +273,53 @@ def test_compare_reports_added_removed_and_changed_fields() -> None:
     assert 0 < similarity < 1
     assert compare(old, old) == (compare(old, old)[0], 1.0)
     assert compare([], [])[1] == 1.0
+
+
+def test_a_working_stage_renews_its_lease_and_keeps_its_claim(
+    user: User, media_root: Path, settings: Any
+) -> None:
+    """While the work runs past the lease, the renewals keep others off the stage; once the
+    renewals stop, the lease runs out and the stage may be taken over."""
+    import time
+
+    settings.RESUME_STAGE_LEASE_SECONDS = 1.5
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+    assert claim is not None
+    with services._lease_renewed(claim, Stage.PARSE, user.pk):
+        time.sleep(4)  # more than two leases
+        with user_context(user.pk):
+            assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+    time.sleep(2)  # no renewals now: the lease runs out
+    with user_context(user.pk):
+        taken = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+    assert taken is not None
+    assert taken.attempt == claim.attempt + 1
+
+
+def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
+    user: User, media_root: Path
+) -> None:
+    """Past the attempt cap a pending stage is not claimed again (the reconciler would call
+    the AI endpoint forever): it fails with "AI service unavailable — retry later"."""
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        for _ in range(services.STAGE_ATTEMPT_CAP):
+            claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+            assert claim is not None
+            services._release(
+                claim, Stage.PARSE, services.StageFailed("429 Too Many Requests", transient=True)
+            )
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+        ended = ResumeVersion.objects.get(pk=version.pk)
+    assert ended.processing_status == "failed"
+    assert ended.error is not None
+    assert ended.error.startswith("The AI service is unavailable — retry later.")
+    assert "429" in ended.error

@@ -217,12 +217,48 @@ def test_oversized_request_is_refused_from_its_content_length(
 ) -> None:
     """A declared Content-Length over the cap is refused before the body is read."""
     settings.RESUME_MAX_UPLOAD_BYTES = 10 * 1024
-    settings.RESUME_MAX_FILES_PER_UPLOAD = 1
+    settings.RESUME_MAX_REQUEST_BYTES = 20 * 1024
     files = [(f"{n}.txt", b"x" * 9 * 1024) for n in range(12)]  # each under, together over
+    response = upload(signed_in, files)
+    assert response.status_code == 413
+    assert "all files together may be at most" in response.content.decode()
+    with user_context(user.pk):
+        assert not ResumeVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_request_cannot_store_more_than_the_request_cap(
+    signed_in: Client, user: User, settings: Any, media_root: Path
+) -> None:
+    """Ten files each under the file cap, together over the request cap: nothing stored,
+    even when the body streams without a truthful Content-Length (cut at the first chunk)."""
+    settings.RESUME_MAX_UPLOAD_BYTES = 400 * 1024
+    settings.RESUME_MAX_REQUEST_BYTES = 1024 * 1024
+    files = [(f"{n}.txt", b"Ada Lovelace " * 30_000) for n in range(10)]  # ~390 KB each
     response = upload(signed_in, files)
     assert response.status_code == 413
     with user_context(user.pk):
         assert not ResumeVersion.objects.exists()
+    assert not any(media_root.rglob("*.txt"))
+
+
+@pytest.mark.django_db
+def test_the_storage_quota_is_enforced_before_the_body_is_stored(
+    signed_in: Client, user: User, other_user: User, settings: Any, media_root: Path
+) -> None:
+    """Past a person's quota an upload is refused with what to do; another person's usage
+    counts for them only."""
+    content = b"Ada Lovelace\nAnalyst\n" * 1000  # 21 KB
+    settings.RESUME_STORAGE_QUOTA_BYTES = 2 * len(content) + 1000
+    _version(other_user, content=content * 3)  # over the quota, but someone else's
+    assert upload(signed_in, [("one.txt", content)]).status_code == 302
+    assert upload(signed_in, [("two.txt", content)]).status_code == 302
+    response = upload(signed_in, [("three.txt", content)])
+    assert response.status_code == 413
+    assert "Your resume storage is full" in response.content.decode()
+    with user_context(user.pk):
+        assert ResumeVersion.objects.count() == 2
+    assert not any(media_root.rglob("three.txt"))
 
 
 @pytest.mark.django_db

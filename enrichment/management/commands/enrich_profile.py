@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from enrichment import services
 from enrichment.models import CareerEnrichment, CareerNarrative, EnrichmentJob, EntryEnrichment
 from enrichment.schemas import JobInput, JobType
@@ -42,7 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            user = User.objects.get(email__iexact=options["user"].strip())
+            # An operator's command: the address is looked up through the system login.
+            with system_context():
+                user = User.objects.get(email__iexact=options["user"].strip())
         except User.DoesNotExist:
             raise CommandError(f"No user with the e-mail address {options['user']}.") from None
         job_type = JobType(options["job"])

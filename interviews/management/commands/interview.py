@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from interviews import services
 from interviews.models import SessionType
 from profiles.models import User, WorkExperience
@@ -39,7 +39,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            user = User.objects.get(email__iexact=options["user"].strip())
+            # An operator's command: the address is looked up through the system login.
+            with system_context():
+                user = User.objects.get(email__iexact=options["user"].strip())
         except User.DoesNotExist:
             raise CommandError(f"No user with the e-mail address {options['user']}.") from None
         job_id = None

@@ -31,7 +31,10 @@ class Command(BaseCommand):
         documents = sorted(
             p
             for p in directory.iterdir()
-            if p.suffix.lstrip(".").lower() in KINDS and p.with_suffix(".json").is_file()
+            # A .json is the ground truth of the document of the same name, not a document.
+            if p.suffix.lstrip(".").lower() in KINDS
+            and p.suffix.lower() != ".json"
+            and p.with_suffix(".json").is_file()
         )
         if not documents:
             raise CommandError(f"No documents with ground truth in {directory}.")

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from profiles.models import User
 from resumes import services
 from resumes.models import ResumeVersion, UploadSource
@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 f"{path} is larger than {settings.RESUME_MAX_UPLOAD_BYTES // 2**20} MB."
             )
         try:
-            user = User.objects.get(email__iexact=options["user"].strip())
+            # An operator's command: the address is looked up through the system login.
+            with system_context():
+                user = User.objects.get(email__iexact=options["user"].strip())
         except User.DoesNotExist:
             raise CommandError(f"No user with the e-mail address {options['user']}.") from None
 

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from careeros.vault.models import EncryptedData
-from tests.conftest import ROOT, database_url_for_children
+from tests.conftest import ROOT, database_env_for_children
 
 
 def key_entry(key_id: str, key: bytes) -> str:
@@ -54,7 +53,7 @@ def ring(settings: Any) -> Ring:
 
 def expire(*records: EncryptedData, seconds_ago: int = 60) -> None:
     """Move rows' expiry into the past, as time passing would."""
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "UPDATE encrypted_data SET expires_at = now() - make_interval(secs => %s) "
             "WHERE id = ANY(%s)",
@@ -63,7 +62,7 @@ def expire(*records: EncryptedData, seconds_ago: int = 60) -> None:
 
 
 def count(table: str) -> int:
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
         return int(cursor.fetchone()[0])
 
@@ -75,7 +74,7 @@ def logged_worker(transactional_db: None, ring: Ring, tmp_path: Path) -> Iterato
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_children(),
+        **database_env_for_children(),
         "REDIS_URL": django_settings.REDIS_URL,
         "ENCRYPTION_KEYS": ",".join(ring.settings.ENCRYPTION_KEYS),
         "LOG_LEVEL": "DEBUG",

@@ -14,7 +14,8 @@ from careeros.vault.services import vault_store
 from profiles.models import User
 from tests.careeros.vault.conftest import Ring
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "I was let go after the merger"
 

@@ -23,7 +23,8 @@ from profiles.models import User
 from tests.careeros.vault.conftest import Ring, count, expire
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSCRIPT = "interview_transcript"
 
@@ -74,7 +75,7 @@ def test_the_seeds_function_deletes_the_expired_rows_and_returns_the_count(
     with user_context(other_user.pk), connection.cursor() as cursor:
         cursor.execute("SELECT cleanup_expired_data()")
         assert cursor.fetchone() == (3,)  # only other_user's three
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("SELECT cleanup_expired_data()")
         assert cursor.fetchone() == (3,)
         cursor.execute("SELECT cleanup_expired_data()")
@@ -149,7 +150,7 @@ def test_two_concurrent_cleanups_delete_each_row_once(ring: Ring) -> None:
             errors.append(error)
             second_done.set()
         finally:
-            connection.close()
+            connections.close_all()  # the runtime and the system connection
 
     threads = [threading.Thread(target=run, args=(name,)) for name in ["first", "second"]]
     for thread in threads:
@@ -177,7 +178,7 @@ def test_two_cleanups_racing_freely_delete_each_row_once(ring: Ring) -> None:
             start.wait()
             results.append(encrypted_data_cleanup(batch_size=5))
         finally:
-            connection.close()
+            connections.close_all()  # the runtime and the system connection
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:

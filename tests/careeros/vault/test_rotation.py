@@ -20,7 +20,8 @@ from careeros.vault.services import (
 from tests.careeros.vault.conftest import Ring
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSCRIPT = "interview_transcript"
 

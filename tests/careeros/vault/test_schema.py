@@ -9,7 +9,8 @@ from django.db import connection
 
 from careeros.db.rls import system_context, unprotected_tables
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The seed's columns in its order, then CareerOS's addition. created_at defaults to
 # statement_timestamp() rather than the seed's now() (Django's Now(), as on every CareerOS
@@ -56,7 +57,7 @@ def test_the_ttl_index_is_partial_on_expires_at() -> None:
 
 def test_the_cleanup_finds_expired_rows_through_the_ttl_index() -> None:
     """The batch delete's subquery (system context) can walk the partial index."""
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
             "EXPLAIN SELECT id FROM encrypted_data WHERE expires_at < now() "

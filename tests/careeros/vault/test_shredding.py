@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from careeros.db.rls import system_context
 from careeros.vault import crypto
@@ -22,21 +21,22 @@ from careeros.vault.services import (
 from profiles.models import User
 from tests.careeros.vault.conftest import Ring, count
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSCRIPT = "interview_transcript"
 
 
 def dump(table: str, user: User) -> list[dict[str, Any]]:
     """A backup of the user's rows of ``table``, as pg_dump would keep them."""
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {table} WHERE user_id = %s", [user.pk])  # noqa: S608
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def restore(table: str, rows: list[dict[str, Any]]) -> None:
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         for row in rows:
             columns = ", ".join(row)
             marks = ", ".join(["%s"] * len(row))
@@ -128,7 +128,7 @@ def test_deleting_the_user_destroys_their_data_key_in_the_database(
     """ON DELETE CASCADE in PostgreSQL itself, whatever deletes the user."""
     vault_store(user=user, purpose=TRANSCRIPT, plaintext="gone with me")
     vault_store(user=other_user, purpose=TRANSCRIPT, plaintext="stays")
-    with system_context(), connection.cursor() as cursor:
+    with system_context() as system, system.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, confdeltype FROM pg_constraint "
             "WHERE contype = 'f' AND confrelid = 'users'::regclass "

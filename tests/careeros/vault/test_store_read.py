@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from careeros.db.rls import system_context, user_context
@@ -22,7 +22,8 @@ from profiles.models import User
 from tests.careeros.vault.conftest import Ring, count, expire
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSCRIPT = "interview_transcript"
 
@@ -207,7 +208,7 @@ def test_concurrent_first_writes_share_one_data_key(ring: Ring) -> None:
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
-            connection.close()
+            connections.close_all()  # the runtime and the system connection
 
     threads = [threading.Thread(target=store, args=(t,)) for t in ["left", "right"]]
     for thread in threads:

@@ -14,7 +14,8 @@ from careeros.vault.services import vault_read, vault_store
 from profiles.models import User
 from tests.careeros.vault.conftest import Ring
 
-pytestmark = pytest.mark.django_db
+# The vault checks its rows through the system login, which sees committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSCRIPT = "interview_transcript"
 SECRET = "the offer was 140k, do not tell"
