@@ -1,4 +1,4 @@
-"""The five entity types of a career profile, each described once.
+"""The six entity types of a career profile, each described once.
 
 An ``EntitySpec`` names everything the rest of CareerOS needs to know about a type: its
 pages' slug and title, its versioned model, the typed shape of its fields as every source
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from careeros.db.versioning import VersionedEntity
 from profiles import matching, validity
-from profiles.models import Certification, Education, Project, Skill, WorkExperience
+from profiles.models import Basics, Certification, Education, Project, Skill, WorkExperience
 
 Span = tuple[int, int]
 
@@ -43,6 +43,17 @@ class EntityData(BaseModel):
         values = {name: "" if value is None else value for name, value in self.fields().items()}
         view = SimpleNamespace(**values, label_field=self.model.label_field, logical_entity_id="")
         return str(self.model.__str__(cast(Any, view))).strip() or "(unnamed)"
+
+
+class BasicsData(EntityData):
+    model = Basics
+
+    headline: str | None = None
+    summary: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    links: list[str] | None = None
 
 
 class WorkExperienceData(EntityData):
@@ -117,6 +128,8 @@ class EntitySpec:
     block: matching.Identity
     # What makes a read entity implausible (profiles.validity): it then waits for review.
     problems: Callable[[dict[str, Any]], list[str]]
+    # One logical entity per person (the basics): never added beside the one that exists.
+    single: bool = False
 
     @property
     def entity_type(self) -> str:
@@ -142,6 +155,18 @@ class EntitySpec:
 
 # In the order the profile shows them.
 ENTITY_SPECS: tuple[EntitySpec, ...] = (
+    EntitySpec(
+        "basics",
+        "Basics",
+        "Your headline, summary, phone, location and links.",
+        Basics,
+        BasicsData,
+        matching.basics_score,
+        matching.basics_identity,
+        matching.basics_identity,
+        validity.basics_problems,
+        single=True,
+    ),
     EntitySpec(
         "work",
         "Work experience",

@@ -231,6 +231,11 @@ def project_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     return strict_similarity(fold(upload.get("title")), fold(profile.get("title")))
 
 
+def basics_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
+    """A person has one set of basics: every upload's basics are theirs."""
+    return 1.0
+
+
 def certification_score(upload: dict[str, Any], profile: dict[str, Any]) -> float:
     credential_a, credential_b = (
         fold(upload.get("credential_id")),
@@ -405,6 +410,10 @@ def project_identity(fields: dict[str, Any]) -> str:
 
 def certification_identity(fields: dict[str, Any]) -> str:
     return fold(fields.get("name"))
+
+
+def basics_identity(fields: dict[str, Any]) -> str:
+    return "basics"  # one per person (also its block key: always scored against it)
 
 
 Identity = Callable[[dict[str, Any]], str]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -127,6 +128,60 @@ class Profile(models.Model):
 def _text(verbose_name: str, **kwargs: Any) -> models.TextField[Any, Any]:
     """An optional TEXT column: NULL in the database when a person leaves it empty."""
     return models.TextField(verbose_name, null=True, blank=True, **kwargs)
+
+
+class Basics(VersionedEntity):
+    """What a resume says of the person at its top: one logical entity per user (the
+    account's e-mail and display name stay on ``Profile``)."""
+
+    headline = _text("headline", help_text="e.g. Data engineer")
+    summary = _text("summary")
+    email = _text("e-mail on your resume")
+    phone = _text("phone")
+    location = _text("location")
+    # One link an item, "Label: URL" ("GitHub: https://github.com/ada") or the URL alone.
+    links = ArrayField(models.TextField(), null=True, blank=True, verbose_name="links")
+
+    content_fields = ("headline", "summary", "email", "phone", "location", "links")
+    label_field = "headline"
+    search_fields = ("headline", "summary")
+
+    class Meta(VersionedEntity.Meta):
+        db_table = "basics"
+        verbose_name = "basics"
+        verbose_name_plural = "basics"
+        constraints = [
+            *VersionedEntity.versioning_constraints("basics"),
+            # One current basics per person: every upload proposes changes to it.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(is_current=True), name="basics_one_per_user"
+            ),
+        ]
+        indexes = VersionedEntity.versioning_indexes("basics")
+
+    def __str__(self) -> str:
+        return self.headline or "Your basics"
+
+    def link_items(self) -> list[Link]:
+        return [Link.parse(item) for item in self.links or []]
+
+
+@dataclass(frozen=True)
+class Link:
+    """One of ``Basics.links``: "GitHub: https://github.com/ada" is labelled GitHub."""
+
+    label: str
+    url: str
+
+    @classmethod
+    def parse(cls, item: str) -> Link:
+        label, sep, rest = item.partition(": ")
+        if sep and label.strip() and "//" not in label:
+            return cls(label.strip(), rest.strip())
+        return cls("", item.strip())
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.url}" if self.label else self.url
 
 
 class WorkExperience(VersionedEntity):

@@ -137,3 +137,19 @@ def certification_problems(fields: dict[str, Any]) -> list[str]:
     if not dates_ordered(fields, "issue_date", "expiration_date"):
         problems.append("It expires before it was issued.")
     return problems
+
+
+# Fewer digits than this is not a telephone number (the shortest national numbers have
+# about seven digits).
+MIN_PHONE_DIGITS = 6
+
+
+def basics_problems(fields: dict[str, Any]) -> list[str]:
+    problems = []
+    email = fields.get("email")
+    if email and ("@" not in email or " " in email.strip()):
+        problems.append(f"“{email}” does not look like an e-mail address.")
+    phone = fields.get("phone")
+    if phone and sum(char.isdigit() for char in phone) < MIN_PHONE_DIGITS:
+        problems.append(f"“{phone}” does not look like a phone number.")
+    return problems

@@ -205,7 +205,7 @@ def entity_new_hx(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         existing = (
             None
-            if request.POST.get("add_anyway")
+            if request.POST.get("add_anyway") and not section.single
             else selectors.likely_duplicate(spec=section, user=request.user, fields=form.changes())
         )
         if existing is not None:

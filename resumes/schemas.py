@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from profiles.entities import (
+    BasicsData,
     CertificationData,
     EducationData,
     EntityData,
@@ -28,6 +29,7 @@ from profiles.entities import (
     WorkExperienceData,
     spec_for_model,
 )
+from profiles.matching import empty
 from resumes.extraction import schema as ai
 
 
@@ -245,6 +247,38 @@ def confine_all(extraction: ai.Extraction, raw: str) -> list[str]:
     return dropped
 
 
+def basics_data(basics: ai.Basics) -> BasicsData | None:
+    """The profile's basics as a resume's top reads them (None when it reads none); the
+    name stays the account's own display name."""
+    place = basics.location
+    location = ", ".join(part for part in (place.city, place.region, place.country_code) if part)
+    links = [f"Website: {basics.url}"] if basics.url else []
+    for profile in basics.profiles:
+        address = profile.url or profile.username
+        if address:
+            links.append(f"{profile.network}: {address}" if profile.network else address)
+    data = BasicsData(
+        email=basics.email,
+        phone=basics.phone,
+        location=location or None,
+        links=links or None,
+        evidence=_evidence(
+            basics,
+            {
+                "email": ("email",),
+                "phone": ("phone",),
+                "location": ("location",),
+                "links": ("url",),
+            },
+        ),
+    )
+    # Each link of a profile (GitHub, LinkedIn) carries its own evidence.
+    spans = [span for p in basics.profiles for found in p.evidence.values() for span in found]
+    if spans:
+        data.evidence["links"] = [*data.evidence.get("links", []), *spans]
+    return data if any(not empty(value) for value in data.fields().values()) else None
+
+
 def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
     """Map an extraction onto the profile's entity types, keeping evidence and confidence.
 
@@ -260,6 +294,9 @@ def entities_from_extraction(extraction: ai.Extraction) -> list[ParsedEntity]:
     def drop(what: str) -> None:
         extraction.dropped.append(f"{what}, so it was left out.")
 
+    basics = basics_data(extraction.basics)
+    if basics is not None:
+        add(basics, extraction.basics.confidence)
     for work in extraction.work:
         if not (work.position or work.name):
             drop("A job with neither a title nor an employer")
