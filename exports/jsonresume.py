@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from profiles.models import Link
 from profiles.snapshots import ProfileSnapshot, SnapshotEntity
 
 _ISO_DATE = re.compile(r"^[1-2]\d{3}(-[0-1]\d(-[0-3]\d)?)?$")
@@ -127,6 +128,24 @@ def _newest_first(entities: list[SnapshotEntity]) -> list[SnapshotEntity]:
     return sorted(entities, key=key, reverse=True)
 
 
+def _basics(basics: dict[str, Any], fields: dict[str, Any]) -> None:
+    """The profile's basics entity onto JSON Resume's basics (the e-mail stays the
+    account's: the address CareerOS knows works)."""
+    _put(basics, "label", fields.get("headline"))
+    _put(basics, "phone", fields.get("phone"))
+    _put(basics, "summary", fields.get("summary"))
+    if fields.get("location"):
+        basics["location"] = {"address": fields["location"]}
+    profiles = []
+    for link in (Link.parse(item) for item in fields.get("links") or []):
+        if link.label.lower() == "website" and "url" not in basics:
+            basics["url"] = link.url
+        elif link.url:
+            profiles.append({"network": link.label, "url": link.url} if link.label else {"url": link.url})
+    if profiles:
+        basics["profiles"] = profiles
+
+
 def json_resume(snapshot: ProfileSnapshot) -> dict[str, Any]:
     """The snapshot as a JSON Resume document (a dict ready for ``json.dumps``)."""
     basics: dict[str, Any] = {}
@@ -134,6 +153,8 @@ def json_resume(snapshot: ProfileSnapshot) -> dict[str, Any]:
     _put(basics, "email", snapshot.email)
     if snapshot.avatar_url and re.match(r"^https?://", snapshot.avatar_url):
         basics["image"] = snapshot.avatar_url
+    for entity in snapshot.of_type("basics")[:1]:
+        _basics(basics, entity.fields)
     document: dict[str, Any] = {"basics": basics}
     for entity_type, (section, build) in SECTIONS.items():
         entities = snapshot.of_type(entity_type)

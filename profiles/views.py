@@ -248,6 +248,7 @@ def entity_edit_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -
             {"section": section, "entity": entity, "form": form},
         )
     form = form_class(request.POST, instance=section.model(**entity.content()))
+    status = 422
     if form.is_valid():
         try:
             entity = services.entity_revise(
@@ -261,6 +262,7 @@ def entity_edit_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -
         except VersionConflict as conflict:
             form.add_error(None, str(conflict))
             entity = conflict.current
+            status = 409  # as the profile card's stale save
         else:
             return render(
                 request,
@@ -271,7 +273,7 @@ def entity_edit_hx(request: AuthenticatedRequest, kind: str, logical_id: UUID) -
         request,
         "profiles/entities.html#entity-form",
         {"section": section, "entity": entity, "form": form},
-        status=422,
+        status=status,
     )
 
 

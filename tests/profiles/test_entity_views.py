@@ -104,7 +104,7 @@ def test_an_edit_from_a_stale_form_is_refused(signed_in: Client, user: User) -> 
     url = reverse("entity_edit_hx", args=["work", job.logical_entity_id])
     signed_in.post(url, {"title": "First", "company": "Acme", "version": 1}, headers=HX)
     response = signed_in.post(url, {"title": "Second", "company": "Acme", "version": 1}, headers=HX)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "changed since you opened it" in response.content.decode()
     assert [v.title for v in history(user, WorkExperience, job.logical_entity_id)] == [
         "Software Engineer",
