@@ -141,7 +141,9 @@ def _basics(basics: dict[str, Any], fields: dict[str, Any]) -> None:
         if link.label.lower() == "website" and "url" not in basics:
             basics["url"] = link.url
         elif link.url:
-            profiles.append({"network": link.label, "url": link.url} if link.label else {"url": link.url})
+            profiles.append(
+                {"network": link.label, "url": link.url} if link.label else {"url": link.url}
+            )
     if profiles:
         basics["profiles"] = profiles
 

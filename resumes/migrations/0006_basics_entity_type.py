@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resumes', '0005_database_level_on_delete'),
+        ("resumes", "0005_database_level_on_delete"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='parsedresumeentity',
-            name='entity_type',
-            field=models.TextField(choices=[('basics', 'Basics'), ('work_experience', 'Work experience'), ('education', 'Education'), ('skill', 'Skills'), ('project', 'Projects'), ('certification', 'Certifications')]),
+            model_name="parsedresumeentity",
+            name="entity_type",
+            field=models.TextField(
+                choices=[
+                    ("basics", "Basics"),
+                    ("work_experience", "Work experience"),
+                    ("education", "Education"),
+                    ("skill", "Skills"),
+                    ("project", "Projects"),
+                    ("certification", "Certifications"),
+                ]
+            ),
         ),
     ]

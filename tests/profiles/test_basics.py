@@ -158,7 +158,11 @@ def test_the_profile_page_shows_the_basics_and_edits_them_inline(
     assert 'name="links"' in form
     saved = signed_in.post(
         url,
-        {"headline": "Staff data engineer", "links": "GitHub: https://github.com/ada", "version": 1},
+        {
+            "headline": "Staff data engineer",
+            "links": "GitHub: https://github.com/ada",
+            "version": 1,
+        },
         headers=HX,
     )
     assert saved.status_code == 200
