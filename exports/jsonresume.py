@@ -129,9 +129,10 @@ def _newest_first(entities: list[SnapshotEntity]) -> list[SnapshotEntity]:
 
 
 def _basics(basics: dict[str, Any], fields: dict[str, Any]) -> None:
-    """The profile's basics entity onto JSON Resume's basics (the e-mail stays the
-    account's: the address CareerOS knows works)."""
+    """The profile's basics entity onto JSON Resume's basics: the e-mail printed on the
+    person's resume, when they keep one, over the account's."""
     _put(basics, "label", fields.get("headline"))
+    _put(basics, "email", fields.get("email"))
     _put(basics, "phone", fields.get("phone"))
     _put(basics, "summary", fields.get("summary"))
     if fields.get("location"):

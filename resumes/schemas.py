@@ -251,13 +251,16 @@ def basics_data(basics: ai.Basics) -> BasicsData | None:
     """The profile's basics as a resume's top reads them (None when it reads none); the
     name stays the account's own display name."""
     place = basics.location
-    location = ", ".join(part for part in (place.city, place.region, place.country_code) if part)
+    parts = (place.city, place.region, place.country_code)
+    location = place.address or ", ".join(part for part in parts if part)
     links = [f"Website: {basics.url}"] if basics.url else []
     for profile in basics.profiles:
         address = profile.url or profile.username
         if address:
             links.append(f"{profile.network}: {address}" if profile.network else address)
     data = BasicsData(
+        headline=basics.label,
+        summary=basics.summary,
         email=basics.email,
         phone=basics.phone,
         location=location or None,
@@ -265,6 +268,8 @@ def basics_data(basics: ai.Basics) -> BasicsData | None:
         evidence=_evidence(
             basics,
             {
+                "headline": ("label",),
+                "summary": ("summary",),
                 "email": ("email",),
                 "phone": ("phone",),
                 "location": ("location",),

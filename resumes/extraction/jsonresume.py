@@ -115,11 +115,33 @@ def extract(document: ResumeText) -> schema.Extraction:
     basics_item, sections = group_pointers(document)
     out = schema.Extraction(ai_model_used=MODEL_LABEL)
     basics = out.basics
-    for attr in ("name", "email", "phone", "url"):
+    for attr in ("name", "label", "email", "phone", "url", "summary"):
         value = basics_item.text(attr)
         if value:
             setattr(basics, attr, value)
             basics.evidence[attr] = [basics_item.spans[attr]]
+    for attr, key in (
+        ("address", "address"),
+        ("city", "city"),
+        ("region", "region"),
+        ("country_code", "countryCode"),
+    ):
+        value = basics_item.text(f"location.{key}")
+        if value and (attr != "country_code" or re.fullmatch(r"[A-Z]{2}", value)):
+            setattr(basics.location, attr, value)
+            basics.evidence[f"location.{key}"] = [basics_item.spans[f"location.{key}"]]
+    index = 0
+    while any(
+        basics_item.text(f"profiles.{index}.{key}") for key in ("network", "url", "username")
+    ):
+        profile = schema.Profile(confidence=1.0)
+        for key in ("network", "url", "username"):
+            value = basics_item.text(f"profiles.{index}.{key}")
+            if value:
+                setattr(profile, key, value)
+                profile.evidence[key] = [basics_item.spans[f"profiles.{index}.{key}"]]
+        basics.profiles.append(profile)
+        index += 1
     basics.confidence = 1.0
 
     def items(section: str) -> list[PointerItem]:

@@ -44,6 +44,8 @@ class Dated(Evidenced):
 class Location(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # JSON Resume's free-text address ("London, GB"), as CareerOS's own export writes it.
+    address: str | None = None
     city: str | None = None
     region: str | None = None
     country_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
@@ -57,6 +59,8 @@ class Profile(Evidenced):
 
 class Basics(Evidenced):
     name: str | None = None
+    label: str | None = None  # the headline ("Data engineer")
+    summary: str | None = None
     email: str | None = None
     phone: str | None = None
     url: str | None = None

@@ -144,3 +144,20 @@ def seed_profile(user: User, count: int = 12) -> None:
     with user_context(user.pk):
         for kind, fields in sample_entities(count):
             entity_create(model=spec_for_type(kind).model, user=user, fields=fields)
+
+
+def seed_basics(user: User) -> None:
+    """Give ``user``'s profile its basics, every field filled, as a manual entry."""
+    with user_context(user.pk):
+        entity_create(
+            model=spec_for_type("basics").model,
+            user=user,
+            fields={
+                "headline": "Data engineer",
+                "summary": "Builds billing pipelines.",
+                "email": "ada@resume.example",
+                "phone": "+44 20 7946 0958",
+                "location": "London, GB",
+                "links": ["Website: https://ada.dev", "GitHub: https://github.com/ada"],
+            },
+        )

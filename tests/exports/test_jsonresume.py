@@ -20,7 +20,7 @@ from profiles.models import User
 from profiles.snapshots import profile_snapshot
 from resumes.models import ResumeVersion
 from tests.exports.conftest import render_with_theme
-from tests.exports.sample import sample_snapshot, seed_profile
+from tests.exports.sample import sample_snapshot, seed_basics, seed_profile
 from tests.factories import make_user
 
 
@@ -55,6 +55,25 @@ def test_export_is_valid_against_the_published_schema(
         len(document[s]) for s in ("work", "education", "skills", "projects", "certificates")
     } == {3}
     assert document["basics"] == {"name": "Ada Lovelace", "email": user.email}
+
+
+@pytest.mark.django_db
+def test_the_basics_fill_json_resumes_basics(user: User, jsonresume_schema: dict[str, Any]) -> None:
+    """Headline, summary, the resume's e-mail, phone, location and links are exported."""
+    seed_basics(user)
+    with user_context(user.pk):
+        document = json_resume(profile_snapshot(user=user))
+    _validate(jsonresume_schema, document)
+    assert document["basics"] == {
+        "name": "Ada Lovelace",
+        "email": "ada@resume.example",
+        "label": "Data engineer",
+        "phone": "+44 20 7946 0958",
+        "summary": "Builds billing pipelines.",
+        "location": {"address": "London, GB"},
+        "url": "https://ada.dev",
+        "profiles": [{"network": "GitHub", "url": "https://github.com/ada"}],
+    }
 
 
 def test_a_date_the_schema_cannot_hold_is_kept_as_text(jsonresume_schema: dict[str, Any]) -> None:
@@ -93,6 +112,7 @@ def test_round_trip_into_a_fresh_account_loses_no_fact(
     """Profile → JSON Resume → import_resume into a new user → the same facts, none lost,
     none changed, none added, every entity applied without review."""
     seed_profile(user, 25)
+    seed_basics(user)
     path = tmp_path / "resume.json"
     call_command(
         "export_profile", user=user.email, format="jsonresume", output=path, stdout=StringIO()
@@ -113,6 +133,7 @@ def test_round_trip_into_a_fresh_account_loses_no_fact(
         }
     assert version.file_type == "json"
     assert counts == {
+        "basics": 1,
         "work_experience": 5,
         "education": 5,
         "skill": 5,
@@ -131,7 +152,7 @@ def test_evidence_points_at_the_json_pointer_line(
     call_command("import_resume", str(path), user=user.email, stdout=StringIO())
     with user_context(user.pk):
         version = ResumeVersion.objects.get()
-        entity = version.parsed_entities.get()
+        entity = version.parsed_entities.exclude(entity_type="basics").get()
     raw = version.raw_content or ""
     evidence = entity.entity_data["evidence"]
     start, end = evidence["title"][0]

@@ -56,6 +56,7 @@ def test_a_first_resume_fills_an_empty_profile_and_nothing_waits(
 ) -> None:
     version = import_resume(user, RESUME_A)
     assert counts(user) == {
+        "basics": 1,
         "work": 2,
         "education": 1,
         "skills": 6,

@@ -45,9 +45,9 @@ def test_dashboard_shows_the_profile_and_empty_sections(signed_in: Client, user:
     assert response.status_code == 200
     assert "Ada Lovelace" in page
     assert user.email in page
-    for title in ["Work experience", "Education", "Skills", "Projects", "Certifications"]:
+    for title in ["Basics", "Work experience", "Education", "Skills", "Projects", "Certifications"]:
         assert title in page
-    assert page.count("Nothing here yet.") == 5
+    assert page.count("Nothing here yet.") == 6
     # The resumes card loads its own partial (tested with the resumes app).
     assert 'id="resume-card"' in page
 
