@@ -339,4 +339,4 @@ def test_operators_see_decisions_in_the_admin(
     operator = User.objects.create_superuser("ops@example.com", "x-ops-password-1")
     client.force_login(operator)
     page = client.get(reverse("admin:merges_mergedecision_changelist")).content.decode()
-    assert "10 merge decisions" in page
+    assert "11 merge decisions" in page

@@ -93,8 +93,8 @@ def test_uploads_fill_the_basics_then_propose_changes_field_by_field(
     page = signed_in.get(reverse("merge_review")).content.decode()
     assert "+44 20 7946 0958" in page
     assert "+1 415 555 0134" in page
-    assert "Basics" in page
-    assert "basics</" not in page  # the table name is not shown
+    assert "Your basics" in page
+    assert "Phone" in page  # the field's label, not its column name
 
     with user_context(user.pk):
         merge_services.merge_decision_apply(user=user, decision_id=waiting[0].pk)
