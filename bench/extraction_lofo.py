@@ -82,7 +82,7 @@ def main() -> None:
     print(f"\n{'held-out family':24}{columns}")
     with tempfile.TemporaryDirectory() as folder:
         for family in chosen:
-            model = Path(folder) / f"{family}.crfsuite"
+            model = Path(folder) / family
             train((e for e in examples if e.family != family), model, params)
             labeller = Labeller(model)
             score, confidence = evaluate(labeller, by_family[family])
@@ -106,7 +106,7 @@ def main() -> None:
         for low, mean, accuracy, count in table:
             print(f"{low:6.1f}{mean:8.3f}{accuracy:7.3f}{count:7d}")
         if not options.no_corpus:
-            model = Path(folder) / "all.crfsuite"
+            model = Path(folder) / "all"
             train(examples, model, params)
             labeller = Labeller(model)
             for name in ("corpus", "corpus2"):

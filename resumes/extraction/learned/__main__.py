@@ -1,4 +1,4 @@
-"""``python -m resumes.extraction.learned [--synth DIR] [--count N] [--seed S] [--out FILE]``:
+"""``python -m resumes.extraction.learned [--synth DIR] [--count N] [--seed S] [--out DIR]``:
 regenerate the synthetic corpus and train the line labeller on it (README, "Learned line
 labeller"). ``--keep`` trains on the corpus already in ``--synth``; ``--only`` limits the
 families or producers (the CI smoke run uses the ones the virtualenv can render)."""
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="family or producer names")
     parser.add_argument("--keep", action="store_true", help="train on --synth as it is")
     parser.add_argument("--iterations", type=int, default=100)
-    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--out", type=Path, default=MODEL, help="the model folder")
     options = parser.parse_args(argv)
     started = time.monotonic()
     if not options.keep:
@@ -39,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     if not examples:
         print(f"No labelled documents in {options.synth}.", file=sys.stderr)
         return 1
-    options.out.parent.mkdir(parents=True, exist_ok=True)
     train(examples, options.out, {"max_iterations": options.iterations})
     score, _ = evaluate(Labeller(options.out), examples)
+    size = sum(path.stat().st_size for path in options.out.iterdir())
     rates = score.rates()
     print(
         f"{len(examples)} documents, {score.lines} lines; trained {options.out} "
-        f"({options.out.stat().st_size / 1e3:.0f} kB) in {time.monotonic() - started:.0f} s; "
+        f"({size / 1e3:.0f} kB) in {time.monotonic() - started:.0f} s; "
         f"training-set line accuracy {rates['label']:.3f} (held-out figures: "
         "bench/extraction_lofo.py)"
     )

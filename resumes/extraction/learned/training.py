@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pycrfsuite
 
+from resumes.extraction.labels import Role
 from resumes.extraction.learned.align import align
 from resumes.extraction.learned.features import Features, line_features
-from resumes.extraction.learned.labeller import Labeller
+from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller
 from resumes.reading import UnreadableDocument, read_document
 
 KINDS = ("pdf", "docx", "txt", "md")
@@ -106,14 +107,27 @@ def without(features: list[Features], prefixes: Sequence[str]) -> list[Features]
     ]
 
 
-def train(examples: Iterable[Example], path: Path, params: dict[str, object] | None = None) -> None:
-    trainer = pycrfsuite.Trainer(verbose=False)
+def train(
+    examples: Iterable[Example], folder: Path, params: dict[str, object] | None = None
+) -> None:
+    """Write the role chain and the heading classifier (a one-item chain: a maximum-entropy
+    classifier) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {**PARAMS, **(params or {})}
+    roles = pycrfsuite.Trainer(verbose=False)
+    headings = pycrfsuite.Trainer(verbose=False)
     for example in examples:
-        if example.features:
-            for features in (example.features, without(example.features, STYLE)):
-                trainer.append(pycrfsuite.ItemSequence(features), example.labels)
-    trainer.set_params({**PARAMS, **(params or {})})
-    trainer.train(str(path))
+        if not example.features:
+            continue
+        pairs = [label.split(":") for label in example.labels]
+        for features in (example.features, without(example.features, STYLE)):
+            roles.append(pycrfsuite.ItemSequence(features), [role for _, role in pairs])
+            for item, (section, role) in zip(features, pairs, strict=True):
+                if role == Role.HEADING:
+                    headings.append(pycrfsuite.ItemSequence([item]), [section])
+    for trainer, name in ((roles, ROLES), (headings, HEADINGS)):
+        trainer.set_params(settings)
+        trainer.train(str(folder / name))
 
 
 @dataclass
@@ -160,7 +174,7 @@ def leave_family_out(
     out = {}
     with tempfile.TemporaryDirectory() as folder:
         for family, held_out in sorted(by_family.items()):
-            path = Path(folder) / f"{family}.crfsuite"
+            path = Path(folder) / family
             train((e for e in examples if e.family != family), path, params)
             out[family] = evaluate(Labeller(path), held_out)
     return out
