@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from resumes.extraction import get_provider
 from resumes.extraction.labels import Role, Section
 from resumes.extraction.learned.__main__ import main as train_extractor
 from resumes.extraction.learned.align import align, split_label
@@ -130,3 +131,16 @@ def test_the_committed_model_reads_a_resume_it_never_saw() -> None:
     assert labels["EXPERIENCE"] == "work:heading"
     assert labels["EDUCATION"] == "education:heading"
     assert labels["- Led the COBOL standard"] == "work:bullet"
+
+
+def test_the_learned_provider_extracts_through_the_same_typed_result() -> None:
+    document = read_document(
+        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\nComputer Scientist, Harvard\t1984 - 1989\n"
+        b"- Programmed the Mark I\n",
+        "txt",
+    )
+    extraction = get_provider("learned").extract(document)
+    assert extraction.ai_model_used == "rules-crf-1"
+    [work] = extraction.work
+    assert work.start_date == "1984"
+    assert work.highlights == ["Programmed the Mark I"]
