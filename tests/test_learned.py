@@ -135,8 +135,8 @@ def test_the_committed_model_reads_a_resume_it_never_saw() -> None:
 
 def test_the_learned_provider_extracts_through_the_same_typed_result() -> None:
     document = read_document(
-        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\nComputer Scientist, Harvard\t1984 - 1989\n"
-        b"- Programmed the Mark I\n",
+        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\n"
+        b"Computer Scientist, Harvard\t1984 - 1989\n- Programmed the Mark I\n",
         "txt",
     )
     extraction = get_provider("learned").extract(document)
