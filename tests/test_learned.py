@@ -10,6 +10,7 @@ from resumes.extraction import get_provider
 from resumes.extraction.labels import Role, Section
 from resumes.extraction.learned.__main__ import main as train_extractor
 from resumes.extraction.learned.align import align, split_label
+from resumes.extraction.learned.confidence import weigh
 from resumes.extraction.learned.features import line_features
 from resumes.extraction.learned.labeller import Labeller
 from resumes.extraction.learned.training import evaluate, load
@@ -144,3 +145,27 @@ def test_the_learned_provider_extracts_through_the_same_typed_result() -> None:
     [work] = extraction.work
     assert work.start_date == "1984"
     assert work.highlights == ["Programmed the Mark I"]
+
+
+def test_an_item_is_no_more_confident_than_its_least_probable_line() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nStationen\n\nAnalyst, Babbage & Co\n2019 - 2022\n- Wrote a program\n"
+        b"\nFreiwillig\n\nTutor, Club\n2018 - 2019\n",
+        "txt",
+    )
+    labels = [
+        (Section.HEADER, Role.NAME),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.DETAIL),
+        (Section.WORK, Role.BULLET),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.DETAIL),
+    ]
+    extraction = extract(document, labels)
+    first, second = extraction.work
+    before = second.confidence
+    weigh(extraction, document, [0.99, 0.99, 0.99, 0.4, 0.99, 0.99, 0.99, 0.99])
+    assert first.confidence == 0.4  # its date line was a guess
+    assert second.confidence == before  # none of its lines was

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from careeros.ai import PermanentProviderError
 from resumes.extraction.learned.align import split_label
+from resumes.extraction.learned.confidence import weigh
 from resumes.extraction.learned.labeller import Labeller
 from resumes.extraction.rules import extract
 from resumes.extraction.schema import Extraction
@@ -34,9 +35,9 @@ class RulesProvider:
 
 
 class LearnedProvider:
-    """The rules engine following the learned line labeller's sections and entries
-    (README, "Learned line labeller"). Offline; chosen by name (``--provider learned``),
-    not yet the default."""
+    """The rules engine following the learned line labeller's sections and entries, each
+    item no more confident than its least probable line (README, "Learned line
+    labeller"). Offline; chosen by name (``--provider learned``), not yet the default."""
 
     name = "learned"
     model_label = "rules-crf-1"
@@ -45,8 +46,9 @@ class LearnedProvider:
         labeller = Labeller.default()
         if labeller is None:
             raise PermanentProviderError("The line labeller's model is missing.")
-        labels = [split_label(label) for label, _ in labeller.label(document)]
-        extraction = extract(document, labels)
+        labelled = labeller.label(document)
+        extraction = extract(document, [split_label(label) for label, _ in labelled])
+        weigh(extraction, document, [p for _, p in labelled])
         extraction.ai_model_used = self.model_label
         return extraction
 
