@@ -24,13 +24,18 @@ SESSION_SETTING = "app.session_key"
 def session_key_context(session_key: str | None) -> Iterator[None]:
     """Run the block in a transaction that sees only the session ``session_key`` names;
     an enclosing transaction gets its previous setting back afterwards."""
+    # Outermost (a request reads its session before its own transaction opens), the
+    # setting ends with the block's transaction: one statement, nothing to restore.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting(%s, true)", [SESSION_SETTING])
-            (previous,) = cursor.fetchone()
+            previous = None
+            if not outermost:
+                cursor.execute("SELECT current_setting(%s, true)", [SESSION_SETTING])
+                (previous,) = cursor.fetchone()
             cursor.execute("SELECT set_config(%s, %s, true)", [SESSION_SETTING, session_key or ""])
         yield
-        if not connection.needs_rollback:
+        if not outermost and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, %s, true)", [SESSION_SETTING, previous or ""])
 
