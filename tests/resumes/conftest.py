@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,11 @@ def media_root(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def pipeline_worker(media_root: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A real Celery worker sharing this test's upload folder."""
-    return request.getfixturevalue("celery_worker_process")
+def pipeline_worker(
+    transactional_db: None, media_root: Path, request: pytest.FixtureRequest
+) -> str:
+    """A real Celery worker sharing this test's upload folder (started after it is set)."""
+    return str(request.getfixturevalue("celery_worker_process"))
 
 
 def upload(
