@@ -103,7 +103,7 @@ class AccountDeletion:
 def _stored_files(user: User) -> list[str]:
     """Every stored file of the user: resume originals and data archives."""
     paths = list(
-        ResumeVersion.objects.filter(stream__user=user)
+        ResumeVersion.objects.filter(user=user)
         .exclude(storage_path__isnull=True)
         .exclude(storage_path="")
         .values_list("storage_path", flat=True)
