@@ -376,3 +376,20 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
             [owned_without_user_id(), owned_without_user_id()],
         )
         return [name for (name,) in cursor.fetchall()]
+
+
+def policies_with_subqueries(connection: BaseDatabaseWrapper) -> list[str]:
+    """``table.policy`` of every policy whose condition holds a subquery: each would be
+    evaluated against another table for every row, where a plain comparison on an indexed
+    ``user_id`` is what the policies are meant to be."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT tablename || '.' || policyname
+              FROM pg_policies
+             WHERE schemaname = current_schema()
+               AND (qual ~* '\\mselect\\M' OR with_check ~* '\\mselect\\M')
+             ORDER BY 1
+            """
+        )
+        return [name for (name,) in cursor.fetchall()]
