@@ -65,7 +65,8 @@ SUBQUERY_POLICIES = {
 }
 
 
-def prepare() -> None:
+def prepare() -> str:
+    """Create and fill the bench database if needed; return the user id to query."""
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_bench_owner"
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
@@ -75,6 +76,8 @@ def prepare() -> None:
             if cursor.fetchone()[0] < USERS:
                 with transaction.atomic():
                     fill(cursor)
+            cursor.execute("SELECT id FROM users ORDER BY email LIMIT 1 OFFSET %s", [USERS // 2])
+            return str(cursor.fetchone()[0])
 
 
 def fill(cursor: object) -> None:
@@ -220,13 +223,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--subquery", action="store_true", help="compare with the old policies")
     args = parser.parse_args()
-    prepare()
+    user_id = prepare()
     with connection.cursor() as cursor:
         for table in SUBQUERY_POLICIES:
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             print(f"{table}: ~{cursor.fetchone()[0]:,} rows")
-        cursor.execute("SELECT id FROM users ORDER BY email LIMIT 1 OFFSET %s", [USERS // 2])
-        user_id = str(cursor.fetchone()[0])
         cursor.execute("SELECT count(*) FROM parsed_resume_entities")  # runtime role, no context
         assert cursor.fetchone()[0] == 0
     assert OWNER_CONDITION == "user_id = app_current_user_id()"

@@ -71,7 +71,10 @@ def sessions_end_for_user(user_id: object) -> int:
     ended = 0
     store = SessionStore()
     with system_context():
-        for session in Session.objects.filter(expire_date__gt=Now()).iterator():
+        # A locked row is one a request is changing (signing out, the one that asked):
+        # skipped, never waited for, as that request may be waiting for this very call.
+        unexpired = Session.objects.filter(expire_date__gt=Now())
+        for session in unexpired.select_for_update(skip_locked=True).iterator():
             if store.decode(session.session_data).get(SESSION_KEY) == str(user_id):
                 session.delete()
                 ended += 1
