@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careeros.settings")
@@ -144,7 +145,7 @@ def fill(cursor: object) -> None:
         run(f"ANALYZE {table}")
 
 
-def queries(user_id: str) -> dict[str, QuerySet]:  # type: ignore[type-arg]
+def queries(user_id: str) -> dict[str, QuerySet[Any]]:
     """The app's reads of the protected tables, as its code builds them."""
     version = ResumeVersion.objects.filter(user_id=user_id).order_by("version_number").last()
     session = InterviewSession.objects.filter(user_id=user_id).first()
@@ -164,7 +165,7 @@ def queries(user_id: str) -> dict[str, QuerySet]:  # type: ignore[type-arg]
     }
 
 
-def timed(statement: str, params: object, runs: int) -> float:
+def timed(statement: str, params: Any, runs: int) -> float:
     samples = []
     with connection.cursor() as cursor:
         for _ in range(runs):
@@ -175,7 +176,7 @@ def timed(statement: str, params: object, runs: int) -> float:
     return statistics.median(samples)
 
 
-def plan(cursor: object, statement: str, params: object) -> str:
+def plan(cursor: object, statement: str, params: Any) -> str:
     cursor.execute("EXPLAIN " + statement, params)  # type: ignore[attr-defined]
     return "\n".join(row[0] for row in cursor.fetchall())  # type: ignore[attr-defined]
 
@@ -194,7 +195,7 @@ def reads_by_index(text: str) -> bool:
 
 
 def with_subquery_policies(
-    user_id: str, statement: str, params: object, runs: int
+    user_id: str, statement: str, params: Any, runs: int
 ) -> tuple[float, str]:
     """The same query under the former policies, on the owner's connection acting as the
     runtime role, in a transaction rolled back at the end."""

@@ -4,6 +4,7 @@ database from the parent, and every policy is a comparison on it, never a subque
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -94,7 +95,7 @@ def test_a_client_supplied_user_id_is_overwritten_from_the_parent(
     with user_context(user.pk):
         session = InterviewSession.objects.create(user=user)
     at = datetime.now(UTC)  # a month the migrations prepared
-    inserts = {
+    inserts: dict[str, tuple[str, list[Any]]] = {
         "resume_versions": (
             "INSERT INTO resume_versions (stream_id, version_number, original_filename, user_id)"
             " VALUES (%s, 7, 'x', %s) RETURNING user_id",
