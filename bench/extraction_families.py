@@ -1,14 +1,14 @@
-"""The rules extractor's field F1 per template family and producer (synthetic corpus) and per
+"""The offline extractor's field F1 per template family and producer (synthetic corpus) and per
 source (the shared corpora).
 
     .venv/bin/python bench/extraction_families.py [--synth .data/synth] [--corpus DIR ...]
-        [--no-corpus] [--save results.json]
+        [--no-corpus] [--provider rules|learned] [--save results.json]
 
 Every document ``<id>.<pdf|docx|txt|md>`` beside a ground truth ``<id>.json`` is read with
-``read_document`` and extracted by the ``rules`` provider, then scored with
-``resumes.extraction.evaluation``. Synthetic documents are grouped by their ``_meta.family``
-and ``_meta.producer`` (and by language); the shared corpora by the source repository of
-their manifest.
+``read_document`` and extracted by the ``rules`` provider (or ``--provider learned``), then
+scored with ``resumes.extraction.evaluation``. Synthetic documents are grouped by their
+``_meta.family`` and ``_meta.producer`` (and by language); the shared corpora by the source
+repository of their manifest.
 ``../shared/corpus2`` is held out: it is reported, never tuned on. A document the reader
 refuses scores as an empty extraction and is counted under "refused".
 """
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from resumes.extraction.evaluation import SECTIONS, Score, score_document, total  # noqa: E402
-from resumes.extraction.providers import RulesProvider  # noqa: E402
+from resumes.extraction.providers import Provider, get_provider  # noqa: E402
 from resumes.reading import UnreadableDocument, read_document  # noqa: E402
 
 KINDS = ("pdf", "docx", "txt", "md")
@@ -79,7 +79,7 @@ class Group:
         }
 
 
-def score_path(path: Path, provider: RulesProvider) -> tuple[dict[str, Score], bool, str]:
+def score_path(path: Path, provider: Provider) -> tuple[dict[str, Score], bool, str]:
     gold = json.loads(path.with_suffix(".json").read_text())
     try:
         text = read_document(path.read_bytes(), path.suffix[1:])
@@ -111,12 +111,15 @@ def main() -> None:
     parser.add_argument("--no-corpus", action="store_true", help="the synthetic corpus only")
     parser.add_argument("--no-synth", action="store_true", help="the shared corpora only")
     parser.add_argument("--save", help="write every figure to this JSON file")
+    parser.add_argument(
+        "--provider", choices=("rules", "learned"), default="rules", help="the extractor (rules)"
+    )
     parser.add_argument("--verbose", action="store_true", help="one line per document")
     parser.add_argument(
         "--languages", help="synthetic documents of these languages only (comma-separated)"
     )
     options = parser.parse_args()
-    provider = RulesProvider()
+    provider = get_provider(options.provider)
     results: dict[str, Any] = {}
 
     synth = Path(options.synth)

@@ -167,7 +167,7 @@ def measure(group: str, paths: list[Path]) -> Counter[str]:
 
 def extracted_facts(user: User) -> set[tuple[str, str, str]]:
     facts = set()
-    for entity in ParsedResumeEntity.objects.filter(resume_version__stream__user=user):
+    for entity in ParsedResumeEntity.objects.filter(user=user):
         fields = entity.data.fields()
         for field in FACT_FIELDS[entity.entity_type]:
             for value in pieces(fields.get(field)):

@@ -34,7 +34,6 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 from pipeline_support import (
     Browser,
@@ -42,6 +41,7 @@ from pipeline_support import (
     child_environment,
     configure_environment,
     percentile,
+    prepare_database,
     start_web,
     stop,
 )
@@ -77,16 +77,6 @@ TABLES = {
     "project": (0.15, "title", "'Project ' || n"),
     "certification": (0.10, "name, issuing_organization", "'Certificate ' || n, 'Issuer'"),
 }
-
-
-def prepare_database(name: str) -> str:
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
-    with owner_connection():
-        connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
-    params = connection.settings_dict
-    user = quote(params["USER"], safe="")
-    password = quote(str(params["PASSWORD"] or ""), safe="")
-    return f"postgres://{user}:{password}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
 
 
 def entity_rows() -> int:

@@ -76,14 +76,14 @@ def configure_environment() -> None:
     export_environment()
 
 
-def prepare_database() -> str:
+def prepare_database(name: str = "careeros_pipeline_bench") -> str:
     """Create (once) and migrate the bench database; return a URL for child processes."""
     from django.conf import settings
     from django.db import connection, connections
 
     from careeros.db.roles import owner_connection
 
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "careeros_pipeline_bench"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
     with owner_connection():
         connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
         # The system login uses the same database (as the tests' mirror does).

@@ -108,7 +108,7 @@ def _parts(user: User) -> Iterator[tuple[str, Callable[[], bytes]]]:
         yield f"tables/{model._meta.db_table}.json", table
     with user_context(user_id):
         uploads = list(
-            ResumeVersion.objects.filter(stream__user_id=user_id)
+            ResumeVersion.objects.filter(user_id=user_id)
             .exclude(storage_path="")
             .exclude(storage_path__isnull=True)
             .values_list("pk", "original_filename", "storage_path")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from careeros.db.rls import user_context
+from careeros.db.sessions import sessions_end_for_user
 from careeros.vault.services import vault_shred_user
 from exports.archive import owned_models
 from exports.documents import docx_bytes, pdf_bytes
@@ -103,7 +104,7 @@ class AccountDeletion:
 def _stored_files(user: User) -> list[str]:
     """Every stored file of the user: resume originals and data archives."""
     paths = list(
-        ResumeVersion.objects.filter(stream__user=user)
+        ResumeVersion.objects.filter(user=user)
         .exclude(storage_path__isnull=True)
         .exclude(storage_path="")
         .values_list("storage_path", flat=True)
@@ -117,7 +118,8 @@ def account_delete(*, user: User) -> AccountDeletion:
 
     The vault's data key goes first (crypto-shredding: no copy of the user's ciphertexts
     taken earlier can be decrypted again), then every row (the user's, cascading in the
-    database and in Django), then every stored file (local or S3), once the rows are gone.
+    database and in Django) and every session signed in as the person, then every stored
+    file (local or S3), once the rows are gone.
     The audit line says how much was deleted, never whose.
     """
     user_id = user.pk
@@ -132,6 +134,8 @@ def account_delete(*, user: User) -> AccountDeletion:
     with transaction.atomic(), user_context(user_id):
         User.objects.filter(pk=user_id).delete()
     rows += 1  # the account itself
+    # Signed in elsewhere (another browser, a stolen cookie): those sessions end now too.
+    sessions_end_for_user(user_id)
     files = 0
     for path in paths:
         files += storage.stored_delete(path)

@@ -1,8 +1,9 @@
 """Interview sessions and their transcript turns: the seed's ``interview_sessions`` and
 ``interview_transcripts``.
 
-A session belongs to its user (``user_id``); a transcript turn is owned through its session
-(row level security, migration 0002), as resume versions are through their stream.
+A session belongs to its user (``user_id``); a transcript turn carries its session's
+``user_id``, set by the database from the session (migration 0003), as resume versions carry
+their stream's.
 ``interview_transcripts`` is partitioned by month on ``created_at`` (``interviews.partitions``):
 PostgreSQL requires a partitioned table's primary key to include the partition key, so the key
 is ``(id, created_at)`` and the model says so with a ``CompositePrimaryKey``. A turn's
@@ -12,7 +13,7 @@ is ``(id, created_at)`` and the model says so with a ``CompositePrimaryKey``. A 
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
@@ -20,6 +21,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from careeros.db.rls import user_from_parent
 from interviews.schemas import FindingSummary, SessionConfig
 
 TRANSCRIPT_PURPOSE = "interview_transcript"
@@ -96,7 +98,7 @@ class InterviewSession(models.Model):
 
 class InterviewTranscriptQuerySet(models.QuerySet["InterviewTranscript"]):
     def for_user(self, user: Any) -> Self:
-        return self.filter(session__user_id=getattr(user, "pk", user))
+        return self.filter(user_id=getattr(user, "pk", user))
 
 
 class InterviewTranscript(models.Model):
@@ -108,6 +110,8 @@ class InterviewTranscript(models.Model):
     session = models.ForeignKey(
         InterviewSession, on_delete=models.DB_CASCADE, related_name="transcripts"
     )
+    # The session's owner, set by the database (careeros.db.rls.UserIdFromParent).
+    user = user_from_parent()
     speaker = models.TextField(choices=Speaker)
     # The encrypted_data row id: the turn's text lives only in the vault.
     content = models.TextField()
@@ -120,9 +124,7 @@ class InterviewTranscript(models.Model):
 
     objects = InterviewTranscriptQuerySet.as_manager()
 
-    # Owned through its session (careeros.db.rls; the policies are in migration 0002 and
-    # on every partition, interviews.partitions).
-    rls_owned_through: ClassVar[str] = "session"
+    # Its policies (migration 0003) are on every partition too (interviews.partitions).
 
     class Meta:
         db_table = "interview_transcripts"

@@ -11,6 +11,9 @@ the profile silently:
   above a match score (``merge_auto_apply_threshold``);
 - what the person skipped is not asked again, and the same pending suggestion from a
   second source joins the first card (``fingerprint``, ``folded_into_id``);
+- a profile entity has one card waiting at a time: a source's further suggestion for it
+  (a second topic of an interview, a later interview) is added to the waiting card
+  (``_join_waiting_cards``);
 - a value the person typed (or confirmed in an interview) is kept by default.
 
 Every profile write goes through ``careeros.db.versioning.write_version`` with the source
@@ -45,7 +48,7 @@ from careeros.db.versioning import (
 from careeros.text import fold
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.schemas import FieldPreferences, Prefer
-from merges.sources import Origin, Proposal, decisions_settled, snippets
+from merges.sources import MAX_SNIPPETS, Origin, Proposal, decisions_settled, snippets
 from profiles.entities import ENTITY_SPECS, EntityData, EntitySpec
 from profiles.matching import Candidate, Match, best_matches, empty, fields_equal
 from profiles.models import DEFAULT_NEW_ENTITY_CONFIDENCE, Profile, User
@@ -164,6 +167,7 @@ def _propose(user_id: UUID | str, origin: Origin, proposals: list[Proposal]) -> 
         if decision.decision_type == DecisionType.KEEP_SEPARATE:
             decision.merge_reason = "Not in your profile yet, and not added by itself: check it."
     _remember(user_id, origin, waiting)
+    _join_waiting_cards(user_id, origin, waiting)
     automatic = [
         d
         for d in proposed
@@ -321,6 +325,110 @@ def _remember(user_id: Any, origin: Origin, waiting: list[MergeDecision]) -> Non
                 before.also_in = [*before.also_in, _also(origin)]
 
 
+def _join_waiting_cards(user_id: Any, origin: Origin, waiting: list[MergeDecision]) -> None:
+    """A suggestion to change a profile entity that already has a card waiting from the
+    same kind of source is added to that card (its fields, its evidence, this source among
+    its sources) and folded into it: one card per entity, not one per time it was told.
+    A card from another kind of source is left alone, so each card keeps one source."""
+    joining = [
+        d
+        for d in waiting
+        if d.decision_type == DecisionType.MERGE
+        and d.is_pending
+        and d.folded_into_id is None
+        and d.target_entity_id is not None
+    ]
+    if not joining:
+        return
+    cards: dict[tuple[str, UUID | None], MergeDecision] = {}
+    for waiting_card in MergeDecision.objects.filter(
+        user_id=user_id,
+        source_type=origin.source_type,
+        decision_type=DecisionType.MERGE,
+        target_entity_id__in={d.target_entity_id for d in joining},
+        folded_into_id__isnull=True,
+        status=DecisionStatus.PENDING,
+    ).order_by("created_at"):
+        cards.setdefault((waiting_card.entity_type, waiting_card.target_entity_id), waiting_card)
+    inserting = {d.pk for d in waiting}
+    changed: dict[UUID, MergeDecision] = {}
+    for decision in joining:
+        key = (decision.entity_type, decision.target_entity_id)
+        card = cards.get(key)
+        if card is None or card.target_entity_id is None:
+            cards[key] = decision  # a later suggestion in this batch joins it
+            continue
+        if not _join(card, decision, origin):
+            continue
+        decision.folded_into_id = card.pk
+        decision.merge_reason = f"Added to the suggestion from {card.source_label}."
+        if card.pk not in inserting:
+            changed[card.pk] = card
+    for card in changed.values():
+        card.updated_at = timezone.now()
+        card.save(
+            update_fields=[
+                "proposed_data",
+                "evidence",
+                "source_confidence",
+                "also_in",
+                "field_preferences",
+                "target_version",
+                "merge_reason",
+                "fingerprint",
+                "updated_at",
+            ]
+        )
+
+
+def _join(card: MergeDecision, decision: MergeDecision, origin: Origin) -> bool:
+    """Add what ``decision`` proposes to ``card``, and work the card out again against its
+    entity as the profile holds it now. False, the card unchanged, if the entity is gone."""
+    spec = card.spec
+    assert card.target_entity_id is not None  # only merge cards are joined
+    entity = (
+        spec.model.objects.for_user(card.user_id)
+        .current()
+        .filter(logical_entity_id=card.target_entity_id)
+        .first()
+    )
+    if entity is None:
+        return False
+    data = _told_again(card.proposed, decision.proposed)
+    card.proposed_data = data.model_dump(mode="json")
+    evidence = {name: list(found) for name, found in (card.evidence or {}).items()}
+    for name, found in (decision.evidence or {}).items():
+        known = evidence.setdefault(name, [])
+        known += [s for s in found if s not in known][: max(0, MAX_SNIPPETS - len(known))]
+    card.evidence = evidence
+    card.source_confidence = max(card.source_confidence or 0, decision.source_confidence or 0)
+    if decision.source_group_id != card.source_group_id:
+        also = _also(origin)
+        card.also_in = [*card.also_in, *([also] if also not in card.also_in else [])]
+    preferences, differing = suggest_preferences(spec.model, data.fields(), candidate(entity))
+    card.field_preferences = preferences.dump()
+    card.target_version = entity.version
+    card.merge_reason = _merge_reason(entity, card.confidence, differing)
+    card.fingerprint = fingerprint(spec, card.target_entity_id, data)
+    card.__dict__.pop("snippets", None)  # the cached typed evidence is stale
+    return True
+
+
+def _told_again(first: EntityData, then: EntityData) -> EntityData:
+    """``first`` with the fields ``then`` adds: empty ones filled, a further description
+    appended. The evidence spans stay ``first``'s (they index its source's text; the card's
+    snippets carry both)."""
+    fields = first.fields()
+    for name, value in then.fields().items():
+        if empty(value):
+            continue
+        if empty(fields.get(name)):
+            fields[name] = value
+        elif name == "description" and str(value) not in str(fields[name]):
+            fields[name] = f"{fields[name]} {value}"
+    return type(first).model_validate({**fields, "evidence": first.evidence})
+
+
 def _also(origin: Origin) -> dict[str, str]:
     return {"label": origin.label, "url": origin.url}
 
@@ -418,13 +526,18 @@ def _decide(proposal: Proposal, upload: dict[str, Any], match: Match | None) -> 
             decision_type=DecisionType.SKIP,
             merge_reason=f"Already in your profile as “{label}”: nothing new.",
         )
-    names = ", ".join(field_label(model, name).lower() for name in differing)
     return MergeDecision(
         **base,
         **common,
         decision_type=DecisionType.MERGE,
-        merge_reason=f"Looks like “{label}” in your profile ({round(match.score * 100)}% alike); "
-        f"differs in {names}.",
+        merge_reason=_merge_reason(label, Decimal(str(match.score)), differing),
+    )
+
+
+def _merge_reason(entity: VersionedEntity, score: Decimal, differing: list[str]) -> str:
+    names = ", ".join(field_label(type(entity), name).lower() for name in differing)
+    return (
+        f"Looks like “{entity}” in your profile ({round(score * 100)}% alike); differs in {names}."
     )
 
 

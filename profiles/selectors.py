@@ -191,12 +191,17 @@ SUMMARY_UNUSED = ("provenance", "description", "achievements", "technologies", "
 class SectionSummary:
     spec: EntitySpec
     count: int
-    first: list[VersionedEntity]
+    # Newest first, as many as were asked for (the timeline's kinds take more).
+    newest: list[VersionedEntity]
+
+    @property
+    def first(self) -> list[VersionedEntity]:
+        return self.newest[:SUMMARY_SIZE]
 
 
-def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
-    """A section's count and newest entities: one query whatever its size (the count is a
-    window over the user's current rows, taken before the limit)."""
+def section_summary(*, spec: EntitySpec, user: User, limit: int = SUMMARY_SIZE) -> SectionSummary:
+    """A section's count and newest ``limit`` entities: one query whatever its size (the
+    count is a window over the user's current rows, taken before the limit)."""
     model = spec.model
     # The section's lines show labels and dates: provenance and long text stay behind.
     unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
@@ -206,9 +211,24 @@ def section_summary(*, spec: EntitySpec, user: User) -> SectionSummary:
         .defer(*unused)
         .annotate(section_count=Window(Count("pk")))
     )
-    first: list[VersionedEntity] = list(newest_first(current)[:SUMMARY_SIZE])
-    count = getattr(first[0], "section_count", 0) if first else 0
-    return SectionSummary(spec, count, first)
+    newest: list[VersionedEntity] = list(newest_first(current)[:limit])
+    count = getattr(newest[0], "section_count", 0) if newest else 0
+    return SectionSummary(spec, count, newest)
+
+
+def dashboard_sections(*, user: User) -> tuple[list[SectionSummary], timeline.Timeline]:
+    """Every section's summary and the career timeline, drawn from the same queries (one a
+    section: the timeline's kinds load its limit, their sections show the first few)."""
+    sections = [
+        section_summary(
+            spec=spec,
+            user=user,
+            limit=TIMELINE_LIMIT if spec.slug in TIMELINE_KINDS else SUMMARY_SIZE,
+        )
+        for spec in ENTITY_SPECS
+    ]
+    newest = {summary.spec.slug: summary.newest for summary in sections}
+    return sections, career_timeline(user=user, newest=newest)
 
 
 def _has_field(model: type[VersionedEntity], name: str) -> bool:
@@ -292,16 +312,27 @@ def newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 # Entities of each kind the timeline draws at most (the newest).
 TIMELINE_LIMIT = 60
+# The timeline's rows: entity slug and label.
+TIMELINE_KINDS = {"work": "Work", "education": "Education", "projects": "Projects"}
 
 
-def career_timeline(*, user: User, today: date | None = None) -> timeline.Timeline:
-    """Jobs, education and projects of ``user`` laid out on one time axis."""
-    rows = [("work", "Work"), ("education", "Education"), ("projects", "Projects")]
+def career_timeline(
+    *,
+    user: User,
+    today: date | None = None,
+    newest: dict[str, list[VersionedEntity]] | None = None,
+) -> timeline.Timeline:
+    """Jobs, education and projects of ``user`` laid out on one time axis; ``newest`` may
+    hold each kind's entities already loaded (newest first, up to TIMELINE_LIMIT)."""
+    newest = newest or {}
     entries = []
-    for slug, kind in rows:
-        spec = spec_for_slug(slug)
-        current = newest_first(spec.model.objects.for_user(user).current())
-        for entity in current[:TIMELINE_LIMIT]:
+    for slug, kind in TIMELINE_KINDS.items():
+        entities = newest.get(slug)
+        if entities is None:
+            spec = spec_for_slug(slug)
+            current = newest_first(spec.model.objects.for_user(user).current())
+            entities = list(current[:TIMELINE_LIMIT])
+        for entity in entities[:TIMELINE_LIMIT]:
             entries.append(
                 timeline.Entry(
                     kind=kind,
@@ -312,5 +343,5 @@ def career_timeline(*, user: User, today: date | None = None) -> timeline.Timeli
                 )
             )
     return timeline.layout(
-        entries, kinds=[kind for _, kind in rows], today=today or timezone.localdate()
+        entries, kinds=list(TIMELINE_KINDS.values()), today=today or timezone.localdate()
     )

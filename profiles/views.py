@@ -68,15 +68,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "landing.html")
     user = request.user
     assert isinstance(user, User)
-    sections = [selectors.section_summary(spec=spec, user=user) for spec in ENTITY_SPECS]
+    sections, timeline = selectors.dashboard_sections(user=user)
     return render(
         request,
         "profiles/dashboard.html",
-        {
-            "profile": profile_for(user),
-            "sections": sections,
-            "timeline": selectors.career_timeline(user=user),
-        },
+        {"profile": profile_for(user), "sections": sections, "timeline": timeline},
     )
 
 

@@ -1,22 +1,23 @@
 """Resume streams, their uploaded versions, what was parsed from them, and their diffs.
 
 The tables are the seed's ``resume_streams``, ``resume_versions``, ``parsed_resume_entities``
-and ``resume_diffs``. Only streams carry a ``user_id``; the other three are owned through
-their stream, exactly as the seed's example policy for ``resume_versions`` shows (see the
-RLS migration). Every JSONB column is read and written through a typed model in
-``resumes.schemas``.
+and ``resume_diffs``. Each carries its owner's ``user_id``, which the database sets from the
+parent (stream, or version) on every write (migration 0006), so each table's policy is the
+indexed ``user_id = app_current_user_id()``. Every JSONB column is read and written through
+a typed model in ``resumes.schemas``.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
 from django.db import connection, models
 from django.db.models.functions import Now
 
+from careeros.db.rls import user_from_parent
 from profiles.entities import ENTITY_TYPE_CHOICES, EntityData, EntitySpec, spec_for_type
 from resumes.extraction.schema import Extraction
 from resumes.schemas import (
@@ -79,7 +80,7 @@ class UploadSource(models.TextChoices):
 
 class ResumeVersionQuerySet(models.QuerySet["ResumeVersion"]):
     def for_user(self, user: Any) -> Self:
-        return self.filter(stream__user_id=getattr(user, "pk", user))
+        return self.filter(user_id=getattr(user, "pk", user))
 
     def unfinished(self) -> Self:
         return self.exclude(processing_status__in=TERMINAL_STATUSES)
@@ -90,6 +91,8 @@ class ResumeVersion(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, db_default=RandomUUID())
     stream = models.ForeignKey(ResumeStream, on_delete=models.DB_CASCADE, related_name="versions")
+    # The stream's owner, set by the database (careeros.db.rls.UserIdFromParent).
+    user = user_from_parent()
     version_number = models.IntegerField()
 
     original_filename = models.TextField()
@@ -118,9 +121,6 @@ class ResumeVersion(models.Model):
     updated_at = models.DateTimeField(db_default=Now())
 
     objects = ResumeVersionQuerySet.as_manager()
-
-    # Owned through its stream (careeros.db.rls; the policies are in migration 0002).
-    rls_owned_through: ClassVar[str] = "stream"
 
     class Meta:
         db_table = "resume_versions"
@@ -208,6 +208,8 @@ class ParsedResumeEntity(models.Model):
     resume_version = models.ForeignKey(
         ResumeVersion, on_delete=models.DB_CASCADE, related_name="parsed_entities"
     )
+    # The version's owner, set by the database (careeros.db.rls.UserIdFromParent).
+    user = user_from_parent()
     entity_type = models.TextField(choices=ENTITY_TYPE_CHOICES)
     entity_data = models.JSONField()
     extraction_confidence = models.DecimalField(
@@ -221,8 +223,6 @@ class ParsedResumeEntity(models.Model):
     merge_decision_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
-
-    rls_owned_through: ClassVar[str] = "resume_version"
 
     class Meta:
         db_table = "parsed_resume_entities"
@@ -255,6 +255,8 @@ class ResumeDiff(models.Model):
     resume_version = models.ForeignKey(
         ResumeVersion, on_delete=models.DB_CASCADE, related_name="diffs"
     )
+    # The version's owner, set by the database (careeros.db.rls.UserIdFromParent).
+    user = user_from_parent()
     comparison_type = models.TextField(choices=ComparisonType)
     # The previous version's id, or the profile's (the user's) id.
     compared_against_id = models.UUIDField(null=True, blank=True)
@@ -263,8 +265,6 @@ class ResumeDiff(models.Model):
     analysis_model = models.TextField(null=True, blank=True)  # noqa: DJ001
     analysis_prompt = models.TextField(null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(db_default=Now())
-
-    rls_owned_through: ClassVar[str] = "resume_version"
 
     class Meta:
         db_table = "resume_diffs"

@@ -155,9 +155,7 @@ def resume_version_upload(
 
 def resume_storage_used(*, user: User) -> int:
     """Bytes of the person's stored originals (what RESUME_STORAGE_QUOTA_BYTES caps)."""
-    total = ResumeVersion.objects.filter(stream__user=user).aggregate(total=Sum("file_size_bytes"))[
-        "total"
-    ]
+    total = ResumeVersion.objects.filter(user=user).aggregate(total=Sum("file_size_bytes"))["total"]
     return int(total or 0)
 
 
@@ -643,7 +641,7 @@ def resume_version_delete(*, user: User, version: ResumeVersion) -> int:
     source was removed. Returns the number of profile versions that say so.
     """
     with transaction.atomic():
-        locked = ResumeVersion.objects.select_for_update().get(pk=version.pk, stream__user=user)
+        locked = ResumeVersion.objects.select_for_update().get(pk=version.pk, user=user)
         stream = ResumeStream.objects.select_for_update().get(pk=locked.stream_id)
         path = locked.storage_path or ""
         marked = _mark_source_removed(locked, user)

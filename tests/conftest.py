@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import os
-import socket
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 import pytest
@@ -20,6 +21,7 @@ from django.test.utils import setup_databases, teardown_databases
 
 from careeros.celery import app as celery_app
 from careeros.db.roles import owner_connection
+from careeros.embedded import free_port
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,53 +98,90 @@ def database_env_for_children() -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db: None) -> Iterator[str]:
-    """A real Celery worker (a child process) on the real broker and the test database."""
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = {
+def start_celery_worker(
+    name: str,
+    *,
+    queues: str | None = None,
+    concurrency: int = 1,
+    env: dict[str, str] | None = None,
+    loglevel: str = "WARNING",
+    output: IO[bytes] | None = None,
+) -> subprocess.Popen[bytes]:
+    """A real Celery worker (a child process) on the real broker and the test database,
+    consuming ``queues`` (all of settings.CELERY_QUEUE_TIME_LIMITS by default), with ``env``
+    over this process's environment; returned once it answers a ping. It runs in a process
+    group of its own, so a test can kill -9 all of it (main process and pool children), as a
+    lost machine would."""
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "careeros.worker", "worker"),
+        *("--hostname", name, "--concurrency", str(concurrency)),
+        *("--queues", queues or ",".join(settings.CELERY_QUEUE_TIME_LIMITS)),
+        *("--without-gossip", "--without-mingle", "--loglevel", loglevel),
+    ]
+    child_env = {
         **os.environ,
         **database_env_for_children(),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "careeros.worker",
-            "worker",
-            "--hostname",
-            name,
-            "--queues",
-            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
+        command, cwd=ROOT, env=child_env, stdout=output, stderr=output, start_new_session=True
     )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=0.5):
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            stop_process(process)
+            pytest.fail("the Celery worker did not answer within 60 s")
+    return process
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL to its whole process group (it must have been started in one of
+    its own) if it has not exited within 30 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited with {process.returncode}")
-            if time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not answer within 60 s")
-        yield name
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def celery_worker(name: str, **options: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """start_celery_worker(name, **options), stopped on leaving."""
+    process = start_celery_worker(name, **options)
+    try:
+        yield process
     finally:
-        process.terminate()
+        stop_process(process)
+
+
+def wait_for_http(url: str, process: subprocess.Popen[bytes], what: str) -> bytes:
+    """The body of ``url`` once the server ``process`` answers it (within 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with {process.returncode}")
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                return bytes(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not answer within 60 s")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None) -> Iterator[str]:
+    """A real Celery worker (a child process) on the real broker and the test database."""
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    with celery_worker(name):
+        yield name
 
 
 WEB_SERVER_APP_NAME = "careeros-test-web"
@@ -171,44 +210,20 @@ def web_server(transactional_db: None, tmp_path: Path) -> Iterator[str]:
         env=env,
         check=True,
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "careeros.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
+            *(sys.executable, "-m", "gunicorn", "careeros.wsgi", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", "1", "--log-level", "warning"),
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - loopback
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"gunicorn exited with {process.returncode}")
-                if time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not answer within 60 s")
-                time.sleep(0.2)
+        wait_for_http(base + "/healthz", process, "gunicorn")
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

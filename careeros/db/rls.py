@@ -26,7 +26,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
@@ -34,6 +34,8 @@ from django.db.migrations.state import ProjectState
 from psycopg import sql
 
 USER_SETTING = "app.user_id"
+# The owner policy of every table with a user_id column.
+OWNER_CONDITION = "user_id = app_current_user_id()"
 
 # The alias the ORM uses right now: the innermost user_context or system_context decides.
 _current_alias: ContextVar[str] = ContextVar("careeros_db_alias", default=DEFAULT_DB_ALIAS)
@@ -144,21 +146,21 @@ class EnableRowLevelSecurity(Operation):
     """Enable and force RLS on ``table`` with the owner and system policies.
 
     ``owner`` is the SQL condition that makes a row the current user's; the default
-    suits tables with a ``user_id`` column. Tables owned through a parent pass a
-    condition such as ``stream_id IN (SELECT id FROM resume_streams WHERE user_id =
-    app_current_user_id())``.
+    suits tables with a ``user_id`` column, which every table owned through a parent has
+    too (``UserIdFromParent``): a condition is a comparison on an indexed column, never a
+    subquery, which would be evaluated against the parent for every row.
     """
 
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, table: str, owner: str = "user_id = app_current_user_id()") -> None:
+    def __init__(self, table: str, owner: str = OWNER_CONDITION) -> None:
         self.table = table
         self.owner = owner
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
         kwargs = {"table": self.table}
-        if self.owner != "user_id = app_current_user_id()":
+        if self.owner != OWNER_CONDITION:
             kwargs["owner"] = self.owner
         return (self.__class__.__qualname__, [], kwargs)
 
@@ -212,6 +214,117 @@ class EnableRowLevelSecurity(Operation):
         return f"Enable and force row level security on {self.table}"
 
 
+class UserIdFromParent(Operation):
+    """Make ``table.user_id`` its parent's, always: backfill it, then a trigger sets it from
+    ``parent`` (through the ``key`` column) before every insert and every update of ``key``
+    or ``user_id``, so a value a client sends is overwritten, never trusted.
+
+    The trigger runs as the caller (SECURITY INVOKER): a parent the caller's policies hide
+    reads as no parent, and the row is refused like any other row-level security violation.
+    With the owner's id on the row itself, the table's policy is the plain, indexable
+    ``user_id = app_current_user_id()`` instead of a subquery through the parent.
+    """
+
+    reversible = True
+    reduces_to_sql = False  # it runs its statements itself, some as the system role
+
+    def __init__(self, table: str, key: str, parent: str) -> None:
+        self.table = table
+        self.key = key
+        self.parent = parent
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs = {"table": self.table, "key": self.key, "parent": self.parent}
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    @property
+    def _function(self) -> sql.Identifier:
+        return sql.Identifier(f"{self.table}_user_id_from_parent")
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        table, key, parent = (sql.Identifier(name) for name in (self.table, self.key, self.parent))
+        # The owner is subject to the forced policies too: every user's rows need the bypass.
+        with migration_system_role(schema_editor.connection):
+            _execute(
+                schema_editor,
+                [
+                    sql.SQL(
+                        "UPDATE {} AS c SET user_id = p.user_id FROM {} AS p "
+                        "WHERE p.id = c.{} AND c.user_id IS DISTINCT FROM p.user_id"
+                    ).format(table, parent, key)
+                ],
+            )
+        function = sql.SQL(
+            """
+            CREATE FUNCTION {function}() RETURNS trigger
+            LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+            SET search_path = public
+            AS $$
+            BEGIN
+              NEW.user_id := (SELECT p.user_id FROM {parent} p WHERE p.id = NEW.{key});
+              IF NEW.user_id IS NULL THEN
+                RAISE EXCEPTION
+                  'new row violates row-level security policy for table "%": no such {key}',
+                  TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+              END IF;
+              RETURN NEW;
+            END;
+            $$
+            """
+        ).format(function=self._function, parent=parent, key=key)
+        trigger = sql.SQL(
+            "CREATE TRIGGER {} BEFORE INSERT OR UPDATE OF {}, user_id ON {} "
+            "FOR EACH ROW EXECUTE FUNCTION {}()"
+        ).format(self._function, key, table, self._function)
+        _execute(schema_editor, [function, trigger])
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        _execute(
+            schema_editor,
+            [
+                sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(
+                    self._function, sql.Identifier(self.table)
+                ),
+                sql.SQL("DROP FUNCTION IF EXISTS {}()").format(self._function),
+            ],
+        )
+
+    def describe(self) -> str:
+        return f"Set {self.table}.user_id from {self.parent} by trigger"
+
+
+def user_from_parent(**kwargs: Any) -> models.ForeignKey[Any, Any]:
+    """The ``user`` foreign key of a table owned through a parent (``UserIdFromParent``).
+
+    The database sets it: an insert that leaves it out sends ``DEFAULT`` (the current
+    user's id; the trigger then sets the parent's in any case) and reads the stored value
+    back with ``RETURNING``, so a saved instance holds what the database decided.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_CASCADE,
+        related_name="+",
+        editable=False,
+        db_default=models.Func(function="app_current_user_id", output_field=models.UUIDField()),
+        **kwargs,
+    )
+
+
 def _execute(schema_editor: BaseDatabaseSchemaEditor, statements: list[sql.Composed]) -> None:
     with schema_editor.connection.cursor() as cursor:
         for statement in statements:
@@ -219,7 +332,8 @@ def _execute(schema_editor: BaseDatabaseSchemaEditor, statements: list[sql.Compo
 
 
 # A model owned by a user without a user_id column of its own names, in this class
-# attribute, the relation it is owned through ("stream" for resume versions).
+# attribute, the relation it is owned through ("user" for profiles, whose key is the
+# user's id).
 OWNED_THROUGH = "rls_owned_through"
 
 
@@ -234,8 +348,8 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
     """User-owned tables lacking enabled and forced RLS with an owner policy.
 
     A table is user-owned when it has a ``user_id`` column or its model declares
-    ``rls_owned_through`` (owned through a parent: resume versions through their stream);
-    so is every partition of such a table (interview transcripts' months).
+    ``rls_owned_through`` (profiles, keyed by the user's id); so is every partition of
+    such a table (interview transcripts' months).
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -260,5 +374,22 @@ def unprotected_tables(connection: BaseDatabaseWrapper) -> list[str]:
              ORDER BY c.relname
             """,
             [owned_without_user_id(), owned_without_user_id()],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def policies_with_subqueries(connection: BaseDatabaseWrapper) -> list[str]:
+    """``table.policy`` of every policy whose condition holds a subquery: each would be
+    evaluated against another table for every row, where a plain comparison on an indexed
+    ``user_id`` is what the policies are meant to be."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT tablename || '.' || policyname
+              FROM pg_policies
+             WHERE schemaname = current_schema()
+               AND (qual ~* '\\mselect\\M' OR with_check ~* '\\mselect\\M')
+             ORDER BY 1
+            """
         )
         return [name for (name,) in cursor.fetchall()]

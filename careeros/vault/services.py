@@ -176,9 +176,8 @@ def vault_shred_user(*, user: UserRef) -> int:
     with user_context(user_id):
         keys, _ = DataKey.objects.filter(user_id=user_id).delete()
         rows, _ = EncryptedData.objects.filter(user_id=user_id).delete()
-    logger.info(
-        "vault: shredded user %s (%d data key destroyed, %d rows deleted)", user_id, keys, rows
-    )
+    # Whose is not logged: the account's deletion is audited without naming the person.
+    logger.info("vault: shredded a user (%d data key destroyed, %d rows deleted)", keys, rows)
     return rows
 
 

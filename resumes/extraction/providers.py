@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from careeros.ai import PermanentProviderError
+from resumes.extraction.learned.align import split_label
+from resumes.extraction.learned.confidence import weigh
+from resumes.extraction.learned.labeller import Labeller
+from resumes.extraction.rules import extract
 from resumes.extraction.schema import Extraction
 from resumes.reading.model import ResumeText
 
-PROVIDERS = ("rules", "openai")
+PROVIDERS = ("rules", "learned", "openai")
 
 
 class Provider(Protocol):
@@ -24,9 +29,26 @@ class RulesProvider:
     model_label = "rules-1"
 
     def extract(self, document: ResumeText) -> Extraction:
-        from resumes.extraction.rules import extract
-
         extraction = extract(document)
+        extraction.ai_model_used = self.model_label
+        return extraction
+
+
+class LearnedProvider:
+    """The rules engine following the learned line labeller's sections and entries, each
+    item no more confident than its least probable line (README, "Learned line
+    labeller"). Offline; chosen by name (``--provider learned``), not yet the default."""
+
+    name = "learned"
+    model_label = "rules-crf-1"
+
+    def extract(self, document: ResumeText) -> Extraction:
+        labeller = Labeller.default()
+        if labeller is None:
+            raise PermanentProviderError("The line labeller's model is missing.")
+        labelled = labeller.label(document)
+        extraction = extract(document, [split_label(label) for label, _ in labelled])
+        weigh(extraction, document, [p for _, p in labelled])
         extraction.ai_model_used = self.model_label
         return extraction
 
@@ -38,6 +60,8 @@ def get_provider(name: str | None = None) -> Provider:
     name = name or settings.AI_PROVIDER
     if name == "rules":
         return RulesProvider()
+    if name == "learned":
+        return LearnedProvider()
     if name == "openai":
         from resumes.extraction.llm import OpenAIProvider
 

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,12 +21,17 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from careeros.embedded import free_port
 from enrichment.models import EnrichmentJob, JobStatus
 from resumes.models import ProcessingStatus, ResumeVersion
-from tests.conftest import ROOT, database_env_for_children
+from tests.conftest import (
+    ROOT,
+    celery_worker,
+    database_env_for_children,
+    stop_process,
+    wait_for_http,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -96,29 +100,6 @@ def _env(media_root: Path, static_root: Path, queue: str) -> dict[str, str]:
     }
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"{what} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback http
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"{what} did not answer within 60 s")
-            time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def stack(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
@@ -139,45 +120,26 @@ def stack(
         timeout=120,
     )
     port = free_port()
-    worker_name = f"{queue}@localhost"
     with log.open("wb") as output:
         web = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "careeros.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
+                *(sys.executable, "-m", "gunicorn", "careeros.wsgi"),
+                *("--bind", f"127.0.0.1:{port}", "--workers", "2"),
             ],
             cwd=ROOT,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
-        )
-        worker = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "careeros.worker", "worker"),
-                *("--hostname", worker_name, "--concurrency", "2", "--queues", _queues(queue)),
-                *("--without-gossip", "--without-mingle", "--loglevel", "WARNING"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
-            _wait_for(f"http://127.0.0.1:{port}/healthz", web, "gunicorn")
-            deadline = time.monotonic() + 60
-            while not celery_app.control.ping(destination=[worker_name], timeout=0.5):
-                if worker.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the Celery worker did not start")
-            yield Stack(f"http://127.0.0.1:{port}", media_root, log)
+            wait_for_http(f"http://127.0.0.1:{port}/healthz", web, "gunicorn")
+            with celery_worker(
+                f"{queue}@localhost", queues=_queues(queue), concurrency=2, env=env, output=output
+            ):
+                yield Stack(f"http://127.0.0.1:{port}", media_root, log)
         finally:
-            _stop(web)
-            _stop(worker)
+            stop_process(web)
 
 
 @pytest.fixture(scope="session")

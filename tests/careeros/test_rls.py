@@ -329,4 +329,4 @@ def test_a_user_task_runs_in_its_users_context_on_a_real_worker(
 
 def test_entity_tables_are_all_covered() -> None:
     tables = {spec.entity_type for spec in ENTITY_SPECS}
-    assert tables == {"work_experience", "education", "skill", "project", "certification"}
+    assert tables == {"basics", "work_experience", "education", "skill", "project", "certification"}

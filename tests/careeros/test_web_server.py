@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from careeros.embedded import free_port
-from tests.conftest import ROOT, database_env_for_children
+from tests.conftest import ROOT, database_env_for_children, stop_process, wait_for_http
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,30 +33,16 @@ def test_gunicorn_serves_the_sign_in_page_and_logs_json(tmp_path: Path) -> None:
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
-            health = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)
+            health = wait_for_http(f"http://127.0.0.1:{port}/healthz", server, "gunicorn")
             sign_in = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_process(server)
     assert json.loads(health) == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
     assert sign_in.status == 200
     assert b"Sign in" in sign_in.read()
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert any(line["logger"] == "gunicorn.error" for line in lines)
     assert any(line["logger"] == "gunicorn.access" for line in lines)
-
-
-def _get_when_up(url: str, server: subprocess.Popen[bytes]) -> bytes:
-    deadline = time.monotonic() + 60
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - http only
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not answer within 60 s")
-            time.sleep(0.2)

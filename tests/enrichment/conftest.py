@@ -1,83 +1,14 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 
-from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from enrichment.models import EnrichmentJob
-from tests.conftest import ROOT, database_env_for_children
-from tests.resumes.conftest import media_root  # noqa: F401 - a fixture the pipeline test uses
-
-
-def start_ai_worker(name: str) -> subprocess.Popen[bytes]:
-    """A Celery worker consuming the ``ai`` queue (and the default one), in its own process
-    group."""
-    env = {
-        **os.environ,
-        **database_env_for_children(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "careeros.worker",
-            "worker",
-            "--hostname",
-            name,
-            "--queues",
-            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env={**env, **{k: str(v) for k, v in os.environ.items() if k.startswith("ENRICHMENT_")}},
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[name], timeout=0.5):
-        if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited with {process.returncode}")
-        if time.monotonic() > deadline:
-            pytest.fail("the Celery worker did not answer within 60 s")
-    return process
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def ai_worker(transactional_db: None, media_root: Any) -> Iterator[str]:  # noqa: F811
-    """A real worker on the ``ai`` queue, sharing this test's upload folder."""
-    name = f"ai-{uuid.uuid4().hex[:8]}@localhost"
-    process = start_ai_worker(name)
-    try:
-        yield name
-    finally:
-        stop(process)
+from tests.resumes.conftest import media_root, pipeline_worker  # noqa: F401 - fixtures used here
 
 
 def wait_for_job(

@@ -53,7 +53,7 @@ def test_bulk_enhancement_in_process(user: User) -> None:
     assert len(data["entry_enrichments"]) == 4
 
 
-def test_profile_analysis_on_the_workers(ai_worker: str, user: User) -> None:
+def test_profile_analysis_on_the_workers(pipeline_worker: str, user: User) -> None:
     """With --worker the job runs on a Celery worker of the ai queue; the command waits."""
     create_career(user)
     data = results(enrich("--user", user.email, "--worker", "--timeout", "90"))

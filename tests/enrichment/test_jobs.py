@@ -27,7 +27,8 @@ from enrichment.tasks import enrichment_job_run
 from profiles.models import User
 from resumes.models import ResumeVersion
 from resumes.services import resume_stream_create, resume_version_upload
-from tests.enrichment.conftest import start_ai_worker, stop, wait_for_job
+from tests.conftest import start_celery_worker, stop_process
+from tests.enrichment.conftest import wait_for_job
 from tests.enrichment.fixtures import CAREER, create_career
 from tests.factories import make_user
 
@@ -39,7 +40,7 @@ def queue(user: User, job_type: JobType, **kwargs: Any) -> EnrichmentJob:
         return services.enrichment_job_queue(user=user, job_type=job_type, **kwargs)
 
 
-def test_profile_analysis_on_a_worker(ai_worker: str, user: User) -> None:
+def test_profile_analysis_on_a_worker(pipeline_worker: str, user: User) -> None:
     """A queued profile analysis is run by a worker on the ai queue and stores a summary and
     narratives that cite the person's entities."""
     create_career(user)
@@ -66,7 +67,7 @@ def test_profile_analysis_on_a_worker(ai_worker: str, user: User) -> None:
         assert enrichment.generation_prompt
 
 
-def test_bulk_enhancement_on_a_worker(ai_worker: str, user: User) -> None:
+def test_bulk_enhancement_on_a_worker(pipeline_worker: str, user: User) -> None:
     """Bulk enhancement proposes an enrichment for every entry of the section that has one."""
     create_career(user)
     job = queue(user, JobType.BULK_ENHANCEMENT, input=JobInput(section="work_experience"))
@@ -86,7 +87,7 @@ def test_bulk_enhancement_on_a_worker(ai_worker: str, user: User) -> None:
     ]
 
 
-def test_resume_enrichment_follows_a_completed_upload(ai_worker: str, user: User) -> None:
+def test_resume_enrichment_follows_a_completed_upload(pipeline_worker: str, user: User) -> None:
     """A resume version that completes queues a resume_enrichment job, which enriches the
     entries the upload added."""
     with user_context(user.pk):
@@ -196,7 +197,7 @@ def test_failed_job_says_why_and_retries(user: User) -> None:
         assert CareerEnrichment.objects.filter(job=job).count() == 1
 
 
-def test_abandoned_job_is_taken_over_and_completes_once(ai_worker: str, user: User) -> None:
+def test_abandoned_job_is_taken_over_and_completes_once(pipeline_worker: str, user: User) -> None:
     """A job whose worker died mid-way (claimed, lease run out) is claimed again by a live
     worker and completes once; the dead worker's late result is refused."""
     create_career(user)
@@ -223,10 +224,10 @@ def test_abandoned_job_is_taken_over_and_completes_once(ai_worker: str, user: Us
     assert narratives == len(done.output.narrative_ids)
 
 
-def test_two_real_workers_each_job_once(ai_worker: str, user: User) -> None:
+def test_two_real_workers_each_job_once(pipeline_worker: str, user: User) -> None:
     """Two workers, every task delivered twice: each job is claimed once and stores one
     set of results."""
-    second = start_ai_worker(f"ai-second-{uuid.uuid4().hex[:6]}@localhost")
+    second = start_celery_worker(f"ai-second-{uuid.uuid4().hex[:6]}@localhost")
     try:
         people = [user, *(make_user() for _ in range(5))]
         jobs = []
@@ -238,7 +239,7 @@ def test_two_real_workers_each_job_once(ai_worker: str, user: User) -> None:
             jobs.append(job)
         done = [wait_for_job(job.pk) for job in jobs]
     finally:
-        stop(second)
+        stop_process(second)
     assert [job.status for job in done] == [JobStatus.COMPLETED] * len(jobs)
     assert [job.attempts for job in done] == [1] * len(jobs)
     with system_context():

@@ -17,7 +17,8 @@ from enrichment.models import CareerEnrichment, EnrichmentJob, JobStatus
 from enrichment.schemas import JobType
 from enrichment.tasks import enrichment_job_run
 from profiles.models import User
-from tests.enrichment.conftest import start_ai_worker, stop, wait_for_job
+from tests.conftest import start_celery_worker, stop_process
+from tests.enrichment.conftest import wait_for_job
 from tests.enrichment.fixtures import create_career
 from tests.test_openai_provider import FakeOpenAI, Reply, completion, server  # noqa: F401
 
@@ -60,7 +61,7 @@ def test_killed_worker_job_is_taken_over_and_completes_once(
     }.items():
         monkeypatch.setenv(name, value)
     settings.ENRICHMENT_JOB_LEASE_SECONDS = LEASE_SECONDS
-    doomed = start_ai_worker(f"ai-doomed-{uuid.uuid4().hex[:6]}@localhost")
+    doomed = start_celery_worker(f"ai-doomed-{uuid.uuid4().hex[:6]}@localhost")
     try:
         with user_context(user.pk):
             job = services.enrichment_job_queue(
@@ -76,13 +77,13 @@ def test_killed_worker_job_is_taken_over_and_completes_once(
         doomed.wait()
     assert waiting.attempts == 1
     time.sleep(LEASE_SECONDS + 1)
-    rescuer = start_ai_worker(f"ai-rescuer-{uuid.uuid4().hex[:6]}@localhost")
+    rescuer = start_celery_worker(f"ai-rescuer-{uuid.uuid4().hex[:6]}@localhost")
     try:
         with system_context():
             assert services.enrichment_jobs_reconcile() == 1
         done = wait_for_job(job.pk)
     finally:
-        stop(rescuer)
+        stop_process(rescuer)
     assert done.status == JobStatus.COMPLETED, done.error_details
     assert done.attempts == 2
     with system_context():

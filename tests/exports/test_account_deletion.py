@@ -9,12 +9,13 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from careeros.db.rls import user_context
+from careeros.db.rls import system_context, user_context
 from careeros.vault.services import vault_store
 from exports.archive import data_export_build
 from exports.jsonresume import json_resume
@@ -77,6 +78,10 @@ def test_deleting_an_account_leaves_nothing_of_it(
     assert len(mine) == len(theirs) == 2  # the upload and the archive
 
     client.force_login(user)
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    others_browser = Client()
+    others_browser.force_login(other_user)
     assert client.get("/account/data/delete/").status_code == 200
     with caplog.at_level(logging.INFO):
         response = client.post("/account/data/delete/", {"password": PASSWORD})
@@ -98,8 +103,16 @@ def test_deleting_an_account_leaves_nothing_of_it(
         assert personal not in line
     assert audits[0].__dict__["files"] == 2
     assert audits[0].__dict__["rows"] > 20
-    # Signed out: the session is gone too.
+    # No log line at all names the person (the vault's included).
+    for record in caplog.records:
+        assert str(user.pk) not in record.getMessage(), record.name
+    # Signed out: the session is gone too, and so is the one in another browser; the
+    # other person stays signed in.
     assert client.get("/account/data/").status_code == 302
+    assert elsewhere.get("/account/data/").status_code == 302
+    with system_context():
+        assert Session.objects.count() == 1
+    assert others_browser.get("/account/data/").status_code == 200
 
 
 def test_a_wrong_password_deletes_nothing(

@@ -36,6 +36,12 @@ def run(
         return InterviewSession.objects.get(pk=session.pk)
 
 
+def cards(user: User) -> list[MergeDecision]:
+    """The suggestions the review screen shows (what folded into another card left out)."""
+    with user_context(user.pk):
+        return list(MergeDecision.objects.for_user(user).pending().order_by("created_at"))
+
+
 def value(decision: MergeDecision, name: str) -> Any:
     return decision.proposed.fields()[name]
 
@@ -156,14 +162,15 @@ def test_role_deep_dive_asks_about_one_job_in_depth(user: User) -> None:
     assert session.status == SessionStatus.COMPLETED
     decisions = decisions_of(user)
     assert_nothing_invented(decisions, profile, interviewee)
-    jobs = about(decisions, profile.data)
-    descriptions = [value(d, "description") for d in jobs]
-    # The achievement and its follow-up are one description; the scope a second proposal.
-    assert (
+    # The achievement, its follow-up and the scope are one card for the job, not one a topic.
+    (job,) = about(cards(user), profile.data)
+    assert value(job, "description") == (
         "I led a team of five engineers and moved billing off the mainframe. "
-        "It saved about 200k a year in licences." in descriptions
+        "It saved about 200k a year in licences. I owned the ingestion platform end to end."
     )
-    assert "I owned the ingestion platform end to end." in descriptions
+    assert {s["text"] for s in job.evidence["description"]} >= {
+        "I owned the ingestion platform end to end."
+    }
     skills = {value(d, "name"): d for d in decisions if d.entity_type == "skill"}
     assert set(skills) == {"Python", "Airflow", "Kubernetes"}
     assert value(skills["Kubernetes"], "years_of_experience") == 2
@@ -172,6 +179,34 @@ def test_role_deep_dive_asks_about_one_job_in_depth(user: User) -> None:
     )
     assert value(skills["Airflow"], "years_of_experience") is None
     assert skills["Python"].target_entity_id == profile.python.logical_entity_id
+
+
+def test_a_second_interview_about_a_job_joins_its_waiting_card(user: User) -> None:
+    """A job with a suggestion still waiting for review: a later interview about it adds to
+    that card (with the interview among its sources) instead of raising a second one."""
+    profile = gappy_profile(user)
+    first = Interviewee([(("proudest",), "I moved billing off the mainframe.")])
+    earlier = run(user, SessionType.ROLE_DEEP_DIVE, first, job_id=profile.data.logical_entity_id)
+    second = Interviewee([(("responsible for",), "I owned the ingestion platform.")])
+    later = run(user, SessionType.ROLE_DEEP_DIVE, second, job_id=profile.data.logical_entity_id)
+
+    (job,) = about(cards(user), profile.data)
+    assert job.source_group_id == earlier.pk
+    assert value(job, "description") == (
+        "I moved billing off the mainframe. I owned the ingestion platform."
+    )
+    assert [source["url"] for source in job.also_in] == [f"/interviews/{later.pk}/"]
+    with user_context(user.pk):
+        merge_decision_apply(user=user, decision_id=job.pk)
+        current = (
+            WorkExperience.objects.for_user(user)
+            .current()
+            .get(logical_entity_id=profile.data.logical_entity_id)
+        )
+    assert current.description == job.proposed.fields()["description"]
+    # The later interview's own suggestion settled with the card it joined.
+    folded = [d for d in decisions_of(user) if d.folded_into_id == job.pk]
+    assert [d.status for d in folded] == ["applied"]
 
 
 def test_role_deep_dive_needs_one_of_the_users_jobs(user: User, other_user: User) -> None:

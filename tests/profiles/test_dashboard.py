@@ -214,9 +214,9 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
     small = queries()
     # Session and user, each read in its own context (savepoint, setting, read, reset,
     # release: the users and session tables are under row level security), the RLS context,
-    # one query a section (count by a window), the profile, the timeline's three kinds, the
-    # pending-review count, and the test's own savepoints around them.
-    assert small <= 30
+    # one query a section (count by a window; the timeline draws from the same rows), the
+    # profile, the pending-review count, and the test's own savepoints around them.
+    assert small <= 27
     add_skills([f"More {n}" for n in range(60)])
     page = signed_in.get(reverse("dashboard")).content.decode()
     assert "All 66" in page

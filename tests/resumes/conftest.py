@@ -1,23 +1,16 @@
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from resumes.models import ResumeVersion
-from tests.conftest import ROOT, database_env_for_children
 
 
 @pytest.fixture
@@ -38,9 +31,11 @@ def media_root(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def pipeline_worker(media_root: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A real Celery worker sharing this test's upload folder."""
-    return request.getfixturevalue("celery_worker_process")
+def pipeline_worker(
+    transactional_db: None, media_root: Path, request: pytest.FixtureRequest
+) -> str:
+    """A real Celery worker sharing this test's upload folder (started after it is set)."""
+    return str(request.getfixturevalue("celery_worker_process"))
 
 
 def upload(
@@ -73,54 +68,3 @@ def wait_for(
                 f"{version.current_stage} after {timeout} s: {version.processing_stages}"
             )
         time.sleep(0.1)
-
-
-def start_worker(name: str) -> subprocess.Popen[bytes]:
-    """A Celery worker in its own process group, so a test can kill -9 all of it at once
-    (main process, pool child and parsing child), as a lost machine would."""
-    env = {
-        **os.environ,
-        **database_env_for_children(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "careeros.worker",
-            "worker",
-            "--hostname",
-            name,
-            "--queues",
-            ",".join(settings.CELERY_QUEUE_TIME_LIMITS),
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[name], timeout=0.5):
-        if process.poll() is not None:
-            pytest.fail(f"the Celery worker exited with {process.returncode}")
-        if time.monotonic() > deadline:
-            pytest.fail("the Celery worker did not answer within 60 s")
-    return process
-
-
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()

@@ -20,8 +20,9 @@ from resumes.models import ParsedResumeEntity, ResumeDiff
 from resumes.sandbox import parse_document
 from resumes.schemas import entities_from_extraction
 from resumes.tasks import resume_parse_stage, resume_versions_reconcile
+from tests.conftest import start_celery_worker, stop_process
 from tests.resumes import hostile
-from tests.resumes.conftest import start_worker, stop_worker, upload, wait_for
+from tests.resumes.conftest import upload, wait_for
 
 
 def _long_resume() -> bytes:
@@ -42,7 +43,7 @@ def test_kill_9_during_parse_then_restart_completes_exactly_once(
     stage over once its lease runs out, a redelivered message after that changes nothing:
     one parse result, one set of entities, one set of diffs, within 90 s of the kill."""
     data = _long_resume()
-    first = start_worker(f"doomed-{uuid.uuid4().hex[:8]}@localhost")
+    first = start_celery_worker(f"doomed-{uuid.uuid4().hex[:8]}@localhost")
     second = None
     try:
         response = upload(signed_in, [("long.txt", data)])
@@ -59,7 +60,7 @@ def test_kill_9_during_parse_then_restart_completes_exactly_once(
         assert stuck.processing_status == "processing"
         assert stuck.stages.get("parse").status == "in_progress"
 
-        second = start_worker(f"survivor-{uuid.uuid4().hex[:8]}@localhost")
+        second = start_celery_worker(f"survivor-{uuid.uuid4().hex[:8]}@localhost")
         # Beat runs the reconciler every RESUME_RECONCILE_EVERY_SECONDS; nothing is faked: the
         # stage waits for its lease (no longer renewed) to run out.
         beat = settings.CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"]
@@ -77,9 +78,9 @@ def test_kill_9_during_parse_then_restart_completes_exactly_once(
         # The redelivered message ran after completion and must have changed nothing.
         resume_parse_stage.delay(version_id, user_id=str(user.pk)).get(timeout=60)
     finally:
-        stop_worker(first)
+        stop_process(first)
         if second is not None:
-            stop_worker(second)
+            stop_process(second)
 
     final = wait_for(version_id)
     assert final.stages.get("parse").attempts == 2

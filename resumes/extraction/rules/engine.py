@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from resumes.extraction import schema
+from resumes.extraction.labels import Role
+from resumes.extraction.labels import Section as Section_
 from resumes.extraction.rules import vocabulary as vocab
 from resumes.extraction.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
 from resumes.normalisers.dates import DateRange, find_dates, is_date_only
@@ -76,9 +78,29 @@ class Entry:
     text_slots: int = 0
 
 
+# The line labeller's sections, in the engine's words.
+LABELLED_KINDS = {
+    Section_.AWARDS: "other",
+    Section_.PUBLICATIONS: "other",
+    Section_.INTERESTS: "other",
+    Section_.REFERENCES: "other",
+}
+HEADER_ROLES = frozenset({Role.ENTRY, Role.DETAIL})
+
+
 class Engine:
-    def __init__(self, document: ResumeText) -> None:
+    """``labels``, when given, are the line labeller's (section, role) of every line of
+    ``document``: sections and entries then follow them instead of the layout rules."""
+
+    def __init__(
+        self, document: ResumeText, labels: Sequence[tuple[Section_, Role]] | None = None
+    ) -> None:
         self.doc = document
+        self.labels = (
+            {line.start: label for line, label in zip(document.lines, labels, strict=True)}
+            if labels is not None
+            else None
+        )
         self.raw = document.raw
         self.lines = [line for line in document.lines if not line.furniture]
         sizes = [line.size for line in self.lines if line.size]
@@ -118,6 +140,8 @@ class Engine:
         return upper and (emphasised or not self.is_pdf) and line.gap_before
 
     def sections(self) -> list[Section]:
+        if self.labels is not None:
+            return self._labelled_sections(self.labels)
         sections = [Section("header", (), None)]
         for line in self.lines:
             found = vocab.heading_kind(line.text.strip())
@@ -130,6 +154,47 @@ class Engine:
                 continue
             current.lines.append(line)
         return sections
+
+    def _labelled_sections(self, labels: dict[int, tuple[Section_, Role]]) -> list[Section]:
+        sections = [Section("header", (), None)]
+        for line in self.lines:
+            section, role = labels[line.start]
+            kind = LABELLED_KINDS.get(section, section.value)
+            if role == Role.HEADING:
+                found = vocab.heading_kind(line.text.strip())
+                also = found[1] if found and found[0] == kind else ()
+                sections.append(Section(kind, also, line))
+                continue
+            if kind != sections[-1].kind:
+                sections.append(Section(kind, (), None))
+            sections[-1].lines.append(line)
+        return sections
+
+    def _labelled_entries(
+        self, section: Section, labels: dict[int, tuple[Section_, Role]]
+    ) -> list[Entry]:
+        entries: list[Entry] = []
+        in_header = False
+        for line in section.lines:
+            _, role = labels[line.start]
+            if role == Role.ENTRY or not entries:
+                entries.append(Entry())
+                in_header = role in HEADER_ROLES
+            current = entries[-1]
+            if role in HEADER_ROLES or (role == Role.CONT and in_header):
+                in_header = True
+                current.header.append(line)
+                dates = self._line_dates(line)
+                if dates and current.dates is None:
+                    current.dates = dates[0]
+                    current.date_spans = [
+                        (line.start + dates[0].span[0], line.start + dates[0].span[1])
+                    ]
+                current.text_slots += self._text_count(line)
+            else:
+                in_header = False
+                current.body.append(line)
+        return [entry for entry in entries if entry.header or entry.body]
 
     # -- basics --------------------------------------------------------------------------
 
@@ -529,6 +594,8 @@ class Engine:
         return find_dates(line.text)
 
     def entries(self, section: Section) -> list[Entry]:
+        if self.labels is not None:
+            return self._labelled_entries(section, self.labels)
         lines = section.lines
         base, centred = self._base_x(lines)
         entries: list[Entry] = []
@@ -1441,6 +1508,9 @@ class Engine:
         return result
 
 
-def extract(document: ResumeText) -> schema.Extraction:
-    """Extract a resume's structured content with the offline rules engine."""
-    return Engine(document).run()
+def extract(
+    document: ResumeText, labels: Sequence[tuple[Section_, Role]] | None = None
+) -> schema.Extraction:
+    """Extract a resume's structured content with the offline rules engine, following the
+    line labeller's ``labels`` when given."""
+    return Engine(document, labels).run()

@@ -168,8 +168,9 @@ body { font-family: %(font)s; font-size: %(size)spx; color: #222; margin: 0; lin
 .name { font-size: %(name)spx; font-weight: 700; %(name_align)s }
 .headline { font-size: 1.1em; color: #555; %(name_align)s }
 .contact { margin: 1px 0; %(contact_align)s }
-.heading { font-size: 1.2em; font-weight: 700; margin: 14px 0 6px; %(heading)s }
-.entry { font-weight: 700; margin-top: 7px; }
+.heading { font-size: %(heading_size)sem; font-weight: %(heading_weight)s; color: %(accent)s;
+  margin: 14px 0 6px; %(heading)s }
+.entry { font-weight: %(entry_weight)s; margin-top: 7px; }
 .item { margin-bottom: 4px; }
 .detail.italic { font-style: italic; }
 .small { font-size: 0.88em; }
@@ -215,6 +216,12 @@ def render_html(doc: Doc, rng: random.Random, *, layout: str) -> str:
             else ""
         )
         + ("border-bottom: 1px solid #999;" if rng.random() < 0.6 else ""),
+        # Headings and entries are not always bigger or bolder: some templates set them
+        # apart by colour alone.
+        "heading_size": rng.choice((1.0, 1.0, 1.1, 1.2, 1.4)),
+        "heading_weight": rng.choice((400, 600, 700, 700)),
+        "accent": rng.choice(("#222", "#1f4e79", "#8a2d2d", "#2d6a4f")),
+        "entry_weight": rng.choice((400, 600, 700)),
         "bullet": rng.choice(("disc", "circle", "square", '"– "', '"▸ "')),
         "date_col": rng.choice((96, 110, 130)),
         "gap": rng.choice((8, 14, 24, 40)),

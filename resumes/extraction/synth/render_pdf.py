@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,9 @@ class Quirks:
     icons: bool = False
     superscript: bool = False
     letterspaced: bool = False
+    # How headings stand out (drawn per document): scale of the body size, and weight.
+    heading_scale: float = 1.25
+    heading_bold: bool = True
 
 
 @dataclass
@@ -258,6 +261,9 @@ def render_reportlab(doc: Doc, rng: random.Random, *, quirks: Quirks, layout: st
     margin = rng.choice((42.0, 50.0, 56.0))
     pen = Pen(canvas, quirks, rng, regular, bold)
     body = rng.choice((9.5, 10.0, 10.5))
+    quirks = replace(
+        quirks, heading_scale=rng.choice((1.0, 1.1, 1.25, 1.25)), heading_bold=rng.random() < 0.7
+    )
     main = Column(pen, margin, width - 2 * margin, height - margin, margin)
     main.page_break = canvas.showPage
     columns = {"main": main}
@@ -313,7 +319,9 @@ def _write(
     elif role is Role.HEADING:
         column.advance(body * 0.7)
         spacing = 1.8 if quirks.letterspaced else 0.0
-        column.write(line, size=body * 1.25, bold=True, spacing=spacing)
+        column.write(
+            line, size=body * quirks.heading_scale, bold=quirks.heading_bold, spacing=spacing
+        )
         column.pen.canvas.setLineWidth(0.5)
         column.pen.canvas.line(column.x, column.y - 3, column.x + column.width, column.y - 3)
         column.advance(body * 0.35)

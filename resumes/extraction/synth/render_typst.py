@@ -83,11 +83,14 @@ def render_typst(doc: Doc, rng: random.Random, *, dates: str, sidebar: bool) -> 
     size = rng.choice((9.5, 10, 10.5, 11))
     rule = "line(length: 100%, stroke: 0.5pt)" if rng.random() < 0.6 else "v(0pt)"
     head_case = "upper(t)" if rng.random() < 0.4 else "t"
+    head_size = rng.choice(("1em", "1.1em", "1.25em", "1.25em"))
+    head_weight = rng.choice(("regular", "semibold", "bold", "bold"))
+    head_fill = rng.choice(("black", 'rgb("#1f4e79")', 'rgb("#8a2d2d")'))
     preamble = f"""#set page(paper: "{rng.choice(("a4", "us-letter"))}", margin: 1.7cm)
 #set text(font: ({literal(font)},), size: {size}pt)
 #set par(spacing: 0.6em, leading: 0.5em)
 #let section_head(t) = block(above: 1.1em, below: 0.6em)[
-  #text(size: 1.25em, weight: "bold")[#{head_case}]
+  #text(size: {head_size}, weight: "{head_weight}", fill: {head_fill})[#{head_case}]
   #v(-0.5em)
   #{rule}
 ]

@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import base64
 import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 
-from careeros.celery import app as celery_app
 from careeros.db.rls import system_context
 from careeros.vault.models import EncryptedData
-from tests.conftest import ROOT, database_env_for_children
+from tests.conftest import celery_worker
 
 
 def key_entry(key_id: str, key: bytes) -> str:
@@ -72,31 +67,6 @@ def logged_worker(transactional_db: None, ring: Ring, tmp_path: Path) -> Iterato
     """A real Celery worker at DEBUG log level, its output in a file, the ring in its env."""
     name = f"vault-{uuid.uuid4().hex[:8]}@localhost"
     log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        **database_env_for_children(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "ENCRYPTION_KEYS": ",".join(ring.settings.ENCRYPTION_KEYS),
-        "LOG_LEVEL": "DEBUG",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "careeros", "worker", "--hostname", name]
-    command += ["--concurrency", "1", "--without-gossip", "--without-mingle"]
-    command += ["--loglevel", "DEBUG"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None:
-                pytest.fail(f"the worker exited with {process.returncode}: {log.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not answer within 60 s")
+    env = {"ENCRYPTION_KEYS": ",".join(ring.settings.ENCRYPTION_KEYS), "LOG_LEVEL": "DEBUG"}
+    with log.open("wb") as output, celery_worker(name, env=env, loglevel="DEBUG", output=output):
         yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resumes", "0005_database_level_on_delete"),
+        ("resumes", "0006_user_id_from_parent"),
     ]
 
     operations = [

@@ -1,0 +1,130 @@
+"""Leave-one-template-family-out evaluation of the learned line labeller, and the same
+labeller (trained on the whole synthetic corpus) on the shared corpora it never saw.
+
+    .venv/bin/python bench/extraction_lofo.py [--synth .data/synth-train] [--iterations 60]
+        [--families html-onecol,txt-caps] [--no-corpus] [--save results.json]
+
+For each family k the labeller is trained on every other family and scored on k: line
+accuracy (section and role), and field F1 of the extraction that follows its labels against
+the rules engine's own on the same documents. The probabilities of all held-out lines give
+the reliability table and the expected calibration error. ``../shared/corpus`` and
+``../shared/corpus2`` are test data only: they are scored, never trained on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from resumes.extraction.evaluation import Score, score_document, total  # noqa: E402
+from resumes.extraction.learned.align import split_label  # noqa: E402
+from resumes.extraction.learned.labeller import Labeller  # noqa: E402
+from resumes.extraction.learned.training import (  # noqa: E402
+    Example,
+    calibration,
+    evaluate,
+    load,
+    train,
+)
+from resumes.extraction.rules.engine import extract  # noqa: E402
+from resumes.reading import UnreadableDocument, read_document  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+KINDS = ("pdf", "docx", "txt", "md")
+
+
+def field_f1(labeller: Labeller, paths: list[Path]) -> tuple[float, float]:
+    """Overall field F1 of (labelled extraction, rules extraction) over ``paths``."""
+    learned: dict[str, Score] = defaultdict(Score)
+    rules: dict[str, Score] = defaultdict(Score)
+    for path in paths:
+        gold = json.loads(path.with_suffix(".json").read_text())
+        try:
+            document = read_document(path.read_bytes(), path.suffix[1:])
+        except UnreadableDocument:
+            continue
+        labels = [split_label(label) for label, _ in labeller.label(document)]
+        for into, extraction in ((learned, extract(document, labels)), (rules, extract(document))):
+            for name, score in score_document(gold, extraction.to_json_resume()).items():
+                into[name].add(score)
+    return total(learned.values()).f1, total(rules.values()).f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--synth", type=Path, default=ROOT / ".data" / "synth-train")
+    parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--families", help="hold out only these families (comma-separated)")
+    parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument("--save")
+    options = parser.parse_args()
+    params = {"max_iterations": options.iterations}
+    started = time.monotonic()
+    examples = load(options.synth)
+    by_family: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        by_family[example.family].append(example)
+    read = time.monotonic() - started
+    print(f"{len(examples)} documents in {len(by_family)} families, {read:.0f} s to read")
+    chosen = options.families.split(",") if options.families else sorted(by_family)
+    results: dict[str, Any] = {"families": {}}
+    pairs: list[tuple[float, bool]] = []
+    columns = f"{'docs':>5}{'label':>7}{'section':>8}{'role':>6}{'F1 crf':>8}{'F1 rules':>9}"
+    print(f"\n{'held-out family':24}{columns}")
+    with tempfile.TemporaryDirectory() as folder:
+        for family in chosen:
+            model = Path(folder) / family
+            train((e for e in examples if e.family != family), model, params)
+            labeller = Labeller(model)
+            score, confidence = evaluate(labeller, by_family[family])
+            pairs.extend(confidence)
+            learned, rules = field_f1(labeller, [e.path for e in by_family[family]])
+            rates = score.rates()
+            results["families"][family] = {**rates, "f1_learned": learned, "f1_rules": rules}
+            print(
+                f"{family:24}{len(by_family[family]):5d}{rates['label']:7.3f}{rates['section']:8.3f}"
+                f"{rates['role']:6.3f}{learned:8.3f}{rules:9.3f}",
+                flush=True,
+            )
+        rows = results["families"].values()
+        for key in ("label", "f1_learned", "f1_rules"):
+            values = [row[key] for row in rows]
+            print(f"mean {key} {sum(values) / len(values):.3f}, lowest {min(values):.3f}")
+        error, table = calibration(pairs)
+        results["ece"] = error
+        print(f"\nheld-out line probabilities: expected calibration error {error:.3f}")
+        print(f"{'bin':>6}{'mean p':>8}{'right':>7}{'lines':>7}")
+        for low, mean, accuracy, count in table:
+            print(f"{low:6.1f}{mean:8.3f}{accuracy:7.3f}{count:7d}")
+        if not options.no_corpus:
+            model = Path(folder) / "all"
+            train(examples, model, params)
+            labeller = Labeller(model)
+            for name in ("corpus", "corpus2"):
+                corpus = SHARED / name
+                if not corpus.is_dir():
+                    continue
+                paths = sorted(
+                    p
+                    for p in corpus.iterdir()
+                    if p.suffix[1:] in KINDS and p.with_suffix(".json").is_file()
+                )
+                learned, rules = field_f1(labeller, paths)
+                results[name] = {"f1_learned": learned, "f1_rules": rules}
+                print(f"{name}: {len(paths)} documents, F1 crf {learned:.3f}, rules {rules:.3f}")
+    print(f"\n{time.monotonic() - started:.0f} s")
+    if options.save:
+        Path(options.save).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Line features for the learned labeller: what a line looks like relative to its document.
+
+Every feature is document-relative (the visual size against the body size, the indent
+against the block's usual indent, how common the line's style is in this document) so that
+what is learned on one template carries to another. Word lists are features here, never
+decisions: a heading word makes "heading" likelier, the model decides.
+
+    items = line_features(document)   # one {name: value} per line, in reading order
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+from resumes.extraction.rules import vocabulary as vocab
+from resumes.extraction.rules.engine import BULLET_START, EMAIL, PHONE, URL
+from resumes.normalisers.dates import find_dates, is_date_only
+from resumes.reading.model import Line, ResumeText
+
+Features = dict[str, float]
+
+WORD = re.compile(r"\w+", re.UNICODE)
+RULER = re.compile(r"^\s*([=\-_~*#])\1{2,}\s*$")
+LABELLED = re.compile(r"^[^:]{1,40}:\s*\S")
+
+
+# Bins of numeric features: upper edges, then one name per bin.
+Bins = tuple[tuple[float, ...], tuple[str, ...]]
+SIZE: Bins = ((0.9, 1.06, 1.2, 1.5), ("small", "body", "big", "bigger", "huge"))
+SHARE: Bins = ((0.03, 0.1, 0.3), ("rare", "few", "some", "common"))
+INDENT: Bins = ((-8, 4, 20, 60), ("out", "none", "small", "mid", "far"))
+FILL: Bins = ((0.3, 0.6, 0.85), ("short", "half", "most", "full"))
+WORDS: Bins = ((2, 3, 4, 7, 13, 25), ("1", "2", "3", "4-6", "7-12", "13-24", "many"))
+CAPITALISED: Bins = ((0.34, 0.67, 0.99), ("few", "some", "most", "all"))
+SEPARATORS: Bins = ((1, 2, 4), ("0", "1", "2-3", "many"))
+DIGITS: Bins = ((1, 3, 5, 9), ("0", "1-2", "3-4", "5-8", "many"))
+
+
+def _bin(value: float, bins: Bins) -> str:
+    edges, names = bins
+    for edge, name in zip(edges, names, strict=False):
+        if value < edge:
+            return name
+    return names[-1]
+
+
+def _size_class(line: Line, body: float) -> str:
+    if not line.size or not body:
+        return "none"
+    return _bin(line.size / body, SIZE)
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def _shape(line: Line, body: float) -> dict[str, str | bool]:
+    """The few visual facts the neighbour features repeat."""
+    text = line.text.strip()
+    return {
+        "size": _size_class(line, body),
+        "bold": line.bold,
+        "bullet": line.bullet or bool(BULLET_START.match(text)),
+        "gap": line.gap_before,
+        "heading": vocab.heading_kind(text) is not None,
+        "date": bool(find_dates(text)),
+        "upper": text.isupper() and sum(c.isalpha() for c in text) >= 3,
+    }
+
+
+def line_features(document: ResumeText) -> list[Features]:
+    lines = document.lines
+    if not lines:
+        return []
+    sizes = [line.size for line in lines if line.size and not line.furniture]
+    body = statistics.median(sizes) if sizes else 0.0
+    # The usual left edge and the right edge of each column (page, block).
+    lefts: dict[tuple[int, int], list[float]] = {}
+    rights: dict[tuple[int, int], float] = {}
+    for line in lines:
+        key = (line.page, line.block)
+        lefts.setdefault(key, []).append(line.x0)
+        rights[key] = max(rights.get(key, 0.0), line.x1)
+    usual = {key: statistics.median_low(xs) for key, xs in lefts.items()}
+    least = {key: min(xs) for key, xs in lefts.items()}
+    shapes = [_shape(line, body) for line in lines]
+    styles = Counter((shape["size"], shape["bold"], shape["upper"]) for shape in shapes)
+    out: list[Features] = []
+    count = len(lines)
+    for index, line in enumerate(lines):
+        shape = shapes[index]
+        text = line.text.strip()
+        words = _words(text)
+        letters = [c for c in text if c.isalpha()]
+        f: Features = {"bias": 1.0}
+        f[f"size={shape['size']}"] = 1.0
+        for name in ("bold", "bullet", "gap", "heading", "date", "upper"):
+            if shape[name]:
+                f[name] = 1.0
+        share = styles[(shape["size"], shape["bold"], shape["upper"])] / count
+        f[f"style_share={_bin(share, SHARE)}"] = 1.0
+        if line.furniture:
+            f["furniture"] = 1.0
+        f[f"cells={min(len(line.cells), 3)}"] = 1.0
+        f[f"block={min(line.block, 2)}"] = 1.0
+        f[f"page={'first' if line.page == 0 else 'later'}"] = 1.0
+        f[f"position={min(int(10 * index / count), 9)}"] = 1.0
+        if index == 0:
+            f["first_line"] = 1.0
+        key = (line.page, line.block)
+        if line.x1:
+            indent = line.x0 - usual[key]
+            f[f"indent={_bin(indent, INDENT)}"] = 1.0
+            width = rights[key] - least[key]
+            if width > 0:
+                if line.x0 - least[key] > 0.45 * width and rights[key] - line.x1 < 4:
+                    f["right_aligned"] = 1.0
+                middle = (line.x0 + line.x1) / 2 - (least[key] + rights[key]) / 2
+                if abs(middle) < 0.05 * width and line.x0 - least[key] > 0.15 * width:
+                    f["centred"] = 1.0
+                f[f"fill={_bin((line.x1 - line.x0) / width, FILL)}"] = 1.0
+        f[f"words={_bin(len(words), WORDS)}"] = 1.0
+        if letters:
+            tokens = text.split()
+            capitalised = sum(1 for w in tokens if w[:1].isupper()) / len(tokens)
+            f[f"capitalised={_bin(capitalised, CAPITALISED)}"] = 1.0
+            if text[:1].islower():
+                f["starts_lower"] = 1.0
+        if text.endswith(":"):
+            f["ends_colon"] = 1.0
+        elif text.endswith((".", "!", "?")):
+            f["ends_stop"] = 1.0
+        elif text.endswith((",", "-", "–", "&")):
+            f["ends_open"] = 1.0
+        if LABELLED.match(text):
+            f["labelled"] = 1.0
+        commas = text.count(",") + text.count(";") + text.count("|") + text.count("·")
+        f[f"separators={_bin(commas, SEPARATORS)}"] = 1.0
+        if text.startswith("#"):
+            f["markdown_heading"] = 1.0
+        if RULER.match(text):
+            f["ruler"] = 1.0
+        if index + 1 < count and RULER.match(lines[index + 1].text):
+            f["ruled_below"] = 1.0
+        if is_date_only(text):
+            f["date_only"] = 1.0
+        if EMAIL.search(text):
+            f["email"] = 1.0
+        if URL.search(text):
+            f["url"] = 1.0
+        if PHONE.search(text):
+            f["phone"] = 1.0
+        digits = sum(c.isdigit() for c in text)
+        f[f"digits={_bin(digits, DIGITS)}"] = 1.0
+        found = vocab.heading_kind(text)
+        if found:
+            f[f"heading_kind={found[0]}"] = 1.0
+        if vocab.TITLE_WORDS.search(vocab.fold(text)):
+            f["title_word"] = 1.0
+        if vocab.DEGREE.search(text):
+            f["degree_word"] = 1.0
+        if vocab.INSTITUTION.search(text):
+            f["institution_word"] = 1.0
+        if vocab.COMPANY_WORDS.search(text):
+            f["company_word"] = 1.0
+        if line.icons:
+            f["icon"] = 1.0
+        if line.links:
+            f["link"] = 1.0
+        if words:
+            f[f"w0={words[0]}"] = 1.0
+            if len(words) <= 3:
+                f[f"text={' '.join(words)}"] = 1.0
+        for offset, name in ((-1, "prev"), (1, "next"), (-2, "prev2"), (2, "next2")):
+            other = index + offset
+            if not 0 <= other < count:
+                f[f"{name}=none"] = 1.0
+                continue
+            neighbour = shapes[other]
+            f[f"{name}.size={neighbour['size']}"] = 1.0
+            for flag in ("bold", "bullet", "gap", "heading", "date"):
+                if neighbour[flag]:
+                    f[f"{name}.{flag}"] = 1.0
+            if lines[other].block != line.block:
+                f[f"{name}.other_block"] = 1.0
+            if neighbour["size"] == shape["size"] and neighbour["bold"] == shape["bold"]:
+                f[f"{name}.same_style"] = 1.0
+        out.append(f)
+    return out

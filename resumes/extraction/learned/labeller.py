@@ -1,0 +1,65 @@
+"""The line labeller at run time: a linear-chain CRF gives every line its role, and a
+heading classifier gives every heading its section.
+
+A CRF for roles rather than independent per-line classifiers because a line's role depends
+on its neighbours' (a continuation follows a bullet, an entry follows a heading or a
+bullet), and the chain decodes the whole document at once (Viterbi) with a probability for
+each line. Sections are not left to the chain: a section runs from its heading to the next,
+so only headings need one, and what a heading names is decided from the heading itself
+(its words above all), not from which sections followed which in the training corpus.
+
+    labeller = Labeller.default()          # the committed model, or None when it is missing
+    for (label, probability) in labeller.label(document): ...   # "work:bullet", 0.97
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pycrfsuite
+
+from resumes.extraction.labels import Role, Section
+from resumes.extraction.learned.features import Features, line_features
+from resumes.reading.model import ResumeText
+
+MODEL = Path(__file__).resolve().parent / "model"
+ROLES = "roles.crfsuite"
+HEADINGS = "headings.crfsuite"
+
+
+def before_headings(role: str) -> str:
+    """The section of a line above the first heading: a paragraph there is the summary."""
+    return Section.SUMMARY if role in (Role.TEXT, Role.CONT) else Section.HEADER
+
+
+class Labeller:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._roles = pycrfsuite.Tagger()
+        self._roles.open(str(folder / ROLES))
+        self._headings = pycrfsuite.Tagger()
+        self._headings.open(str(folder / HEADINGS))
+
+    @staticmethod
+    @cache
+    def default() -> Labeller | None:
+        return Labeller(MODEL) if (MODEL / ROLES).is_file() else None
+
+    def tag(self, features: list[Features]) -> list[tuple[str, float]]:
+        """The ``section:role`` of every line and its probability."""
+        if not features:
+            return []
+        roles = self._roles.tag(pycrfsuite.ItemSequence(features))
+        out = []
+        section: str | None = None
+        for index, role in enumerate(roles):
+            probability = self._roles.marginal(role, index)
+            if role == Role.HEADING:
+                [section] = self._headings.tag(pycrfsuite.ItemSequence([features[index]]))
+                probability *= self._headings.marginal(section, 0)
+            out.append((f"{section or before_headings(role)}:{role}", probability))
+        return out
+
+    def label(self, document: ResumeText) -> list[tuple[str, float]]:
+        return self.tag(line_features(document))

@@ -1,0 +1,210 @@
+"""Training and evaluating the line labeller on the synthetic corpus.
+
+    examples = load(Path(".data/synth"))      # read, featurise and align every document
+    train(examples, Path("model.crfsuite"))
+    report = leave_family_out(examples)       # train without family k, test on k
+
+The shared corpora are test data only: nothing here reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycrfsuite
+
+from resumes.extraction.labels import Role
+from resumes.extraction.learned.align import align
+from resumes.extraction.learned.features import Features, line_features
+from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller
+from resumes.reading import UnreadableDocument, read_document
+
+KINDS = ("pdf", "docx", "txt", "md")
+PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+
+
+@dataclass(frozen=True)
+class Example:
+    path: Path
+    doc_id: str
+    family: str
+    producer: str
+    language: str
+    features: list[Features]
+    labels: list[str]
+
+
+def documents(folder: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix[1:] in KINDS and path.with_name(f"{path.stem}.labels.json").is_file()
+    )
+
+
+def load(folder: Path) -> list[Example]:
+    examples = []
+    for path in documents(folder):
+        meta = json.loads(path.with_name(f"{path.stem}.labels.json").read_text())
+        try:
+            document = read_document(path.read_bytes(), path.suffix)
+        except UnreadableDocument:
+            continue
+        examples.append(
+            Example(
+                path=path,
+                doc_id=path.stem,
+                family=meta["family"],
+                producer=meta["producer"],
+                language=meta["language"],
+                features=line_features(document),
+                labels=align(document, meta["lines"]),
+            )
+        )
+    return examples
+
+
+# Feature groups a template may not show the way the corpus's do: each training document is
+# also learned without them, so that the model does not lean on one kind of cue alone (a
+# heading in body size and regular weight must still read as a heading from its words).
+STYLE = (
+    "size=",
+    "bold",
+    "style_share=",
+    "prev.size=",
+    "next.size=",
+    "prev2.size=",
+    "next2.size=",
+    "prev.bold",
+    "next.bold",
+    "prev2.bold",
+    "next2.bold",
+    "same_style",
+    "upper",
+    "capitalised=",
+)
+WORDS = (
+    "w0=",
+    "text=",
+    "heading_kind=",
+    "heading",
+    "title_word",
+    "degree_word",
+    "institution_word",
+    "company_word",
+)
+
+
+def without(features: list[Features], prefixes: Sequence[str]) -> list[Features]:
+    return [
+        {name: value for name, value in item.items() if not any(p in name for p in prefixes)}
+        for item in features
+    ]
+
+
+def train(
+    examples: Iterable[Example], folder: Path, params: dict[str, object] | None = None
+) -> None:
+    """Write the role chain and the heading classifier (a one-item chain: a maximum-entropy
+    classifier) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {**PARAMS, **(params or {})}
+    roles = pycrfsuite.Trainer(verbose=False)
+    headings = pycrfsuite.Trainer(verbose=False)
+    for example in examples:
+        if not example.features:
+            continue
+        pairs = [label.split(":") for label in example.labels]
+        for features in (example.features, without(example.features, STYLE)):
+            roles.append(pycrfsuite.ItemSequence(features), [role for _, role in pairs])
+            for item, (section, role) in zip(features, pairs, strict=True):
+                if role == Role.HEADING:
+                    headings.append(pycrfsuite.ItemSequence([item]), [section])
+    for trainer, name in ((roles, ROLES), (headings, HEADINGS)):
+        trainer.set_params(settings)
+        trainer.train(str(folder / name))
+
+
+@dataclass
+class LineScore:
+    lines: int = 0
+    label: int = 0  # section and role right
+    section: int = 0
+    role: int = 0
+
+    def add(self, gold: Sequence[str], predicted: Sequence[str]) -> None:
+        for g, p in zip(gold, predicted, strict=True):
+            self.lines += 1
+            self.label += g == p
+            self.section += g.split(":")[0] == p.split(":")[0]
+            self.role += g.split(":")[1] == p.split(":")[1]
+
+    def rates(self) -> dict[str, float]:
+        n = max(self.lines, 1)
+        return {"label": self.label / n, "section": self.section / n, "role": self.role / n}
+
+
+def evaluate(
+    labeller: Labeller, examples: Iterable[Example]
+) -> tuple[LineScore, list[tuple[float, bool]]]:
+    """Line accuracy, and (probability, right) of every line for calibration."""
+    score = LineScore()
+    confidence: list[tuple[float, bool]] = []
+    for example in examples:
+        predicted = labeller.tag(example.features)
+        score.add(example.labels, [label for label, _ in predicted])
+        confidence.extend(
+            (p, label == gold) for (label, p), gold in zip(predicted, example.labels, strict=True)
+        )
+    return score, confidence
+
+
+def leave_family_out(
+    examples: Sequence[Example], params: dict[str, object] | None = None
+) -> dict[str, tuple[LineScore, list[tuple[float, bool]]]]:
+    """For each family: trained on every other family, scored on it."""
+    by_family: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        by_family[example.family].append(example)
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for family, held_out in sorted(by_family.items()):
+            path = Path(folder) / family
+            train((e for e in examples if e.family != family), path, params)
+            out[family] = evaluate(Labeller(path), held_out)
+    return out
+
+
+def calibration(
+    pairs: Sequence[tuple[float, bool]], bins: int = 10
+) -> tuple[float, list[tuple[float, float, float, int]]]:
+    """Expected calibration error and the reliability table: (low, mean confidence, accuracy,
+    count) per probability bin."""
+    grouped: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for p, right in pairs:
+        grouped[min(int(p * bins), bins - 1)].append((p, right))
+    table = []
+    error = 0.0
+    for b in sorted(grouped):
+        items = grouped[b]
+        mean = sum(p for p, _ in items) / len(items)
+        accuracy = sum(r for _, r in items) / len(items)
+        table.append((b / bins, mean, accuracy, len(items)))
+        error += len(items) / max(len(pairs), 1) * abs(mean - accuracy)
+    return error, table
+
+
+def confusion(
+    examples: Iterable[Example], labeller: Labeller, top: int = 15
+) -> list[tuple[tuple[str, str], int]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for example in examples:
+        for (label, _), gold in zip(labeller.tag(example.features), example.labels, strict=True):
+            if label != gold:
+                counts[(gold, label)] += 1
+    return counts.most_common(top)

@@ -1,0 +1,171 @@
+"""The learned line labeller: labels projected from the synthetic corpus onto reader lines,
+document-relative features, the engine following labels, and a smoke run of the training
+command (the families that need nothing outside the virtualenv, a tiny model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resumes.extraction import get_provider
+from resumes.extraction.labels import Role, Section
+from resumes.extraction.learned.__main__ import main as train_extractor
+from resumes.extraction.learned.align import align, split_label
+from resumes.extraction.learned.confidence import weigh
+from resumes.extraction.learned.features import line_features
+from resumes.extraction.learned.labeller import Labeller
+from resumes.extraction.learned.training import evaluate, load
+from resumes.extraction.rules import extract
+from resumes.reading import read_document
+
+
+def printed(section: str, role: str, text: str, entry: int | None = None) -> dict[str, object]:
+    return {"section": section, "role": role, "entry": entry, "spans": [[text, "o"]]}
+
+
+def test_a_wrapped_line_continues_the_printed_line_it_came_from() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nExperience\n\n"
+        b"- Built the analytical engine's first program for\n"
+        b"  Bernoulli numbers\n",
+        "txt",
+    )
+    lines = [
+        printed("header", "name", "Ada Lovelace"),
+        printed("work", "heading", "Experience"),
+        printed(
+            "work", "bullet", "Built the analytical engine's first program for Bernoulli numbers", 0
+        ),
+    ]
+    assert align(document, lines) == ["header:name", "work:heading", "work:bullet", "work:cont"]
+
+
+def test_the_first_line_shown_of_an_entry_starts_it_whichever_was_printed_first() -> None:
+    # A date column read before the title: the reader's first line of the entry is "entry".
+    document = read_document(b"Experience\n\n2019 - 2022\nAcme Corp\n", "txt")
+    lines = [
+        printed("work", "heading", "Experience"),
+        printed("work", "entry", "Acme Corp", 0),
+        printed("work", "detail", "2019 - 2022", 0),
+    ]
+    assert align(document, lines) == ["work:heading", "work:entry", "work:detail"]
+
+
+def test_text_the_generator_never_printed_is_other_or_furniture() -> None:
+    document = read_document(b"Experience\n\nSomething else entirely\n", "txt")
+    labels = align(document, [printed("work", "heading", "Experience")])
+    assert labels == ["work:heading", "work:other"]
+
+
+def test_features_describe_a_line_against_its_document() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nEXPERIENCE\n==========\n\n- Wrote programs, 2019\n", "txt"
+    )
+    by_text = {
+        line.text.strip(): f
+        for line, f in zip(document.lines, line_features(document), strict=True)
+    }
+    heading = by_text["EXPERIENCE"]
+    assert heading["heading_kind=work"] == 1.0
+    assert heading["upper"] == 1.0
+    assert heading["ruled_below"] == 1.0
+    bullet = by_text["- Wrote programs, 2019"]
+    assert bullet["bullet"] == 1.0
+    assert bullet["date"] == 1.0
+    assert "heading_kind=work" not in bullet
+    assert by_text["Ada Lovelace"]["first_line"] == 1.0
+
+
+def test_the_engine_follows_the_labels_where_its_rules_see_no_section() -> None:
+    # "Stationen" is no heading word the rules know; labelled, its lines become a job.
+    document = read_document(
+        b"Ada Lovelace\n\nStationen\n\n"
+        b"Analyst, Babbage & Co\n2019 - 2022\n- Wrote the first program\n",
+        "txt",
+    )
+    labels = [
+        (Section.HEADER, Role.NAME),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.DETAIL),
+        (Section.WORK, Role.BULLET),
+    ]
+    assert extract(document).work == []
+    [work] = extract(document, labels).work
+    assert work.start_date == "2019"
+    assert work.end_date == "2022"
+    assert "Babbage" in (work.name or "") + (work.position or "")
+    assert work.highlights == ["Wrote the first program"]
+
+
+def test_train_extractor_generates_trains_and_labels(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    synth = tmp_path / "synth"
+    argv = ["--synth", str(synth), "--only", "txt-ruler", "md-atx", "--count", "3"]
+    assert train_extractor([*argv, "--iterations", "30", "--out", str(model)]) == 0
+    examples = load(synth)
+    assert len(examples) == 6
+    labeller = Labeller(model)
+    score, confidence = evaluate(labeller, examples)
+    assert score.rates()["label"] > 0.9
+    assert all(0.0 <= p <= 1.0 for p, _ in confidence)
+    for example in examples:
+        for label, _ in labeller.tag(example.features):
+            split_label(label)  # every label is a known section and role
+
+
+def test_the_committed_model_reads_a_resume_it_never_saw() -> None:
+    labeller = Labeller.default()
+    assert labeller is not None, "resumes/extraction/learned/model/ is missing"
+    document = read_document(
+        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\n"
+        b"Rear Admiral, US Navy\t1943 - 1986\n- Led the COBOL standard\n\n"
+        b"EDUCATION\n\nPhD in Mathematics, Yale University\t1930 - 1934\n",
+        "txt",
+    )
+    labels = dict(
+        zip(
+            (line.text.strip() for line in document.lines),
+            (label for label, _ in labeller.label(document)),
+            strict=True,
+        )
+    )
+    assert labels["EXPERIENCE"] == "work:heading"
+    assert labels["EDUCATION"] == "education:heading"
+    assert labels["- Led the COBOL standard"] == "work:bullet"
+
+
+def test_the_learned_provider_extracts_through_the_same_typed_result() -> None:
+    document = read_document(
+        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\n"
+        b"Computer Scientist, Harvard\t1984 - 1989\n- Programmed the Mark I\n",
+        "txt",
+    )
+    extraction = get_provider("learned").extract(document)
+    assert extraction.ai_model_used == "rules-crf-1"
+    [work] = extraction.work
+    assert work.start_date == "1984"
+    assert work.highlights == ["Programmed the Mark I"]
+
+
+def test_an_item_is_no_more_confident_than_its_least_probable_line() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nStationen\n\nAnalyst, Babbage & Co\n2019 - 2022\n- Wrote a program\n"
+        b"\nFreiwillig\n\nTutor, Club\n2018 - 2019\n",
+        "txt",
+    )
+    labels = [
+        (Section.HEADER, Role.NAME),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.DETAIL),
+        (Section.WORK, Role.BULLET),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.DETAIL),
+    ]
+    extraction = extract(document, labels)
+    first, second = extraction.work
+    before = second.confidence
+    weigh(extraction, document, [0.99, 0.99, 0.99, 0.4, 0.99, 0.99, 0.99, 0.99])
+    assert first.confidence == 0.4  # its date line was a guess
+    assert second.confidence == before  # none of its lines was
