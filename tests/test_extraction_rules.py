@@ -188,3 +188,26 @@ def test_space_separated_skills_split_at_known_terms() -> None:
     text = read_document(b"Jo Bloggs\n\nSKILLS\nPython REST APIs Docker Machine Learning\n", "txt")
     names = [s.name for s in extract(text).skills]
     assert names == ["Python", "REST APIs", "Docker", "Machine Learning"]
+
+
+def test_the_line_under_the_name_is_the_headline_and_the_summary_section_the_summary() -> None:
+    document = read_document(
+        b"Grace Hopper\nComputer Scientist\ngrace@example.com | +1 555 123 4567\n\n"
+        b"SUMMARY\n\nPioneer of compilers and of\nmachine-independent languages.\n\n"
+        b"EXPERIENCE\n\nSenior Scientist, Navy\t1984 - 1989\n",
+        "txt",
+    )
+    basics = extract(document).basics
+    assert basics.label == "Computer Scientist"
+    assert basics.summary == "Pioneer of compilers and of machine-independent languages."
+    start, end = basics.evidence["label"][0]
+    assert document.raw[start:end] == "Computer Scientist"
+
+
+def test_contact_details_under_the_name_are_no_headline() -> None:
+    document = read_document(
+        b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\nScientist, Navy\t1984 - 1989\n", "txt"
+    )
+    basics = extract(document).basics
+    assert basics.label is None
+    assert basics.summary is None

@@ -241,8 +241,52 @@ class Engine:
         self._profiles_and_url(basics, header, profile_lines, confidences)
         self._name(basics, sections, header, confidences)
         self._location(basics, header, confidences)
+        self._headline(basics, header, confidences)
+        self._summary(basics, sections, confidences)
         basics.confidence = round(statistics.mean(confidences), 3) if confidences else 0.0
         return basics
+
+    def _headline(
+        self, basics: schema.Basics, header: list[Line], confidences: list[float]
+    ) -> None:
+        """The line under the name, when it is a few words of neither contact details nor
+        dates ("Senior Data Engineer")."""
+        name = basics.evidence.get("name")
+        if not name:
+            return
+        lines = [line for line in header if line.start >= name[-1][1]]
+        if not lines or lines[0].start > name[-1][1] + 2 or len(lines[0].cells) > 1:
+            return
+        text = lines[0].text.strip()
+        taken = [span for spans in basics.evidence.values() for span in spans]
+        if (
+            any(lines[0].start <= a < lines[0].end for a, _ in taken)
+            or EMAIL.search(text)
+            or URL.search(text)
+            or PHONE.search(text)
+            or find_dates(text)
+            or vocab.heading_kind(text)
+            or not 1 <= len(text.split()) <= 8
+            or not any(c.isalpha() for c in text)
+        ):
+            return
+        headline = piece(self.raw, lines[0].start, lines[0].end)
+        basics.label = headline.text
+        basics.evidence["label"] = headline.spans
+        confidences.append(0.8)
+
+    def _summary(
+        self, basics: schema.Basics, sections: Sequence[Section], confidences: list[float]
+    ) -> None:
+        """The first summary section's text, its lines joined."""
+        for section in sections:
+            if section.kind == "summary" and section.lines:
+                summary = join([piece(self.raw, line.start, line.end) for line in section.lines])
+                if summary:
+                    basics.summary = summary.text
+                    basics.evidence["summary"] = summary.spans
+                    confidences.append(0.85)
+                return
 
     def _profiles_and_url(
         self,
