@@ -179,18 +179,10 @@ class Engine:
             _, role = labels[line.start]
             if role == Role.ENTRY or not entries:
                 entries.append(Entry())
-                in_header = role in HEADER_ROLES
             current = entries[-1]
             if role in HEADER_ROLES or (role == Role.CONT and in_header):
                 in_header = True
-                current.header.append(line)
-                dates = self._line_dates(line)
-                if dates and current.dates is None:
-                    current.dates = dates[0]
-                    current.date_spans = [
-                        (line.start + dates[0].span[0], line.start + dates[0].span[1])
-                    ]
-                current.text_slots += self._text_count(line)
+                self._add_header(current, line, self._line_dates(line))
             else:
                 in_header = False
                 current.body.append(line)
@@ -708,15 +700,17 @@ class Engine:
                 current = Entry()
                 entries.append(current)
             assert current is not None
-            current.header.append(line)
-            if dates and current.dates is None:
-                current.dates = dates[0]
-                current.date_spans = [
-                    (line.start + dates[0].span[0], line.start + dates[0].span[1])
-                ]
-            current.text_slots += self._text_count(line)
+            self._add_header(current, line, dates)
             previous_body = False
         return entries
+
+    def _add_header(self, entry: Entry, line: Line, dates: Sequence[DateRange]) -> None:
+        """``line`` is one of ``entry``'s header lines: its first date is the entry's."""
+        entry.header.append(line)
+        if dates and entry.dates is None:
+            entry.dates = dates[0]
+            entry.date_spans = [(line.start + dates[0].span[0], line.start + dates[0].span[1])]
+        entry.text_slots += self._text_count(line)
 
     def _long_prose(self, text: str) -> bool:
         """Ten words or more, not counting a bullet, dashes or a trailing date."""
