@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-AI_PROVIDERS = ("rules", "openai")
+AI_PROVIDERS = ("rules", "learned", "openai")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.checks import run_checks
 from django.test.utils import override_settings
 
+from resumes.extraction.providers import PROVIDERS
 from tests.conftest import ROOT, database_env_for_children
 
 GOOD_KEY = "k1:" + base64.b64encode(b"\x01" * 32).decode()
@@ -54,6 +55,14 @@ def test_local_openai_compatible_server_needs_no_key() -> None:
         AI_PROVIDER="openai", OPENAI_API_KEY="", OPENAI_BASE_URL="http://127.0.0.1:11434/v1"
     )
     assert not ids & {"careeros.E005", "careeros.E006"}
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_every_extraction_provider_passes_the_check(name: str) -> None:
+    """Each provider get_provider() knows is accepted by AI_PROVIDER's check (E004)."""
+    assert "careeros.E004" not in check_ids(
+        AI_PROVIDER=name, OPENAI_BASE_URL="http://127.0.0.1:11434/v1"
+    )
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -88,16 +88,6 @@ STYLE = (
     "upper",
     "capitalised=",
 )
-WORDS = (
-    "w0=",
-    "text=",
-    "heading_kind=",
-    "heading",
-    "title_word",
-    "degree_word",
-    "institution_word",
-    "company_word",
-)
 
 
 def without(features: list[Features], prefixes: Sequence[str]) -> list[Features]:
