@@ -1,6 +1,7 @@
 """The learned line labeller: labels projected from the synthetic corpus onto reader lines,
 document-relative features, the engine following labels, and a smoke run of the training
-command (the families that need nothing outside the virtualenv, a tiny model)."""
+command, which trains the labeller and the field tagger (the families that need nothing
+outside the virtualenv, a tiny model)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from resumes.extraction.learned.__main__ import main as train_extractor
 from resumes.extraction.learned.align import align, split_label
 from resumes.extraction.learned.confidence import weigh
 from resumes.extraction.learned.features import line_features
+from resumes.extraction.learned.fields import FIELDS, FieldTagger
 from resumes.extraction.learned.labeller import Labeller
-from resumes.extraction.learned.training import evaluate, load
+from resumes.extraction.learned.training import evaluate, load, tag_accuracy
 from resumes.extraction.rules import extract
 from resumes.reading import read_document
 
@@ -111,6 +113,9 @@ def test_train_extractor_generates_trains_and_labels(tmp_path: Path) -> None:
     for example in examples:
         for label, _ in labeller.tag(example.features):
             split_label(label)  # every label is a known section and role
+    tokens, right = tag_accuracy(FieldTagger(model / FIELDS), examples)
+    assert tokens > 100
+    assert right > 0.9
 
 
 def test_the_committed_model_reads_a_resume_it_never_saw() -> None:
@@ -141,7 +146,7 @@ def test_the_learned_provider_extracts_through_the_same_typed_result() -> None:
         "txt",
     )
     extraction = get_provider("learned").extract(document)
-    assert extraction.ai_model_used == "rules-crf-1"
+    assert extraction.ai_model_used == "rules-crf-2"
     [work] = extraction.work
     assert work.start_date == "1984"
     assert work.highlights == ["Programmed the Mark I"]

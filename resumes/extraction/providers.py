@@ -7,6 +7,7 @@ from typing import Protocol
 from careeros.ai import PermanentProviderError
 from resumes.extraction.learned.align import split_label
 from resumes.extraction.learned.confidence import weigh
+from resumes.extraction.learned.fields import FieldTagger
 from resumes.extraction.learned.labeller import Labeller
 from resumes.extraction.rules import extract
 from resumes.extraction.schema import Extraction
@@ -35,19 +36,21 @@ class RulesProvider:
 
 
 class LearnedProvider:
-    """The rules engine following the learned line labeller's sections and entries, each
-    item no more confident than its least probable line (README, "Learned line
-    labeller"). Offline; chosen by name (``--provider learned``), not yet the default."""
+    """The rules engine following the learned line labeller's sections and entries and the
+    field tagger's header fields, each item no more confident than its least probable line
+    (README, "Learned line labeller"). Offline; chosen by name (``--provider learned``), not
+    yet the default."""
 
     name = "learned"
-    model_label = "rules-crf-1"
+    model_label = "rules-crf-2"
 
     def extract(self, document: ResumeText) -> Extraction:
         labeller = Labeller.default()
-        if labeller is None:
-            raise PermanentProviderError("The line labeller's model is missing.")
+        tagger = FieldTagger.default()
+        if labeller is None or tagger is None:
+            raise PermanentProviderError("The learned extractor's model is missing.")
         labelled = labeller.label(document)
-        extraction = extract(document, [split_label(label) for label, _ in labelled])
+        extraction = extract(document, [split_label(label) for label, _ in labelled], tagger)
         weigh(extraction, document, [p for _, p in labelled])
         extraction.ai_model_used = self.model_label
         return extraction

@@ -38,6 +38,14 @@ def split_label(value: str) -> tuple[Section, Role]:
 
 def align(document: ResumeText, printed: list[dict[str, Any]]) -> list[str]:
     """One ``section:role`` label per reader line."""
+    return align_owners(document, printed)[0]
+
+
+def align_owners(
+    document: ResumeText, printed: list[dict[str, Any]]
+) -> tuple[list[str], list[int | None]]:
+    """The labels, and the printed line each reader line's words came from (None for
+    lines the generator did not print, such as page numbers)."""
     words = [Counter(_words("".join(text for text, _ in line["spans"]))) for line in printed]
     firsts = [next(iter(_words("".join(t for t, _ in line["spans"]))), None) for line in printed]
     index: dict[str, set[int]] = defaultdict(set)
@@ -85,7 +93,7 @@ def align(document: ResumeText, printed: list[dict[str, Any]]) -> list[str]:
             role = Role.FURNITURE.value
         out.append(label(section, role))
         owners.append(owner)
-    return _entry_starts(out, owners, printed)
+    return _entry_starts(out, owners, printed), owners
 
 
 def _entry_starts(

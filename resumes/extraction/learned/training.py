@@ -15,16 +15,27 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 
-from resumes.extraction.labels import Role
-from resumes.extraction.learned.align import align
+from resumes.extraction.labels import Role, Tag
+from resumes.extraction.learned.align import align_owners, split_label
 from resumes.extraction.learned.features import Features, line_features
+from resumes.extraction.learned.fields import (
+    FIELDS,
+    KINDS,
+    FieldTagger,
+    token_features,
+    tokens,
+    without_position,
+)
 from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller
+from resumes.extraction.rules.engine import Engine
 from resumes.reading import UnreadableDocument, read_document
+from resumes.reading.model import ResumeText
 
-KINDS = ("pdf", "docx", "txt", "md")
+SUFFIXES = ("pdf", "docx", "txt", "md")
 PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -37,13 +48,15 @@ class Example:
     language: str
     features: list[Features]
     labels: list[str]
+    # Every entry's header lines as the field tagger sees them: token features, gold tags.
+    headers: list[tuple[list[Features], list[str]]]
 
 
 def documents(folder: Path) -> list[Path]:
     return sorted(
         path
         for path in folder.iterdir()
-        if path.suffix[1:] in KINDS and path.with_name(f"{path.stem}.labels.json").is_file()
+        if path.suffix[1:] in SUFFIXES and path.with_name(f"{path.stem}.labels.json").is_file()
     )
 
 
@@ -55,6 +68,7 @@ def load(folder: Path) -> list[Example]:
             document = read_document(path.read_bytes(), path.suffix)
         except UnreadableDocument:
             continue
+        labels, owners = align_owners(document, meta["lines"])
         examples.append(
             Example(
                 path=path,
@@ -63,10 +77,59 @@ def load(folder: Path) -> list[Example]:
                 producer=meta["producer"],
                 language=meta["language"],
                 features=line_features(document),
-                labels=align(document, meta["lines"]),
+                labels=labels,
+                headers=headers(document, labels, owners, meta["lines"]),
             )
         )
     return examples
+
+
+def headers(
+    document: ResumeText,
+    labels: Sequence[str],
+    owners: Sequence[int | None],
+    printed: list[dict[str, Any]],
+) -> list[tuple[list[Features], list[str]]]:
+    """The entries the engine forms from the gold labels, each header's tokens tagged with
+    the tag of the printed characters they were read from: first in the printed line the
+    reader line came from, then in the entry's other printed lines."""
+    owner_of = dict(zip((line.start for line in document.lines), owners, strict=True))
+    texts = ["".join(text for text, _ in line["spans"]).lower() for line in printed]
+    tags = [[tag for text, tag in line["spans"] for _ in text] for line in printed]
+    engine = Engine(document, [split_label(label) for label in labels])
+    out = []
+    for section in engine.sections():
+        if section.kind not in KINDS:
+            continue
+        for entry in engine.entries(section):
+            items = tokens(entry.header)
+            if not items:
+                continue
+            owned = [owner_of[line.start] for line in entry.header]
+            family = {
+                n
+                for o in owned
+                if o is not None
+                for n, line in enumerate(printed)
+                if line["entry"] is not None
+                and (line["section"], line["entry"]) == (printed[o]["section"], printed[o]["entry"])
+            }
+            cursor: dict[int, int] = {}
+            gold = []
+            for token in items:
+                owner = owned[token.line]
+                order = ([owner] if owner is not None else []) + sorted(family - {owner})
+                tag = Tag.O.value
+                for number in order:
+                    found = texts[number].find(token.text.lower(), cursor.get(number, 0))
+                    if found < 0:
+                        continue
+                    cursor[number] = found + len(token.text)
+                    tag = tags[number][found]
+                    break
+                gold.append(tag)
+            out.append((token_features(section.kind, entry.header, items), gold))
+    return out
 
 
 # Feature groups a template may not show the way the corpus's do: each training document is
@@ -100,9 +163,10 @@ def without(features: list[Features], prefixes: Sequence[str]) -> list[Features]
 def train(
     examples: Iterable[Example], folder: Path, params: dict[str, object] | None = None
 ) -> None:
-    """Write the role chain and the heading classifier (a one-item chain: a maximum-entropy
-    classifier) into ``folder``."""
+    """Write the role chain, the heading classifier (a one-item chain: a maximum-entropy
+    classifier) and the field tagger into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    examples = list(examples)
     settings = {**PARAMS, **(params or {})}
     roles = pycrfsuite.Trainer(verbose=False)
     headings = pycrfsuite.Trainer(verbose=False)
@@ -115,7 +179,12 @@ def train(
             for item, (section, role) in zip(features, pairs, strict=True):
                 if role == Role.HEADING:
                     headings.append(pycrfsuite.ItemSequence([item]), [section])
-    for trainer, name in ((roles, ROLES), (headings, HEADINGS)):
+    fields = pycrfsuite.Trainer(verbose=False)
+    for example in examples:
+        for features, tags in example.headers:
+            for sequence in (features, without_position(features)):
+                fields.append(pycrfsuite.ItemSequence(sequence), tags)
+    for trainer, name in ((roles, ROLES), (headings, HEADINGS), (fields, FIELDS)):
         trainer.set_params(settings)
         trainer.train(str(folder / name))
 
@@ -152,6 +221,17 @@ def evaluate(
             (p, label == gold) for (label, p), gold in zip(predicted, example.labels, strict=True)
         )
     return score, confidence
+
+
+def tag_accuracy(tagger: FieldTagger, examples: Iterable[Example]) -> tuple[int, float]:
+    """Header tokens, and the share the field tagger tags right."""
+    count = right = 0
+    for example in examples:
+        for features, gold in example.headers:
+            predicted = tagger.tag(features)
+            count += len(gold)
+            right += sum(p == g for (p, _), g in zip(predicted, gold, strict=True))
+    return count, right / max(count, 1)
 
 
 def leave_family_out(

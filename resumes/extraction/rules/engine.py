@@ -12,9 +12,10 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from resumes.extraction import schema
-from resumes.extraction.labels import Role
+from resumes.extraction.labels import Role, Tag
 from resumes.extraction.labels import Section as Section_
 from resumes.extraction.rules import vocabulary as vocab
 from resumes.extraction.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
@@ -88,14 +89,64 @@ LABELLED_KINDS = {
 HEADER_ROLES = frozenset({Role.ENTRY, Role.DETAIL})
 
 
+class FieldTagger(Protocol):
+    """Tags the words of an entry's header lines (``learned.fields``): tag → [(value,
+    probability)] in reading order."""
+
+    def fields(
+        self, kind: str, lines: Sequence[Line], raw: str
+    ) -> dict[str, list[tuple[Piece, float]]]: ...
+
+
+# The attribute and evidence key each tagged field fills, per kind of item.
+TAGGED: dict[str, dict[str, tuple[str, str]]] = {
+    "work": {
+        Tag.TITLE: ("position", "position"),
+        Tag.EMPLOYER: ("name", "name"),
+        Tag.PLACE: ("location", "location"),
+    },
+    "education": {
+        Tag.INSTITUTION: ("institution", "institution"),
+        Tag.DEGREE: ("study_type", "studyType"),
+        Tag.AREA: ("area", "area"),
+        Tag.SCORE: ("score", "score"),
+    },
+    "projects": {
+        Tag.PROJECT: ("name", "name"),
+        Tag.ROLE: ("roles", "roles"),
+        Tag.LINK: ("url", "url"),
+    },
+    "certificates": {
+        Tag.CERTIFICATE: ("name", "name"),
+        Tag.ISSUER: ("issuer", "issuer"),
+        Tag.CREDENTIAL: ("credential_id", "credentialId"),
+        Tag.LINK: ("url", "url"),
+    },
+}
+# What an item needs to be kept: one of these attributes.
+REQUIRED = {
+    "work": ("name", "position"),
+    "education": ("institution", "study_type"),
+    "projects": ("name",),
+    "certificates": ("name",),
+}
+T = TypeVar("T", schema.Work, schema.Education, schema.Project, schema.Certificate)
+
+
 class Engine:
     """``labels``, when given, are the line labeller's (section, role) of every line of
-    ``document``: sections and entries then follow them instead of the layout rules."""
+    ``document``: sections and entries then follow them instead of the layout rules.
+    ``tagger``, when given, names the fields of every entry's header; the rules fill only
+    what it leaves unnamed."""
 
     def __init__(
-        self, document: ResumeText, labels: Sequence[tuple[Section_, Role]] | None = None
+        self,
+        document: ResumeText,
+        labels: Sequence[tuple[Section_, Role]] | None = None,
+        tagger: FieldTagger | None = None,
     ) -> None:
         self.doc = document
+        self.tagger = tagger
         self.labels = (
             {line.start: label for line, label in zip(document.lines, labels, strict=True)}
             if labels is not None
@@ -1058,7 +1109,7 @@ class Engine:
             confidences.append(0.8)
 
     def volunteer(self, entry: Entry) -> schema.Volunteer | None:
-        work = self.work(entry)
+        work = self._tagged("volunteer", entry, self.work(entry), schema.Work)
         if work is None:
             return None
         return schema.Volunteer(
@@ -1307,6 +1358,59 @@ class Engine:
         certificate.confidence = 0.85 if certificate.issuer else 0.7
         return certificate
 
+    def _tagged(self, kind: str, entry: Entry, item: T | None, cls: type[T]) -> T | None:
+        """``item`` as the rules read it, with the fields the tagger names in its header
+        instead: a rules value that overlaps a tagged one yields to it."""
+        if self.tagger is None:
+            return item
+        mapping = TAGGED["work" if kind == "volunteer" else kind]
+        lines = [line for line in entry.header if not self._long_prose(line.text)]
+        found = {
+            tag: values
+            for tag, values in (self.tagger.fields(kind, lines, self.raw) if lines else {}).items()
+            if tag in mapping
+        }
+        if not found:
+            return item
+        out = item if item is not None else self._empty(cls, entry)
+        tagged = [span for values in found.values() for p, _ in values for span in p.spans]
+        for tag, (attr, key) in mapping.items():
+            keys = [k for k in out.evidence if k == key or k.startswith(f"{key}.")]
+            spans = [span for k in keys for span in out.evidence[k]]
+            if tag in found or any(a < d and c < b for a, b in spans for c, d in tagged):
+                setattr(out, attr, [] if attr == "roles" else None)
+                for k in keys:
+                    del out.evidence[k]
+            if tag not in found:
+                continue
+            if attr == "roles":
+                for number, (p, _) in enumerate(found[tag]):
+                    out.evidence[f"roles.{number}"] = p.spans
+                    getattr(out, attr).append(p.text)
+            else:
+                value, _ = found[tag][0]
+                setattr(out, attr, value.text)
+                out.evidence[key] = value.spans
+        if not any(
+            getattr(out, attr) for attr in REQUIRED["work" if kind == "volunteer" else kind]
+        ):
+            return item
+        out.confidence = round(statistics.mean(values[0][1] for values in found.values()), 3)
+        return out
+
+    def _empty(self, cls: type[T], entry: Entry) -> T:
+        """An item with only what the rules read outside the header fields."""
+        item = cls()
+        if isinstance(item, schema.Certificate):
+            if entry.dates is not None:
+                item.date = entry.dates.start or entry.dates.end
+                item.evidence["date"] = list(entry.date_spans)
+            return item
+        self._dated(item, entry)
+        if isinstance(item, schema.Work | schema.Project):
+            self._body(item, entry, [])
+        return item
+
     # -- skills --------------------------------------------------------------------------
 
     def skills(self, section: Section) -> list[schema.Skill]:
@@ -1518,7 +1622,7 @@ class Engine:
                 continue
             for entry in self.entries(section):
                 if kind == "work":
-                    work = self.work(entry)
+                    work = self._tagged(kind, entry, self.work(entry), schema.Work)
                     if work:
                         result.work.append(work)
                 elif kind == "volunteer":
@@ -1526,11 +1630,13 @@ class Engine:
                     if volunteer:
                         result.volunteer.append(volunteer)
                 elif kind == "education":
-                    education = self.education(entry)
+                    education = self._tagged(kind, entry, self.education(entry), schema.Education)
                     if education:
                         result.education.append(education)
                 elif kind == "certificates":
-                    certificate = self.certificate(entry)
+                    certificate = self._tagged(
+                        kind, entry, self.certificate(entry), schema.Certificate
+                    )
                     if certificate:
                         result.certificates.append(certificate)
                 elif kind == "projects":
@@ -1540,15 +1646,17 @@ class Engine:
                         if volunteer:
                             result.volunteer.append(volunteer)
                         continue
-                    project = self.project(entry)
+                    project = self._tagged(kind, entry, self.project(entry), schema.Project)
                     if project:
                         result.projects.append(project)
         return result
 
 
 def extract(
-    document: ResumeText, labels: Sequence[tuple[Section_, Role]] | None = None
+    document: ResumeText,
+    labels: Sequence[tuple[Section_, Role]] | None = None,
+    tagger: FieldTagger | None = None,
 ) -> schema.Extraction:
     """Extract a resume's structured content with the offline rules engine, following the
-    line labeller's ``labels`` when given."""
-    return Engine(document, labels).run()
+    line labeller's ``labels`` and the field ``tagger`` when given."""
+    return Engine(document, labels, tagger).run()

@@ -266,6 +266,14 @@ class Style:
     score_inline: bool = False
     # "degree-first" or "institution-first".
     degree: str = "degree-first"
+    # The school's place after its name ("Yale University, New Haven, CT").
+    degree_place: bool = False
+    # "stacked": the issuer on a line of its own; "joined": "Name, Issuer" on the name's line.
+    certificate: str = "stacked"
+    certificate_separator: str = ", "
+    # A project's role: "labelled" ("Role: Maintainer"), "bare" on its own line, or "joined"
+    # after the name ("Atlas — Maintainer").
+    project_role: str = "labelled"
     print_location: bool = True
     print_country: bool = False
     summary: bool = True
@@ -545,13 +553,19 @@ class Composer:
                 ln.add(f", {degree.score_label or 'GPA'} ")
                 ln.add(degree.score, Tag.SCORE, gt=(*gt, "score"))
 
+        def institution_line(ln: Line) -> None:
+            ln.add(degree.institution, Tag.INSTITUTION, gt=(*gt, "institution"))
+            if degree.location and self.style.degree_place:
+                ln.add(self.style.entry_separator if "," not in degree.institution else " | ")
+                ln.add(degree.location, Tag.PLACE)
+
         first = self.line(Section.EDUCATION, Role.ENTRY, index, "entry", "bold")
         if self.style.degree == "degree-first":
             degree_line(first)
             second = self.line(Section.EDUCATION, Role.DETAIL, index, "detail", "italic")
-            second.add(degree.institution, Tag.INSTITUTION, gt=(*gt, "institution"))
+            institution_line(second)
         else:
-            first.add(degree.institution, Tag.INSTITUTION, gt=(*gt, "institution"))
+            institution_line(first)
             second = self.line(Section.EDUCATION, Role.DETAIL, index, "detail", "italic")
             degree_line(second)
         if not second.spans:
@@ -602,12 +616,15 @@ class Composer:
         for project in self.person.projects:
             index = self.doc.entry("projects")
             gt = ("projects", index)
-            self.line(Section.PROJECTS, Role.ENTRY, index, "entry", "bold").add(
-                project.name, Tag.PROJECT, gt=(*gt, "name")
-            )
+            head = self.line(Section.PROJECTS, Role.ENTRY, index, "entry", "bold")
+            head.add(project.name, Tag.PROJECT, gt=(*gt, "name"))
             if project.roles:
-                ln = self.line(Section.PROJECTS, Role.DETAIL, index, "detail", "italic")
-                ln.add(f"{ROLE_LABEL[self.lang]}: ")
+                if self.style.project_role == "joined":
+                    ln = head.add(" — ")
+                else:
+                    ln = self.line(Section.PROJECTS, Role.DETAIL, index, "detail", "italic")
+                if self.style.project_role == "labelled":
+                    ln.add(f"{ROLE_LABEL[self.lang]}: ")
                 for number, role in enumerate(project.roles):
                     if number:
                         ln.add(", ")
@@ -631,11 +648,14 @@ class Composer:
         for certificate in self.person.certificates:
             index = self.doc.entry("certificates")
             gt = ("certificates", index)
-            self.line(Section.CERTIFICATES, Role.ENTRY, index, "entry", "bold").add(
-                certificate.name, Tag.CERTIFICATE, gt=(*gt, "name")
-            )
+            head = self.line(Section.CERTIFICATES, Role.ENTRY, index, "entry", "bold")
+            head.add(certificate.name, Tag.CERTIFICATE, gt=(*gt, "name"))
+            joined = self.style.certificate == "joined"
+            if certificate.issuer and joined:
+                head.add(self.style.certificate_separator)
+                head.add(certificate.issuer, Tag.ISSUER, gt=(*gt, "issuer"))
             ln = self.line(Section.CERTIFICATES, Role.DETAIL, index, "detail")
-            if certificate.issuer:
+            if certificate.issuer and not joined:
                 ln.add(certificate.issuer, Tag.ISSUER, gt=(*gt, "issuer"))
             if certificate.issued:
                 if ln.spans:

@@ -50,6 +50,10 @@ def base_style(rng: random.Random, language: str, **overrides: object) -> Style:
         dates_with_place=rng.random() < 0.25,
         skill_separator=rng.choice((", ", ", ", "; ", " · ", " | ", " ")),
         score_inline=rng.random() < 0.4,
+        degree_place=rng.random() < 0.4,
+        certificate=rng.choice(("stacked", "joined")),
+        certificate_separator=rng.choice((", ", " — ", " | ", " - ")),
+        project_role=rng.choice(("labelled", "bare", "joined")),
     )
     return replace(style, **overrides)  # type: ignore[arg-type]
 

@@ -211,6 +211,12 @@ UNIVERSITY = {
     "pt": ("Universidade Federal de {city}", "Universidade de {city}"),
     "nl": ("Universiteit {city}", "Hogeschool {city}", "Technische Universiteit {city}"),
 }
+# Names that are not "University of X": acronyms ("UC Berkeley", "ETH Zürich") and a campus
+# after a comma ("University of Texas, Austin").
+INSTITUTION_SHAPES = ("{acronym} {city}", "{acronym}", "{name}, {city}")
+# Values as template placeholders print them, which real uploads keep more often than not.
+PLACEHOLDER_EMPLOYERS = ("Employer", "Your Company", "Employer Name", "Company Inc.")
+PLACEHOLDER_INSTITUTIONS = ("University Name", "Your University", "Name of School", "College")
 SCORE_LABELS = {
     "en": "GPA",
     "de": "Note",
@@ -644,6 +650,11 @@ CERTIFICATES = (
     ("Oracle Certified Professional, Java SE 17 Developer", "Oracle", "OCP-{n}"),
     ("PRINCE2 Foundation", "PeopleCert", None),
     ("Terraform Associate", "HashiCorp", "HCTA-{y}-{n}"),
+    ("Project Management Professional", "Project Management Institute (PMI)", "PMP-{n}"),
+    ("Certified Information Systems Security Professional", "(ISC)²", None),
+    ("Certified Tester Foundation Level", "International Software Testing Board (ISTQB)", None),
+    ("Kubernetes and Cloud Native Associate", "Cloud Native Computing Foundation (CNCF)", None),
+    ("Machine Learning Specialization", "DeepLearning.AI", None),
 )
 PROJECT_NAMES = (
     "Atlas",
@@ -757,6 +768,48 @@ def _skills(rng: random.Random, count: int) -> list[str]:
     return rng.sample(pool, count)
 
 
+def _acronym(rng: random.Random, low: int = 2, high: int = 4) -> str:
+    return "".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVW") for _ in range(rng.randint(low, high)))
+
+
+def _place(rng: random.Random, fake: Faker, language: str) -> str:
+    """A place as entries print one: "Lyon", "Austin, Texas", "Austin, TX", "Lyon, France",
+    "Lyon, FR"."""
+    city = fake.city()
+    shape = rng.random()
+    if shape < 0.35:
+        return city
+    if shape < 0.55:
+        return f"{city}, {fake.administrative_unit()}"
+    if language == "en" and shape < 0.8:
+        return f"{city}, {rng.choice(US_STATES)}"
+    return f"{city}, {rng.choice(COUNTRIES[language])}"
+
+
+def _employer(rng: random.Random, fake: Faker) -> str:
+    """Mostly Faker's companies; also one-word brands, acronyms and placeholders."""
+    shape = rng.random()
+    if shape < 0.65:
+        return fake.company()
+    if shape < 0.82:
+        return fake.word().capitalize()
+    if shape < 0.96:
+        suffix = rng.choice(("", " Corporation", " Company", " Group", " Labs", " Systems"))
+        return _acronym(rng, 2, 3) + suffix
+    return rng.choice(PLACEHOLDER_EMPLOYERS)
+
+
+def _institution(rng: random.Random, fake: Faker, language: str) -> str:
+    name = rng.choice(UNIVERSITY[language]).format(city=fake.city())
+    shape = rng.random()
+    if shape < 0.7:
+        return name
+    if shape < 0.75:
+        return rng.choice(PLACEHOLDER_INSTITUTIONS)
+    shape = rng.choice(INSTITUTION_SHAPES)
+    return shape.format(acronym=_acronym(rng), city=fake.city(), name=name)
+
+
 def make_person(rng: random.Random, language: str | None = None) -> Person:
     """One fictional person, every choice drawn from ``rng``."""
     language = language or rng.choice(LANGUAGES)
@@ -830,9 +883,12 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
                 position.keywords = _skills(rng, 3)
             roles.append(position)
             year = start_year - (1 if rng.random() < 0.5 else 0)
-        company = fake.company()
         person.jobs.append(
-            Job(employer=company, roles=roles, location=fake.city() if rng.random() < 0.6 else None)
+            Job(
+                employer=_employer(rng, fake),
+                roles=roles,
+                location=_place(rng, fake, language) if rng.random() < 0.6 else None,
+            )
         )
     if rng.random() < 0.2:
         period, _ = _period(rng, rng.randint(2015, 2023), month_known)
@@ -859,11 +915,11 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
         period, _ = _period(rng, year, rng.random() < 0.3)
         year = (period.start or (year, None))[0] - rng.randint(0, 1)
         degree = Degree(
-            institution=rng.choice(UNIVERSITY[language]).format(city=fake.city()),
+            institution=_institution(rng, fake, language),
             study_type=kind,
             area=area,
             period=period,
-            location=fake.city() if rng.random() < 0.3 else None,
+            location=_place(rng, fake, language) if rng.random() < 0.3 else None,
         )
         if rng.random() < 0.3:
             degree.score = rng.choice(("3.8", "3.6", "3.9/4.0", "1,7", "1.3", "16/20", "110/110"))
