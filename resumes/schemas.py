@@ -95,6 +95,17 @@ class Failure(StrEnum):
     # Another transient failure (storage, database) outlasted the attempt budget.
     UNAVAILABLE = "unavailable"
 
+    @property
+    def headline(self) -> str:
+        """What the version page says first about a version that failed so."""
+        return {
+            Failure.PERMANENT: "This file could not be read",
+            Failure.AI_UNAVAILABLE: "The AI service is unavailable — retry later",
+            Failure.TOO_LONG: "This file took too long to read",
+            Failure.INTERRUPTED: "Reading this file was interrupted repeatedly",
+            Failure.UNAVAILABLE: "A service this file needs is unavailable — retry later",
+        }[self]
+
 
 class StageState(BaseModel):
     model_config = ConfigDict(extra="ignore")
