@@ -4,6 +4,7 @@ visible "AI service unavailable" state, and its Retry completes once the service
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import uuid
@@ -14,8 +15,9 @@ import pytest
 from django.test import Client
 
 from careeros.db.rls import system_context, user_context
-from resumes.models import ParsedResumeEntity
-from resumes.schemas import Failure
+from resumes import services
+from resumes.models import ParsedResumeEntity, ResumeVersion
+from resumes.schemas import Failure, Stage
 from resumes.tasks import resume_versions_reconcile
 from tests.conftest import celery_worker
 from tests.resumes.conftest import upload, wait_for
@@ -108,3 +110,45 @@ def test_a_429_storm_ends_ai_unavailable_within_budget_and_retry_completes(
             )
         )
     assert labels == {"openai:test-model"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hung_ai_call_is_the_ai_service_unavailable_not_a_slow_file(
+    server: FakeOpenAI,  # noqa: F811
+    user: Any,
+    media_root: Path,
+    settings: Any,
+) -> None:
+    """An AI call that never answers outlives the parsing child's wall clock for reading a
+    file (1 s here), yet ends as the client's timeout: "The AI service is unavailable",
+    never "Reading this file took longer than…"."""
+    server.replies = [Reply(body=completion(json.dumps(answer())), delay=5)]
+    settings.AI_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = server.url
+    settings.OPENAI_API_KEY = "test-key"
+    settings.OPENAI_TIMEOUT_SECONDS = 1.5
+    settings.OPENAI_MAX_RETRIES = 0
+    settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "wall_seconds": 1}
+    settings.RESUME_STAGE_ATTEMPT_CAP = 1
+    with user_context(user.pk):
+        stream = services.resume_stream_create(user=user, name="Main")
+        version = services.resume_version_upload(
+            user=user,
+            stream=stream,
+            filename="cv.txt",
+            content=io.BytesIO(RESUME.encode()),
+            size=len(RESUME),
+            enqueue=False,
+        )
+    for stage in (Stage.UPLOAD, Stage.PARSE):
+        services.resume_stage_run(
+            version_id=version.pk, stage=stage, user_id=user.pk, enqueue_next=False
+        )
+    with user_context(user.pk):
+        ended = ResumeVersion.objects.get(pk=version.pk)
+    assert len(server.requests) == 1
+    assert ended.processing_status == "failed"
+    assert ended.failure == Failure.AI_UNAVAILABLE
+    assert (ended.error or "").startswith("The AI service is unavailable — retry later.")
+    assert "did not answer" in (ended.error or "")
+    assert "took longer" not in (ended.error or "")
