@@ -19,6 +19,7 @@ database or broker connection and leaves with ``os._exit`` so it never closes th
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -226,7 +227,8 @@ def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
                     calling_ai = True
                     deadline = time.monotonic() + ai_call_seconds()
     except SoftTimeLimitExceeded:
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+            os.kill(pid, signal.SIGKILL)
         if not calling_ai:
             raise
         timed_out = True
