@@ -8,6 +8,9 @@ System-wide jobs (reconcilers, cleanup) use ``base=SystemTask``, the explicit by
 from __future__ import annotations
 
 import os
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -34,6 +37,43 @@ def task_queue(name: str, explicit: str | None = None) -> str:
         if fnmatchcase(name, pattern):
             return route["queue"]
     return str(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+def retry_countdown(attempt: int, retry_after: str | float | None = None) -> float:
+    """Seconds to wait before attempt ``attempt + 1`` of work that failed transiently.
+
+    A Retry-After the service sent (seconds, or an HTTP date) is honoured: never earlier,
+    plus up to a tenth more so that the callers it told the same do not all come back at
+    once. Otherwise capped exponential backoff with jitter: between half and all of
+    ``PIPELINE_RETRY_BACKOFF_SECONDS × 2^(attempt-1)``. Either way at most
+    ``PIPELINE_RETRY_BACKOFF_MAX_SECONDS``.
+    """
+    cap = float(settings.PIPELINE_RETRY_BACKOFF_MAX_SECONDS)
+    asked = parse_retry_after(retry_after)
+    if asked is not None:
+        return min(cap, asked + random.uniform(0, asked / 10))  # noqa: S311 - jitter, not secrets
+    base = float(settings.PIPELINE_RETRY_BACKOFF_SECONDS)
+    delay = min(cap, base * 2 ** max(0, attempt - 1))
+    return random.uniform(delay / 2, delay)  # noqa: S311
+
+
+def parse_retry_after(value: str | float | None) -> float | None:
+    """A Retry-After header's seconds from now (a number or an HTTP date), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        try:
+            moment = parsedate_to_datetime(str(value))
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = (moment - datetime.now(UTC)).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
 
 
 class QueueTimeLimits:

@@ -14,7 +14,15 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
+from careeros.celery import task_queue
+
 AI_PROVIDERS = ("rules", "learned", "openai")
+# The tasks that call the AI service, by name (careeros imports no app), and the setting
+# that makes them call it: the resume pipeline's parse stage and enrichment's jobs.
+AI_TASKS = {
+    "resumes.tasks.resume_parse_stage": "AI_PROVIDER",
+    "enrichment.tasks.enrichment_job_run": "ENRICHMENT_PROVIDER",
+}
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -101,6 +109,35 @@ def check_ai_provider(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 Error(
                     f"OPENAI_BASE_URL {settings.OPENAI_BASE_URL!r} is not an http(s) URL.",
                     id="careeros.E006",
+                )
+            )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_ai_timeout_within_time_limit(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """One AI call with all the client's retries must end before the soft time limit of the
+    queue it runs on: otherwise a hung service is stopped as a task that took too long, not
+    reported (and retried) as the AI service being unavailable."""
+    errors: list[CheckMessage] = []
+    worst = settings.OPENAI_TIMEOUT_SECONDS * (settings.OPENAI_MAX_RETRIES + 1)
+    for task, provider_setting in AI_TASKS.items():
+        if getattr(settings, provider_setting, None) != "openai":
+            continue
+        queue = task_queue(task)
+        soft, _ = settings.CELERY_QUEUE_TIME_LIMITS.get(
+            queue, (settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT)
+        )
+        if worst >= soft:
+            errors.append(
+                Error(
+                    f"OPENAI_TIMEOUT_SECONDS ({settings.OPENAI_TIMEOUT_SECONDS:g}) × "
+                    f"(OPENAI_MAX_RETRIES + 1) ({settings.OPENAI_MAX_RETRIES + 1}) = "
+                    f"{worst:g}s is not below the soft time limit ({soft}s) of the queue "
+                    f"{queue!r}, where {task} calls the AI service.",
+                    hint="Lower OPENAI_TIMEOUT_SECONDS or OPENAI_MAX_RETRIES, or raise that "
+                    "queue's soft time limit (PARSING_SOFT_TIME_LIMIT, AI_SOFT_TIME_LIMIT).",
+                    id="careeros.E010",
                 )
             )
     return errors

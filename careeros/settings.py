@@ -304,6 +304,15 @@ RESUME_STAGE_LEASE_SECONDS = env.int("RESUME_STAGE_LEASE_SECONDS", default=30)
 # down at the hand-off): the reconciler enqueues it. Each run's claim keeps a duplicate
 # from doing the work twice.
 RESUME_UNQUEUED_AFTER_SECONDS = env.int("RESUME_UNQUEUED_AFTER_SECONDS", default=20)
+# Every stage claim counts an attempt in the version row (so the reconciler's runs count
+# too). A stage that keeps failing transiently (the AI service answering 429/5xx, timing
+# out) ends failed, "The AI service is unavailable — retry later", at this many attempts.
+RESUME_STAGE_ATTEMPT_CAP = env.int("RESUME_STAGE_ATTEMPT_CAP", default=6)
+# Transient failures wait before the next attempt: the Retry-After the AI service sent,
+# else base × 2^attempt seconds with jitter, at most PIPELINE_RETRY_BACKOFF_MAX_SECONDS
+# (careeros.celery.retry_countdown). With the defaults six attempts span about 2.5 minutes.
+PIPELINE_RETRY_BACKOFF_SECONDS = env.float("PIPELINE_RETRY_BACKOFF_SECONDS", default=5.0)
+PIPELINE_RETRY_BACKOFF_MAX_SECONDS = env.float("PIPELINE_RETRY_BACKOFF_MAX_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {
     "task": "resumes.tasks.resume_versions_reconcile",
     "schedule": timedelta(seconds=env.int("RESUME_RECONCILE_EVERY_SECONDS", default=30)),
@@ -316,6 +325,9 @@ ENRICHMENT_PROVIDER = env.str("ENRICHMENT_PROVIDER", default="offline")
 # A job processing for longer than this without reporting progress lost its worker: its
 # claim may be taken over. It must exceed the ai queue's hard time limit.
 ENRICHMENT_JOB_LEASE_SECONDS = env.int("ENRICHMENT_JOB_LEASE_SECONDS", default=600)
+# Every claim counts an attempt in the job row; a job whose AI calls keep failing
+# transiently ends failed ("The AI service is unavailable — retry later") at this many.
+ENRICHMENT_JOB_ATTEMPT_CAP = env.int("ENRICHMENT_JOB_ATTEMPT_CAP", default=6)
 # Queue a resume_enrichment job whenever a resume version completes.
 ENRICHMENT_AFTER_UPLOAD = env.bool("ENRICHMENT_AFTER_UPLOAD", default=True)
 # Enrichment's tasks run on the ai queue (CELERY_TASK_ROUTES above), its reconciler on

@@ -69,6 +69,9 @@ logger = logging.getLogger(__name__)
 
 # A job claimed this many times without finishing (its worker keeps dying on it) fails.
 MAX_CLAIMS = 3
+# A job whose AI calls keep failing transiently ends so, once its attempts (counted in its
+# row, the reconciler's included) reach ENRICHMENT_JOB_ATTEMPT_CAP.
+UNAVAILABLE = "The AI service is unavailable — retry later."
 # The entity types whose entries bulk enhancement and resume enrichment improve: the ones
 # with a description of their own.
 ENHANCEABLE = ("work_experience", "project")
@@ -202,6 +205,10 @@ def enrichment_job_claim(*, job_id: UUID | str) -> Claim | None:
                 return None
         elif job.status != JobStatus.QUEUED:
             return None
+        elif job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
+            # Its budget is spent (the reconciler found it queued again): never try again.
+            _mark_failed(job, UNAVAILABLE)
+            return None
         now = timezone.now()
         job.status = JobStatus.PROCESSING
         job.attempts += 1
@@ -318,8 +325,10 @@ def enrichment_job_work(
         return "stopped"
     except TransientProviderError as error:
         with user_context(claim.user_id):
-            _release(claim, f"The AI service is unavailable ({error}); trying again shortly.")
-        raise
+            queued = _release(claim, error)
+        if queued:
+            raise  # for the task to retry after its backoff
+        return "failed"
     except (JobFailed, PermanentProviderError, ProviderError) as error:
         message = error.message if isinstance(error, JobFailed) else str(error)
         with user_context(claim.user_id):
@@ -337,6 +346,12 @@ def enrichment_job_work(
         return "failed"
     with user_context(claim.user_id):
         return _finish(claim, results)
+
+
+def enrichment_job_attempts(*, job_id: UUID | str) -> int:
+    """How many times the job was claimed (its backoff grows with it)."""
+    attempts = EnrichmentJob.objects.filter(pk=job_id).values_list("attempts", flat=True).first()
+    return int(attempts or 0)
 
 
 def enrichment_job_fail(*, job_id: UUID | str, message: str, token: datetime | None = None) -> None:
@@ -359,11 +374,25 @@ def _mark_failed(job: EnrichmentJob, message: str) -> None:
     job.save()
 
 
-def _release(claim: Claim, message: str) -> None:
+def _release(claim: Claim, error: TransientProviderError) -> bool:
+    """Queue the job again after a transient failure: True if it is (within
+    ``ENRICHMENT_JOB_ATTEMPT_CAP``), False if it failed for good or lost its claim."""
     with transaction.atomic():
-        EnrichmentJob.objects.filter(
-            pk=claim.job_id, status=JobStatus.PROCESSING, started_at=claim.token
-        ).update(status=JobStatus.QUEUED, current_step=message, updated_at=Now())
+        job = (
+            EnrichmentJob.objects.select_for_update()
+            .filter(pk=claim.job_id, status=JobStatus.PROCESSING, started_at=claim.token)
+            .first()
+        )
+        if job is None:
+            return False
+        if job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
+            _mark_failed(job, f"{UNAVAILABLE} ({error})")
+            return False
+        job.status = JobStatus.QUEUED
+        job.current_step = f"The AI service is unavailable ({error}); trying again shortly."
+        job.updated_at = timezone.now()
+        job.save(update_fields=["status", "current_step", "updated_at"])
+        return True
 
 
 def _read_profile(claim: Claim, progress: Progress) -> tuple[list[Entry], Facts, Ground]:

@@ -15,27 +15,25 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from careeros.ai import TransientProviderError
-from careeros.celery import SystemTask
+from careeros.celery import SystemTask, retry_countdown
 from careeros.db.rls import user_context
 from enrichment import services
 
-MAX_TRANSIENT_RETRIES = 5
 
-
-@shared_task(bind=True, name="enrichment.tasks.enrichment_job_run")
+@shared_task(bind=True, name="enrichment.tasks.enrichment_job_run", max_retries=None)
 def enrichment_job_run(self: Task[Any, Any], job_id: str, *, user_id: str) -> str:
-    """Claim and run one enrichment job; transient AI failures retry with backoff."""
+    """Claim and run one enrichment job; transient AI failures retry with backoff.
+
+    The budget is the job's ``ENRICHMENT_JOB_ATTEMPT_CAP``, counted in its row: once it is
+    spent the service ends the job failed instead of raising, so Celery's own retry limit
+    is off (``max_retries=None``) and can never end the task first.
+    """
     try:
         return services.enrichment_job_run(job_id=job_id, user_id=user_id)
     except TransientProviderError as error:
-        if self.request.retries >= MAX_TRANSIENT_RETRIES:
-            with user_context(user_id):
-                services.enrichment_job_fail(
-                    job_id=job_id,
-                    message=f"The AI service stayed unavailable ({error}). Retry later.",
-                )
-            return "failed"
-        raise self.retry(countdown=5 * 2**self.request.retries) from error
+        with user_context(user_id):
+            attempts = services.enrichment_job_attempts(job_id=job_id)
+        raise self.retry(countdown=retry_countdown(attempts, error.retry_after)) from error
     except SoftTimeLimitExceeded:
         with user_context(user_id):
             services.enrichment_job_fail(

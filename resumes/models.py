@@ -10,6 +10,7 @@ a typed model in ``resumes.schemas``.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, Self
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from resumes.schemas import (
     STAGES,
     TERMINAL_STATUSES,
     Differences,
+    Failure,
     ProcessingStages,
     Stage,
     StageState,
@@ -174,6 +176,20 @@ class ResumeVersion(models.Model):
                 return stage.error or "Processing failed."
         return None
 
+    @property
+    def failure(self) -> Failure | None:
+        """Why the version failed (the failed stage's kind), or None while it has not."""
+        for name in STAGES:
+            stage = self.stages.get(name)
+            if stage.status == StageStatus.FAILED:
+                return stage.failure or Failure.PERMANENT
+        return None
+
+    @property
+    def ai_unavailable(self) -> bool:
+        """Failed because the AI service stayed unavailable: worth a Retry later."""
+        return self.failure == Failure.AI_UNAVAILABLE
+
     def mark_stage(
         self,
         stage: Stage,
@@ -182,14 +198,20 @@ class ResumeVersion(models.Model):
         error: str | None = None,
         progress: int | None = None,
         restart: bool = False,
+        failure: Failure | None = None,
+        retry_at: datetime | None = None,
     ) -> bool:
         """Record a stage's status through the database's update_resume_processing_stage,
         the one writer of ``processing_stages``, which also keeps processing_status and the
-        timestamps in step; ``restart`` also forgets its attempts. Reloads the row."""
+        timestamps in step; ``restart`` also forgets its attempts. A failed stage records
+        its ``failure`` kind (permanent unless said otherwise); a stage pending for a retry, when
+        it is due (``retry_at``). Reloads the row."""
+        if status == StageStatus.FAILED and failure is None:
+            failure = Failure.PERMANENT
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s, %s)",
-                [self.pk, str(stage), str(status), error, progress, restart],
+                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s, %s, %s, %s)",
+                [self.pk, str(stage), str(status), error, progress, restart, failure, retry_at],
             )
             (updated,) = cursor.fetchone()
         self.refresh_from_db()

@@ -19,6 +19,7 @@ database or broker connection and leaves with ``os._exit`` so it never closes th
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from resumes.extraction import (
@@ -43,15 +45,37 @@ from resumes.extraction import (
 from resumes.extraction.schema import Extraction
 from resumes.files import DAMAGED_ARCHIVE, damaged_docx_message, detect
 from resumes.reading import UnreadableDocument, read_document
+from resumes.schemas import Failure
+
+# The providers that run here, on this machine; any other calls a remote AI service.
+OFFLINE_PROVIDERS = ("rules", "learned")
+# What the child writes to the pipe, before its result, when it starts calling the AI
+# service: from then on the wall clock is the AI call's, and running out of it means the
+# service did not answer, not that the file took too long. JSON never starts with it.
+_AI_STARTED = b"\x1e"
+# The longest the OpenAI client waits between its own retries (it honours a Retry-After
+# of up to 60 s).
+_CLIENT_RETRY_WAIT_SECONDS = 60
 
 
 class ParseFailed(Exception):
-    """Parsing did not produce a result; ``message`` is for the user."""
+    """Parsing did not produce a result; ``message`` is for the user, ``failure`` its kind.
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    A transient one (the AI service is down) carries the service's ``retry_after``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        failure: Failure = Failure.PERMANENT,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
+        self.failure = failure
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -125,6 +149,8 @@ def parse_document(data: bytes, kind: str) -> Parsed:
             extraction = linkedin.extract(document)
             label = linkedin.MODEL_LABEL
         else:
+            if provider.name not in OFFLINE_PROVIDERS:
+                _announce_ai_call()
             extraction = provider.extract(document)
             label = provider.model_label
         return {
@@ -143,8 +169,31 @@ def parse_document(data: bytes, kind: str) -> Parsed:
     )
 
 
+_announce_fd: int | None = None  # the child's end of the pipe, while it works
+
+
+def _announce_ai_call() -> None:
+    """Tell the parent that the child now waits on the AI service (see ``_AI_STARTED``)."""
+    if _announce_fd is not None:
+        os.write(_announce_fd, _AI_STARTED)
+
+
+def ai_call_seconds() -> float:
+    """The longest one extraction's AI call may take: the client's timeout for each of its
+    tries, and its waits between them."""
+    retries = settings.OPENAI_MAX_RETRIES
+    return float(
+        settings.OPENAI_TIMEOUT_SECONDS * (retries + 1) + retries * _CLIENT_RETRY_WAIT_SECONDS
+    )
+
+
 def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``work`` in a forked child under the limits; its result, or ``ParseFailed``."""
+    """Run ``work`` in a forked child under the limits; its result, or ``ParseFailed``.
+
+    Once the child says it calls the AI service, the deadline becomes that call's
+    (``ai_call_seconds``, from then), and a deadline or Celery's soft time limit reached
+    while it waits is the service not answering (transient), never the file's fault.
+    """
     preload()
     limits = settings.RESUME_PARSE_LIMITS
     read_end, write_end = os.pipe()
@@ -158,12 +207,12 @@ def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         os.close(read_end)
         _child(write_end, work, limits)
     os.close(write_end)
-    started = time.monotonic()
+    deadline = time.monotonic() + limits["wall_seconds"]
     chunks: list[bytes] = []
-    timed_out = False
+    timed_out = calling_ai = False
     try:
         while True:
-            remaining = limits["wall_seconds"] - (time.monotonic() - started)
+            remaining = deadline - time.monotonic()
             if remaining <= 0:
                 timed_out = True
                 os.kill(pid, signal.SIGKILL)
@@ -174,29 +223,46 @@ def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
                 if not chunk:
                     break
                 chunks.append(chunk)
+                if not calling_ai and chunks[0].startswith(_AI_STARTED):
+                    calling_ai = True
+                    deadline = time.monotonic() + ai_call_seconds()
+    except SoftTimeLimitExceeded:
+        with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+            os.kill(pid, signal.SIGKILL)
+        if not calling_ai:
+            raise
+        timed_out = True
     finally:
         os.close(read_end)
         try:
             _, status = os.waitpid(pid, 0)
         except ChildProcessError:  # reaped by someone else's SIGCHLD handler
             status = 0
-    return _outcome(b"".join(chunks), status, timed_out, limits)
+    return _outcome(b"".join(chunks).lstrip(_AI_STARTED), status, timed_out, limits, calling_ai)
 
 
 def _outcome(
-    payload: bytes, status: int, timed_out: bool, limits: dict[str, int]
+    payload: bytes, status: int, timed_out: bool, limits: dict[str, int], calling_ai: bool
 ) -> dict[str, Any]:
+    if timed_out and calling_ai:
+        raise ParseFailed(
+            "The AI service did not answer in time.",
+            transient=True,
+            failure=Failure.AI_UNAVAILABLE,
+        )
     if timed_out:
         raise ParseFailed(
             f"Reading this file took longer than {limits['wall_seconds']} seconds; "
-            "it was stopped. Try exporting the resume to PDF again."
+            "it was stopped. Try exporting the resume to PDF again.",
+            failure=Failure.TOO_LONG,
         )
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         if number in (signal.SIGXCPU, signal.SIGKILL):
             raise ParseFailed(
                 "Reading this file needed too much processing time; it was stopped. "
-                "Try exporting the resume to PDF again."
+                "Try exporting the resume to PDF again.",
+                failure=Failure.TOO_LONG,
             )
         raise ParseFailed(
             "This file made the document reader crash: it may be damaged, or built to "
@@ -209,12 +275,19 @@ def _outcome(
             "This file could not be read; it may be damaged. Try exporting it to PDF again."
         ) from None
     if "error" in result:
-        raise ParseFailed(result["error"], transient=bool(result.get("transient")))
+        raise ParseFailed(
+            result["error"],
+            transient=bool(result.get("transient")),
+            failure=Failure(result.get("failure", Failure.PERMANENT)),
+            retry_after=result.get("retry_after"),
+        )
     return result
 
 
 def _child(fd: int, work: Callable[[], dict[str, Any]], limits: dict[str, int]) -> None:
+    global _announce_fd
     code = 0
+    _announce_fd = fd
     try:
         _die_with_parent()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -234,7 +307,12 @@ def _child(fd: int, work: Callable[[], dict[str, Any]], limits: dict[str, int]) 
                 "it was stopped. It may be damaged or built to exhaust memory."
             }
         except TransientProviderError as error:
-            result = {"error": f"The extraction service is unavailable: {error}", "transient": True}
+            result = {
+                "error": str(error),
+                "transient": True,
+                "failure": Failure.AI_UNAVAILABLE.value,
+                "retry_after": error.retry_after,
+            }
         except ProviderError as error:
             result = {"error": f"The extraction service failed: {error}"}
         except Exception:

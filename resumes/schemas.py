@@ -81,6 +81,32 @@ class StageStatus(StrEnum):
     FAILED = "failed"
 
 
+class Failure(StrEnum):
+    """Why a stage failed: each kind has its own words and advice on the version page."""
+
+    # Retrying will not help this file as it is (refused, damaged, unreadable).
+    PERMANENT = "permanent"
+    # The AI service kept answering 429/5xx or timing out until the attempt budget ran out.
+    AI_UNAVAILABLE = "ai_unavailable"
+    # Reading the file itself hit its time or CPU limit.
+    TOO_LONG = "too_long"
+    # Its worker died on it repeatedly.
+    INTERRUPTED = "interrupted"
+    # Another transient failure (storage, database) outlasted the attempt budget.
+    UNAVAILABLE = "unavailable"
+
+    @property
+    def headline(self) -> str:
+        """What the version page says first about a version that failed so."""
+        return {
+            Failure.PERMANENT: "This file could not be read",
+            Failure.AI_UNAVAILABLE: "The AI service is unavailable — retry later",
+            Failure.TOO_LONG: "This file took too long to read",
+            Failure.INTERRUPTED: "Reading this file was interrupted repeatedly",
+            Failure.UNAVAILABLE: "A service this file needs is unavailable — retry later",
+        }[self]
+
+
 class StageState(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -90,6 +116,10 @@ class StageState(BaseModel):
     error: str | None = None
     # How many times the stage was claimed (CareerOS's addition to the seed's shape).
     attempts: int = 0
+    # Why it failed or, pending again after a transient failure, why its last attempt did;
+    # and when that retry is due (CareerOS's additions).
+    failure: Failure | None = None
+    retry_at: datetime | None = None
 
     @property
     def label(self) -> str:

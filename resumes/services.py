@@ -21,7 +21,11 @@ security context:
    (the Celery task, in-process) or has it enqueued on commit.
 
 A permanent failure marks the stage and the version failed with a message for the user; a
-transient one (the AI endpoint is down) puts the stage back to pending for a retry.
+transient one (the AI service answering 429 or 5xx, timing out) puts the stage back to
+pending for the task to retry after a backoff, until the stage has used
+``RESUME_STAGE_ATTEMPT_CAP`` attempts: counted in the row, so the reconciler's runs count
+too. Then it fails as ``Failure.AI_UNAVAILABLE``, "The AI service is unavailable — retry
+later", with the Retry button, never a stage left pending.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from careeros.celery import retry_countdown
 from careeros.db.rls import user_context
 from careeros.db.versioning import Source
 from merges.models import MergeDecision
@@ -64,6 +69,7 @@ from resumes.sandbox import ParseFailed, parse_document, sniff_document
 from resumes.schemas import (
     STAGES,
     Differences,
+    Failure,
     Stage,
     StageStatus,
     confine_all,
@@ -76,23 +82,45 @@ logger = logging.getLogger(__name__)
 
 # A stage claimed this many times without finishing (its worker keeps dying on it) fails.
 MAX_STAGE_ATTEMPTS = 3
-# Every claim counts an attempt; a stage that keeps coming back to pending (transient
-# failures the task retried, then the reconciler) ends failed here instead of being tried
-# again every reconciler run forever.
-STAGE_ATTEMPT_CAP = 8
 UNAVAILABLE = (
     "The AI service is unavailable — retry later. Your file is kept; use Retry once the "
     "service is back."
 )
+STILL_UNAVAILABLE = "A service this file needs stayed unavailable; retry later."
+TOO_LONG = "Processing took too long and was stopped. Retry, or upload the resume exported again."
 
 
 class StageFailed(Exception):
-    """A stage cannot succeed for this file; ``message`` is for the user."""
+    """A stage cannot succeed for this file now; ``message`` is for the user.
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    ``transient`` ones may succeed later (``failure`` says which service failed,
+    ``retry_after`` what it asked for); ``countdown`` is the seconds until the retry is due,
+    set by ``resume_stage_run`` when the stage is pending for one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        failure: Failure | None = None,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.transient = transient
+        self.failure = failure or (Failure.UNAVAILABLE if transient else Failure.PERMANENT)
+        self.retry_after = retry_after
+        self.countdown = 0.0
+
+    @classmethod
+    def of(cls, failure: ParseFailed) -> StageFailed:
+        return cls(
+            failure.message,
+            transient=failure.transient,
+            failure=failure.failure,
+            retry_after=failure.retry_after,
+        )
 
 
 # -- Streams and uploads -------------------------------------------------------------
@@ -234,16 +262,14 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
                     StageStatus.FAILED,
                     error="Processing this file was interrupted repeatedly, so it was stopped. "
                     "Retry, or upload the resume exported again.",
+                    failure=Failure.INTERRUPTED,
                 )
                 return None
         elif state.status != StageStatus.PENDING:
             return None
-        elif state.attempts >= STAGE_ATTEMPT_CAP:
-            version.mark_stage(
-                stage,
-                StageStatus.FAILED,
-                error=f"{UNAVAILABLE} ({state.error})" if state.error else UNAVAILABLE,
-            )
+        elif state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
+            # Its budget is spent (the reconciler found it pending again): never try again.
+            _mark_exhausted(version, stage, state.failure or Failure.AI_UNAVAILABLE, state.error)
             return None
         version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=stage.progress[0])
         return Claim(version=version, attempt=version.stages.get(stage).attempts)
@@ -266,9 +292,9 @@ def resume_stage_run(
             store = STAGE_WORK[stage](claim.version, user_id)
     except StageFailed as failure:
         with user_context(user_id):
-            _release(claim, stage, failure)
-        if failure.transient:
-            raise
+            pending = _release(claim, stage, failure)
+        if pending:
+            raise  # for the task to retry after failure.countdown
         return "failed"
     with user_context(user_id):
         return _finish(claim, stage, store, enqueue_next=enqueue_next)
@@ -326,24 +352,55 @@ def _finish(
     return "completed"
 
 
-def _release(claim: Claim, stage: Stage, failure: StageFailed) -> None:
+def _release(claim: Claim, stage: Stage, failure: StageFailed) -> bool:
+    """Record a failed attempt; True if the stage is pending again, worth a retry (transient
+    and within ``RESUME_STAGE_ATTEMPT_CAP``), False if it ended failed (or was taken over)."""
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().get(pk=claim.version.pk)
         state = version.stages.get(stage)
         if state.status != StageStatus.IN_PROGRESS or state.attempts != claim.attempt:
-            return
-        if failure.transient:
-            version.mark_stage(stage, StageStatus.PENDING, error=failure.message)
-        else:
-            version.mark_stage(stage, StageStatus.FAILED, error=failure.message)
+            return False
+        if not failure.transient:
+            version.mark_stage(
+                stage, StageStatus.FAILED, error=failure.message, failure=failure.failure
+            )
+            return False
+        if state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
+            _mark_exhausted(version, stage, failure.failure, failure.message)
+            return False
+        failure.countdown = retry_countdown(state.attempts, failure.retry_after)
+        version.mark_stage(
+            stage,
+            StageStatus.PENDING,
+            error=failure.message,
+            failure=failure.failure,
+            retry_at=timezone.now() + timedelta(seconds=failure.countdown),
+        )
+        return True
 
 
-def resume_stage_fail(*, version_id: UUID | str, stage: Stage, message: str) -> None:
-    """Give up on a stage (retries exhausted, time limit): the version fails with ``message``."""
+def _mark_exhausted(
+    version: ResumeVersion, stage: Stage, failure: Failure, detail: str | None
+) -> None:
+    """The stage's attempt budget is spent on transient failures: it fails for good, in the
+    state its failure names (the AI service's own, or another service's)."""
+    message = UNAVAILABLE if failure == Failure.AI_UNAVAILABLE else STILL_UNAVAILABLE
+    version.mark_stage(
+        stage,
+        StageStatus.FAILED,
+        error=f"{message} ({detail})" if detail else message,
+        failure=failure if failure == Failure.AI_UNAVAILABLE else Failure.UNAVAILABLE,
+    )
+
+
+def resume_stage_fail(
+    *, version_id: UUID | str, stage: Stage, message: str, failure: Failure = Failure.PERMANENT
+) -> None:
+    """Give up on a stage (its time limit): the version fails with ``message``."""
     with transaction.atomic():
         version = ResumeVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is not None and not version.is_terminal:
-            version.mark_stage(stage, StageStatus.FAILED, error=message)
+            version.mark_stage(stage, StageStatus.FAILED, error=message, failure=failure)
 
 
 # -- The stages' work ----------------------------------------------------------------------
@@ -359,6 +416,7 @@ def _read_original(version: ResumeVersion) -> bytes:
         raise StageFailed(
             "The uploaded file could not be read from storage; retry in a moment.",
             transient=True,
+            failure=Failure.UNAVAILABLE,
         ) from error
     if len(data) > limit:
         raise StageFailed(f"The file is larger than {limit // (1024 * 1024)} MB.")
@@ -372,7 +430,7 @@ def _upload_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resum
         # In the limited child: a damaged archive's reader error ends there, with a reason.
         kind = sniff_document(data, version.original_filename)
     except ParseFailed as failure:
-        raise StageFailed(failure.message, transient=failure.transient) from failure
+        raise StageFailed.of(failure) from failure
 
     def store(locked: ResumeVersion) -> None:
         locked.file_type = kind
@@ -388,7 +446,7 @@ def _parse_work(version: ResumeVersion, user_id: UUID | str) -> Callable[[Resume
     try:
         parsed = parse_document(data, version.file_type or "")
     except ParseFailed as failure:
-        raise StageFailed(failure.message, transient=failure.transient) from failure
+        raise StageFailed.of(failure) from failure
     parsed.extraction.dropped += confine_all(parsed.extraction, parsed.raw)
     entities = entities_from_extraction(parsed.extraction)
     notes = f"{parsed.pages} page(s)"
@@ -551,7 +609,14 @@ def resume_pipeline_run_inline(*, version_id: UUID | str, user_id: UUID | str) -
             )
         except StageFailed as failure:
             with user_context(user_id):
-                resume_stage_fail(version_id=version_id, stage=stage, message=failure.message)
+                resume_stage_fail(
+                    version_id=version_id,
+                    stage=stage,
+                    message=f"{UNAVAILABLE} ({failure.message})"
+                    if failure.failure == Failure.AI_UNAVAILABLE
+                    else failure.message,
+                    failure=failure.failure,
+                )
             return
 
 
@@ -583,8 +648,11 @@ def resume_versions_reconcile() -> int:
         stage = next((n for n in STAGES if stages.get(n).status != StageStatus.COMPLETED), None)
         if stage is None:
             continue
-        if version.updated_at >= stale and stages.get(stage).status != StageStatus.PENDING:
+        state = stages.get(stage)
+        if version.updated_at >= stale and state.status != StageStatus.PENDING:
             continue  # in progress under a live lease: its worker is on it
+        if state.status == StageStatus.PENDING and state.retry_at and state.retry_at > now:
+            continue  # its task waits out a backoff: enqueueing now would cut it short
         _enqueue_on_commit(version, stage)
         count += 1
     if count:

@@ -22,9 +22,7 @@ from careeros.celery import SystemTask
 from careeros.db.rls import user_context
 from resumes import services
 from resumes.models import ResumeVersion
-from resumes.schemas import Stage, StageStatus
-
-MAX_TRANSIENT_RETRIES = 5
+from resumes.schemas import Failure, Stage, StageStatus
 
 
 @worker_process_init.connect
@@ -64,50 +62,42 @@ def _run_stage(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str
         return services.resume_stage_run(
             version_id=version_id, stage=stage, user_id=user_id, enqueue_next=False
         )
-    except services.StageFailed as failure:  # transient: the stage is pending again
-        if task.request.retries >= MAX_TRANSIENT_RETRIES:
-            with user_context(user_id):
-                services.resume_stage_fail(
-                    version_id=version_id,
-                    stage=stage,
-                    message=f"{services.UNAVAILABLE} ({failure.message})",
-                )
-            return "failed"
-        # The code's budget, not Celery's default of 3: exhausting it must end in the visible
-        # failed state above, never in a pending stage without a task.
-        raise task.retry(
-            countdown=5 * 2**task.request.retries, max_retries=MAX_TRANSIENT_RETRIES
-        ) from failure
+    except services.StageFailed as failure:
+        # Transient and within the stage's attempt budget (counted in its row): the stage is
+        # pending again. Once the budget is spent resume_stage_run ends the stage failed
+        # instead of raising; Celery's own retry limit is off (max_retries=None on the
+        # tasks) so that its default of three can never end the task first.
+        raise task.retry(countdown=failure.countdown) from failure
     except SoftTimeLimitExceeded:
         with user_context(user_id):
             services.resume_stage_fail(
                 version_id=version_id,
                 stage=stage,
-                message="Processing took too long and was stopped. Retry, or upload the "
-                "resume exported again.",
+                message=services.TOO_LONG,
+                failure=Failure.TOO_LONG,
             )
         return "failed"
 
 
-@shared_task(bind=True, name="resumes.tasks.resume_upload_stage")
+@shared_task(bind=True, name="resumes.tasks.resume_upload_stage", max_retries=None)
 def resume_upload_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Check the stored file: size, and its type from its bytes (refusing hostile files)."""
     return _run(self, version_id, Stage.UPLOAD, user_id)
 
 
-@shared_task(bind=True, name="resumes.tasks.resume_parse_stage")
+@shared_task(bind=True, name="resumes.tasks.resume_parse_stage", max_retries=None)
 def resume_parse_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Extract text and entities in the resource-limited child process."""
     return _run(self, version_id, Stage.PARSE, user_id)
 
 
-@shared_task(bind=True, name="resumes.tasks.resume_enrich_stage")
+@shared_task(bind=True, name="resumes.tasks.resume_enrich_stage", max_retries=None)
 def resume_enrich_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Diff the version against its predecessor and against the current profile."""
     return _run(self, version_id, Stage.ENRICH, user_id)
 
 
-@shared_task(bind=True, name="resumes.tasks.resume_complete_stage")
+@shared_task(bind=True, name="resumes.tasks.resume_complete_stage", max_retries=None)
 def resume_complete_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
     """Hand the parsed entities to merge review and mark the version complete."""
     return _run(self, version_id, Stage.COMPLETE, user_id)

@@ -331,12 +331,21 @@ def resume_version_download(request: AuthenticatedRequest, version_id: UUID) -> 
 @login_required
 @require_POST
 def resume_version_retry(request: AuthenticatedRequest, version_id: UUID) -> HttpResponse:
+    """Restart a failed version from the stage that failed (its owner only: 404 for anyone
+    else). Over htmx it answers the status partial, which then polls the new run."""
     version = _version(request, version_id)
     try:
-        services.resume_version_retry(user=request.user, version=version)
+        version = services.resume_version_retry(user=request.user, version=version)
     except ValueError as error:
+        if request.htmx:
+            context = {**_version_context(request, version), "retry_error": str(error)}
+            return render(request, "resumes/version.html#version-status", context)
         messages.error(request, str(error))
     else:
+        if request.htmx:
+            return render(
+                request, "resumes/version.html#version-status", _version_context(request, version)
+            )
         messages.success(request, "Processing restarted.")
     return redirect("resume_version", version_id=version.pk)
 

@@ -282,9 +282,28 @@ def test_server_error_is_transient_after_retries(
     server.replies = [
         Reply(status=500, body={"error": {"message": "boom"}}, headers={"retry-after-ms": "5"})
     ]
-    with pytest.raises(TransientProviderError):
+    with pytest.raises(TransientProviderError) as raised:
         provider.extract(document())
     assert len(server.requests) == 3
+    assert raised.value.retry_after == "0.005"  # retry-after-ms, in seconds
+
+
+def test_a_rate_limit_that_outlasts_the_retries_carries_its_retry_after(
+    server: FakeOpenAI,
+) -> None:
+    """The Retry-After of the last 429 (seconds or an HTTP date) comes with the error, for
+    the task's own backoff to honour."""
+    for sent in ("1", "Wed, 21 Oct 2026 07:28:00 GMT"):
+        server.replies = [
+            Reply(
+                status=429, body={"error": {"message": "slow down"}}, headers={"Retry-After": sent}
+            )
+        ]
+        for provider in make_provider(server, max_retries=0):
+            with pytest.raises(TransientProviderError) as raised:
+                provider.extract(document())
+            assert raised.value.retry_after == sent
+            assert "429" in str(raised.value)
 
 
 def test_timeout_is_transient(server: FakeOpenAI) -> None:

@@ -18,6 +18,17 @@ from pydantic import BaseModel, ValidationError
 from careeros.ai.errors import PermanentProviderError, TransientProviderError
 
 
+def _retry_after(error: openai.APIStatusError) -> str | None:
+    """The Retry-After header of a failed answer (``retry-after-ms`` in seconds), if any."""
+    headers = error.response.headers
+    if value := headers.get("retry-after-ms"):
+        try:
+            return str(float(value) / 1000)
+        except ValueError:
+            pass
+    return headers.get("retry-after") or None
+
+
 class StructuredModel(Protocol):
     """Something that answers a system and a user message with an instance of ``schema``."""
 
@@ -92,9 +103,14 @@ class ChatClient:
         except (openai.APITimeoutError, openai.APIConnectionError) as error:
             raise TransientProviderError(f"The AI service did not answer: {error}") from error
         except openai.RateLimitError as error:
-            raise TransientProviderError("The AI service is rate limiting requests.") from error
+            raise TransientProviderError(
+                "The AI service is rate limiting requests (429).",
+                retry_after=_retry_after(error),
+            ) from error
         except openai.InternalServerError as error:
-            raise TransientProviderError(f"The AI service failed ({error.status_code}).") from error
+            raise TransientProviderError(
+                f"The AI service failed ({error.status_code}).", retry_after=_retry_after(error)
+            ) from error
         except openai.LengthFinishReasonError as error:
             raise PermanentProviderError("The AI answer was cut off (too long).") from error
         except openai.ContentFilterFinishReasonError as error:
@@ -128,9 +144,14 @@ class ChatClient:
         except (openai.APITimeoutError, openai.APIConnectionError) as error:
             raise TransientProviderError(f"The AI service did not answer: {error}") from error
         except openai.RateLimitError as error:
-            raise TransientProviderError("The AI service is rate limiting requests.") from error
+            raise TransientProviderError(
+                "The AI service is rate limiting requests (429).",
+                retry_after=_retry_after(error),
+            ) from error
         except openai.InternalServerError as error:
-            raise TransientProviderError(f"The AI service failed ({error.status_code}).") from error
+            raise TransientProviderError(
+                f"The AI service failed ({error.status_code}).", retry_after=_retry_after(error)
+            ) from error
         except openai.APIStatusError as error:
             raise PermanentProviderError(
                 f"The AI service rejected the request ({error.status_code})."

@@ -8,7 +8,15 @@ class ProviderError(Exception):
 
 
 class TransientProviderError(ProviderError):
-    """Worth retrying later: rate limit, server error, timeout, connection failure."""
+    """Worth retrying later: rate limit, server error, timeout, connection failure.
+
+    ``retry_after`` is the service's Retry-After header as sent (seconds or an HTTP date),
+    when it sent one: ``careeros.celery.retry_countdown`` honours it.
+    """
+
+    def __init__(self, message: str, *, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentProviderError(ProviderError):

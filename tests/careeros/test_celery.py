@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
-from careeros.celery import app, task_queue
+from careeros.celery import app, parse_retry_after, retry_countdown, task_queue
 from careeros.tasks import ping
+from enrichment.tasks import enrichment_job_run
+from resumes.tasks import STAGE_TASKS
 
 STAGES = [
     f"resumes.tasks.resume_{stage}_stage" for stage in ("upload", "parse", "enrich", "complete")
@@ -84,3 +88,37 @@ def test_the_test_worker_consumes_every_queue(celery_worker_process: str, settin
     assert active is not None
     names = {queue["name"] for queue in active[celery_worker_process]}
     assert names == set(settings.CELERY_QUEUE_TIME_LIMITS)
+
+
+def test_retry_countdown_honours_retry_after_in_seconds_and_as_a_date(settings: Any) -> None:
+    """A Retry-After is waited out (never less, at most a tenth more), in seconds or as an
+    HTTP date; one past the cap waits the cap."""
+    settings.PIPELINE_RETRY_BACKOFF_MAX_SECONDS = 300
+    for _ in range(50):
+        assert 7 <= retry_countdown(1, "7") <= 7.7
+        assert 2.5 <= retry_countdown(4, 2.5) <= 2.75
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 28 <= retry_countdown(1, when) <= 33.1
+    assert retry_countdown(1, "86400") == 300
+    past = format_datetime(datetime.now(UTC) - timedelta(minutes=5), usegmt=True)
+    assert retry_countdown(1, past) == 0
+
+
+def test_retry_countdown_backs_off_exponentially_with_jitter_up_to_the_cap(settings: Any) -> None:
+    """Without a usable Retry-After: between half and all of base × 2^(attempt-1), capped."""
+    settings.PIPELINE_RETRY_BACKOFF_SECONDS = 5
+    settings.PIPELINE_RETRY_BACKOFF_MAX_SECONDS = 60
+    for attempt, full in [(1, 5), (2, 10), (3, 20), (4, 40), (5, 60), (12, 60)]:
+        waits = {retry_countdown(attempt, "soon") for _ in range(50)}
+        assert all(full / 2 <= wait <= full for wait in waits)
+        assert len(waits) > 1  # jittered
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("not a date") is None
+    assert parse_retry_after("1.5") == 1.5
+
+
+def test_pipeline_and_enrichment_tasks_leave_the_retry_budget_to_the_code() -> None:
+    """Celery's own max_retries (3 by default) cannot end a stage or job before the attempt
+    cap counted in its row does."""
+    for task in [*STAGE_TASKS.values(), enrichment_job_run]:
+        assert task.max_retries is None

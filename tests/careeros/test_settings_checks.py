@@ -42,11 +42,50 @@ def test_default_settings_pass_the_checks() -> None:
         ({"AI_PROVIDER": "magic"}, "careeros.E004"),
         ({"AI_PROVIDER": "openai", "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}, "careeros.E005"),
         ({"OPENAI_BASE_URL": "localhost:11434"}, "careeros.E006"),
+        (  # 60 s × 4 tries is not below the parsing queue's soft limit of 240 s
+            {
+                "AI_PROVIDER": "openai",
+                "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
+                "OPENAI_TIMEOUT_SECONDS": 60.0,
+                "OPENAI_MAX_RETRIES": 3,
+                "CELERY_QUEUE_TIME_LIMITS": {"parsing": (240, 300)},
+            },
+            "careeros.E010",
+        ),
+        (  # enrichment's jobs on the ai queue
+            {
+                "ENRICHMENT_PROVIDER": "openai",
+                "OPENAI_TIMEOUT_SECONDS": 100.0,
+                "OPENAI_MAX_RETRIES": 2,
+                "CELERY_QUEUE_TIME_LIMITS": {"ai": (300, 360)},
+            },
+            "careeros.E010",
+        ),
     ],
 )
 def test_misconfiguration_is_reported(overrides: dict[str, object], expected: str) -> None:
     """Each kind of misconfiguration produces its own check message."""
     assert expected in check_ids(**overrides)
+
+
+def test_an_ai_call_that_ends_before_the_soft_limit_passes() -> None:
+    """59 s × 4 tries under a 240 s soft limit is fine; the check ignores a queue whose
+    tasks do not call the AI service (the rules provider)."""
+    limits = {"parsing": (240, 300), "ai": (240, 300)}
+    options = {"OPENAI_TIMEOUT_SECONDS": 59.0, "OPENAI_MAX_RETRIES": 3}
+    assert "careeros.E010" not in check_ids(
+        AI_PROVIDER="openai",
+        ENRICHMENT_PROVIDER="openai",
+        OPENAI_BASE_URL="http://127.0.0.1:11434/v1",
+        CELERY_QUEUE_TIME_LIMITS=limits,
+        **options,
+    )
+    assert "careeros.E010" not in check_ids(
+        AI_PROVIDER="rules",
+        ENRICHMENT_PROVIDER="offline",
+        CELERY_QUEUE_TIME_LIMITS={"parsing": (10, 20), "ai": (10, 20)},
+        **options,
+    )
 
 
 def test_local_openai_compatible_server_needs_no_key() -> None:

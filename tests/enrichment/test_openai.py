@@ -208,3 +208,39 @@ def test_a_transient_ai_failure_queues_the_job_again(
     assert job.status == "queued"
     assert job.current_step is not None
     assert "trying again shortly" in job.current_step
+
+
+def test_a_job_the_ai_keeps_rate_limiting_ends_unavailable_at_its_cap(
+    server: FakeOpenAI,  # noqa: F811
+    provider: OpenAIProvider,
+    user: User,
+    settings: Any,
+) -> None:
+    """429s with Retry-After queue the job again (the error carries the Retry-After) until
+    ENRICHMENT_JOB_ATTEMPT_CAP claims; then it fails "The AI service is unavailable — retry
+    later", and no further claim calls the service."""
+    settings.ENRICHMENT_JOB_ATTEMPT_CAP = 3
+    create_career(user, CAREER[:1])
+    server.replies = [
+        Reply(status=429, body={"error": {"message": "slow down"}}, headers={"Retry-After": "1"})
+    ]
+    with user_context(user.pk):
+        job = services.enrichment_job_queue(
+            user=user, job_type=JobType.PROFILE_ANALYSIS, enqueue=False
+        )
+    for _ in range(settings.ENRICHMENT_JOB_ATTEMPT_CAP - 1):
+        with pytest.raises(TransientProviderError) as raised:
+            services.enrichment_job_run(job_id=job.pk, user_id=user.pk, provider=provider)
+        assert raised.value.retry_after == "1"
+    assert services.enrichment_job_run(job_id=job.pk, user_id=user.pk, provider=provider) == (
+        "failed"
+    )
+    assert services.enrichment_job_run(job_id=job.pk, user_id=user.pk, provider=provider) == (
+        "skipped"
+    )
+    with user_context(user.pk):
+        job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.attempts == settings.ENRICHMENT_JOB_ATTEMPT_CAP
+    assert (job.error_details or "").startswith("The AI service is unavailable — retry later.")
+    assert len(server.requests) == settings.ENRICHMENT_JOB_ATTEMPT_CAP

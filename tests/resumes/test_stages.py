@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from careeros.db.rls import system_context, unprotected_tables, user_context
 from profiles.entities import SkillData, WorkExperienceData
@@ -20,7 +21,7 @@ from profiles.services import entity_create
 from resumes import services
 from resumes.diffs import comparable, compare
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
-from resumes.schemas import STAGES, Stage, StageStatus
+from resumes.schemas import STAGES, Failure, Stage, StageStatus
 from tests.resumes import hostile
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -302,24 +303,104 @@ def test_a_working_stage_renews_its_lease_and_keeps_its_claim(
 
 
 def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
-    user: User, media_root: Path
+    user: User, media_root: Path, settings: Any
 ) -> None:
-    """Past the attempt cap a pending stage is not claimed again (the reconciler would call
-    the AI endpoint forever): it fails with "AI service unavailable — retry later"."""
+    """Each transient failure within RESUME_STAGE_ATTEMPT_CAP leaves the stage pending with
+    its retry due later; the last attempt ends it failed, typed "AI service unavailable"."""
+    settings.RESUME_STAGE_ATTEMPT_CAP = 3
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    rate_limited = services.StageFailed(
+        "The AI service is rate limiting requests (429).",
+        transient=True,
+        failure=Failure.AI_UNAVAILABLE,
+        retry_after="7",
+    )
+    with user_context(user.pk):
+        for _ in range(settings.RESUME_STAGE_ATTEMPT_CAP - 1):
+            claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+            assert claim is not None
+            assert services._release(claim, Stage.PARSE, rate_limited) is True
+            pending = ResumeVersion.objects.get(pk=version.pk).stages.parse
+            assert pending.status == StageStatus.PENDING
+            assert pending.failure == Failure.AI_UNAVAILABLE
+            assert 7 <= rate_limited.countdown <= 7.7  # the Retry-After, honoured
+            assert pending.retry_at is not None
+            assert pending.retry_at > timezone.now()
+        claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+        assert claim is not None
+        assert services._release(claim, Stage.PARSE, rate_limited) is False
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+        ended = ResumeVersion.objects.get(pk=version.pk)
+    assert ended.processing_status == "failed"
+    assert ended.failure == Failure.AI_UNAVAILABLE
+    assert ended.ai_unavailable
+    assert ended.error is not None
+    assert ended.error.startswith("The AI service is unavailable — retry later.")
+    assert "429" in ended.error
+
+
+def test_a_pending_stage_past_its_cap_is_not_claimed_again(
+    user: User, media_root: Path, settings: Any
+) -> None:
+    """The reconciler's claim of a pending stage whose budget is spent fails it instead of
+    calling the AI service once more."""
     version = _upload(user, hostile.plain_text().read_bytes())
     services.resume_stage_run(
         version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
     )
     with user_context(user.pk):
-        for _ in range(services.STAGE_ATTEMPT_CAP):
+        for _ in range(2):
             claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
             assert claim is not None
-            services._release(
-                claim, Stage.PARSE, services.StageFailed("429 Too Many Requests", transient=True)
+            failure = services.StageFailed(
+                "The AI service failed (503).", transient=True, failure=Failure.AI_UNAVAILABLE
             )
+            services._release(claim, Stage.PARSE, failure)
+        settings.RESUME_STAGE_ATTEMPT_CAP = 2
         assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
         ended = ResumeVersion.objects.get(pk=version.pk)
-    assert ended.processing_status == "failed"
-    assert ended.error is not None
-    assert ended.error.startswith("The AI service is unavailable — retry later.")
-    assert "429" in ended.error
+    assert ended.ai_unavailable
+    assert ended.stages.parse.attempts == 2
+    assert "503" in (ended.error or "")
+
+
+def test_the_reconciler_waits_out_a_pending_stages_backoff(
+    user: User, media_root: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage pending for a retry due later is not re-enqueued early (which would cut its
+    backoff short); once due, it is."""
+    from resumes import tasks
+
+    settings.RESUME_UNQUEUED_AFTER_SECONDS = 0
+    settings.PIPELINE_RETRY_BACKOFF_SECONDS = 60
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    with user_context(user.pk):
+        claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+        assert claim is not None
+        services._release(
+            claim, Stage.PARSE, services.StageFailed("The AI service failed (502).", transient=True)
+        )
+    sent: list[str] = []
+    monkeypatch.setattr(
+        tasks.STAGE_TASKS[Stage.PARSE],
+        "apply_async",
+        lambda args, kwargs, **options: sent.append(args[0]),
+    )
+    with system_context():
+        assert services.resume_versions_reconcile() == 0
+    with user_context(user.pk):
+        ResumeVersion.objects.get(pk=version.pk).mark_stage(
+            Stage.PARSE,
+            StageStatus.PENDING,
+            error="The AI service failed (502).",
+            retry_at=timezone.now() - timedelta(seconds=1),
+        )
+    with system_context():
+        assert services.resume_versions_reconcile() == 1
+    assert sent == [str(version.pk)]

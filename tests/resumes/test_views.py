@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from careeros.db.rls import user_context
 from profiles.models import User
 from resumes import services
 from resumes.models import ResumeStream, ResumeVersion
-from resumes.schemas import Stage, StageStatus
+from resumes.schemas import Failure, Stage, StageStatus
 from tests.resumes import hostile
 from tests.resumes.conftest import upload
 
@@ -354,3 +356,78 @@ def test_storage_path_never_uses_the_name_as_a_path(user: User, media_root: Path
         path = original_path(user_id=user.pk, version_id=user.pk, filename=name)
         assert path.startswith(f"resumes/{user.pk}/{user.pk}/")
         assert ".." not in path.split("/")
+
+
+def _csrf_client(user: User, page: str) -> tuple[Client, str]:
+    """A client that checks CSRF, signed in as ``user``, and the token ``page`` gives htmx."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    found = re.search(r"<body hx-headers='([^']+)'", client.get(page).content.decode())
+    assert found is not None
+    return client, json.loads(found.group(1))["X-CSRFToken"]
+
+
+@pytest.mark.django_db
+def test_ai_unavailable_is_its_own_state_with_an_htmx_retry_for_the_owner_only(
+    user: User,
+    other_user: User,
+    media_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A version whose AI budget ran out says "The AI service is unavailable — retry later"
+    (not a file error); its Retry is an htmx POST that needs the CSRF token, gives a second
+    user 404 without touching it, and for the owner re-queues the failed stage."""
+    version = _version(user)
+    with user_context(user.pk):
+        version.mark_stage(Stage.UPLOAD, StageStatus.COMPLETED)
+        version.mark_stage(
+            Stage.PARSE,
+            StageStatus.FAILED,
+            error=f"{services.UNAVAILABLE} (The AI service is rate limiting requests (429).)",
+            failure=Failure.AI_UNAVAILABLE,
+        )
+    page = f"/resumes/versions/{version.pk}/"
+    retry = f"/resumes/versions/{version.pk}/retry/"
+    owner, token = _csrf_client(user, page)
+    html = owner.get(page).content.decode()
+    assert "The AI service is unavailable — retry later" in html
+    assert "This file could not be read" not in html
+    assert "took too long" not in html
+    assert f'hx-post="{retry}"' in html
+
+    stranger, stranger_token = _csrf_client(other_user, "/resumes/")
+    refused = stranger.post(retry, headers={"X-CSRFToken": stranger_token, **HX})
+    assert refused.status_code == 404
+    assert owner.post(retry, headers=HX).status_code == 403  # no CSRF token
+    with user_context(user.pk):
+        assert ResumeVersion.objects.get(pk=version.pk).ai_unavailable
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = owner.post(retry, headers={"X-CSRFToken": token, **HX})
+    assert response.status_code == 200
+    partial = response.content.decode()
+    assert 'id="version-status"' in partial
+    assert "<html" not in partial
+    assert 'hx-trigger="every 1s"' in partial  # polls the new run
+    assert len(enqueued) == 1
+    with user_context(user.pk):
+        again = ResumeVersion.objects.get(pk=version.pk)
+    assert again.processing_status == "pending"
+    assert again.stages.parse.status == StageStatus.PENDING
+    assert again.stages.parse.attempts == 0
+    assert again.failure is None
+
+
+@pytest.mark.django_db
+def test_each_failure_kind_has_its_own_headline(signed_in: Client, user: User) -> None:
+    """A file that took too long and a file that cannot be read are not "AI unavailable"."""
+    for failure, words in [
+        (Failure.TOO_LONG, "This file took too long to read"),
+        (Failure.PERMANENT, "This file could not be read"),
+    ]:
+        version = _version(user)
+        with user_context(user.pk):
+            version.mark_stage(Stage.UPLOAD, StageStatus.FAILED, error="x", failure=failure)
+        html = signed_in.get(f"/resumes/versions/{version.pk}/").content.decode()
+        assert words in html
+        assert "The AI service is unavailable" not in html
