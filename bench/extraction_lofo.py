@@ -2,7 +2,8 @@
 labeller (trained on the whole synthetic corpus) on the shared corpora it never saw.
 
     .venv/bin/python bench/extraction_lofo.py [--synth .data/synth-train] [--iterations 60]
-        [--families html-onecol,txt-caps] [--no-corpus] [--save results.json]
+        [--families html-onecol,txt-caps] [--c1 0.05] [--c2 0.01] [--no-corpus]
+        [--save results.json]
 
 For each family k the labeller and the field tagger are trained on every other family and
 scored on k: line accuracy (section and role), the share of header tokens tagged right, and
@@ -73,11 +74,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--synth", type=Path, default=ROOT / ".data" / "synth-train")
     parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--c1", type=float, help="L1 regularisation (training.PARAMS otherwise)")
+    parser.add_argument("--c2", type=float, help="L2 regularisation (training.PARAMS otherwise)")
     parser.add_argument("--families", help="hold out only these families (comma-separated)")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--save")
     options = parser.parse_args()
-    params = {"max_iterations": options.iterations}
+    params: dict[str, object] = {"max_iterations": options.iterations}
+    params.update({k: v for k, v in (("c1", options.c1), ("c2", options.c2)) if v is not None})
     started = time.monotonic()
     examples = load(options.synth)
     by_family: dict[str, list[Example]] = defaultdict(list)
@@ -88,6 +92,7 @@ def main() -> None:
     chosen = options.families.split(",") if options.families else sorted(by_family)
     results: dict[str, Any] = {"families": {}}
     pairs: list[tuple[float, bool]] = []
+    token_pairs: list[tuple[float, bool]] = []
     columns = (
         f"{'docs':>5}{'label':>7}{'section':>8}{'role':>6}{'tags':>6}"
         f"{'F1 tags':>8}{'F1 crf':>8}{'F1 rules':>9}"
@@ -101,7 +106,8 @@ def main() -> None:
             tagger = FieldTagger(model / FIELDS)
             score, confidence = evaluate(labeller, by_family[family])
             pairs.extend(confidence)
-            _, tags = tag_accuracy(tagger, by_family[family])
+            tags, tokens = tag_accuracy(tagger, by_family[family])
+            token_pairs.extend(tokens)
             f1 = field_f1(labeller, tagger, [e.path for e in by_family[family]])
             rates = score.rates()
             results["families"][family] = {
@@ -119,12 +125,13 @@ def main() -> None:
         for key in ("label", "tag_accuracy", "f1_tags", "f1_crf", "f1_rules"):
             values = [row[key] for row in rows]
             print(f"mean {key} {sum(values) / len(values):.3f}, lowest {min(values):.3f}")
-        error, table = calibration(pairs)
-        results["ece"] = error
-        print(f"\nheld-out line probabilities: expected calibration error {error:.3f}")
-        print(f"{'bin':>6}{'mean p':>8}{'right':>7}{'lines':>7}")
-        for low, mean, accuracy, count in table:
-            print(f"{low:6.1f}{mean:8.3f}{accuracy:7.3f}{count:7d}")
+        for name, items in (("lines", pairs), ("tokens", token_pairs)):
+            error, table = calibration(items)
+            results[f"ece_{name}"] = error
+            print(f"\nheld-out {name}: expected calibration error {error:.3f}")
+            print(f"{'bin':>6}{'mean p':>8}{'right':>7}{name:>7}")
+            for low, mean, accuracy, count in table:
+                print(f"{low:6.1f}{mean:8.3f}{accuracy:7.3f}{count:7d}")
         if not options.no_corpus:
             model = Path(folder) / "all"
             train(examples, model, params)

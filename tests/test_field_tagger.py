@@ -94,8 +94,9 @@ class Tagged:
     """A tagger that names what it was told to, so the engine's use of the fields is seen
     apart from any model's."""
 
-    def __init__(self, values: dict[str, str]) -> None:
+    def __init__(self, values: dict[str, str], probability: float = 0.95) -> None:
         self.values = values
+        self.probability = probability
 
     def fields(
         self, kind: str, lines: Sequence[Line], raw: str
@@ -103,7 +104,7 @@ class Tagged:
         out: dict[str, list[tuple[Piece, float]]] = {}
         for tag, text in self.values.items():
             start = raw.index(text, lines[0].start)
-            out[tag] = [(Piece(text, [(start, start + len(text))]), 0.75)]
+            out[tag] = [(Piece(text, [(start, start + len(text))]), self.probability)]
         return out
 
 
@@ -116,7 +117,7 @@ def test_the_engine_takes_the_tagged_fields_and_keeps_the_rest_of_its_reading() 
     assert work.position == rules.work[0].position == "Analyst"  # the rules' reading stays
     assert (work.start_date, work.end_date) == ("2019", "2022")
     assert work.highlights == ["Wrote the first program"]
-    assert work.confidence == 0.75
+    assert work.confidence == 0.95
 
 
 def test_a_rules_value_overlapping_a_tagged_one_yields_to_it() -> None:
@@ -126,6 +127,14 @@ def test_a_rules_value_overlapping_a_tagged_one_yields_to_it() -> None:
     assert work.name == "Analyst"
     assert work.position is None
     assert "position" not in work.evidence
+
+
+def test_a_field_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
+    document = read_document(HEADER, "txt")
+    rules = extract(document, LABELS)
+    unsure = extract(document, LABELS, Tagged({"employer": "Analyst"}, probability=0.6))
+    assert unsure.work[0].name == rules.work[0].name == "Babbage & Co"
+    assert unsure.work[0].position == "Analyst"
 
 
 def test_the_committed_tagger_names_the_fields_of_a_header_it_never_saw() -> None:

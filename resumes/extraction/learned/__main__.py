@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     train(examples, options.out, {"max_iterations": options.iterations})
     score, _ = evaluate(Labeller(options.out), examples)
-    tokens, tags = tag_accuracy(FieldTagger(options.out / FIELDS), examples)
+    tags, tokens = tag_accuracy(FieldTagger(options.out / FIELDS), examples)
     size = sum(path.stat().st_size for path in options.out.iterdir())
     rates = score.rates()
     print(
         f"{len(examples)} documents, {score.lines} lines; trained {options.out} "
         f"({size / 1e3:.0f} kB) in {time.monotonic() - started:.0f} s; "
-        f"training-set line accuracy {rates['label']:.3f}, header tokens {tokens} tagged "
+        f"training-set line accuracy {rates['label']:.3f}, header tokens {len(tokens)} tagged "
         f"{tags:.3f} right (held-out figures: bench/extraction_lofo.py)"
     )
     return 0

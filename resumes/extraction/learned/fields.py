@@ -38,8 +38,10 @@ KINDS = ("work", "volunteer", "education", "projects", "certificates")
 TOKEN = re.compile(r"\w[\w.'’&+#/@-]*|[^\w\s]", re.UNICODE)
 # Tokens that end a phrase ("Engineer | Acme", "Acme · Berlin", "Engineer @ Acme").
 BREAK = frozenset(";|•·–—:@()")
-# "Berlin, DE", "Lyon, France", "Austin, TX": a place the way headers print one.
-PLACE = re.compile(r"^[A-ZÀ-Ý][\w'’.\- ]{1,30},\s*(?:[A-Z]{2}\b|[A-ZÀ-Ý][\w'’.\- ]{2,30}$)")
+# "Berlin, DE", "Lyon, France", "Austin, Texas" ending a phrase ("Acme, Austin, TX"): a place
+# the way headers print one.
+CAPITALISED = r"[A-ZÀ-Ý][\w'’.\-]*(?: [A-ZÀ-Ý][\w'’.\-]*){0,2}"
+PLACE = re.compile(rf"({CAPITALISED}),\s*(?:[A-Z]{{2}}\b|{CAPITALISED})\s*$")
 PHRASE = re.compile(r"[^|•·–—\t]+")
 # Features that depend on how a template orders a header; every header is also learned
 # without them, so the words and phrases alone can carry a tag.
@@ -86,6 +88,12 @@ def _shape(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1\1", shape)
 
 
+def _place_word(text: str) -> bool:
+    """A country, region or state as the word lists know it ("Ontario", "Deutschland")."""
+    folded = vocab.fold(text)
+    return folded in vocab.COUNTRIES or folded in vocab.REGIONS or text in vocab.US_STATES
+
+
 def _phrase_flags(text: str) -> list[str]:
     flags = []
     if vocab.is_title(text):
@@ -96,7 +104,7 @@ def _phrase_flags(text: str) -> list[str]:
         flags.append("institution")
     if vocab.COMPANY_WORDS.search(text):
         flags.append("company")
-    if PLACE.match(text) or vocab.fold(text) in vocab.COUNTRIES:
+    if PLACE.search(text) or _place_word(text):
         flags.append("place")
     return flags
 
@@ -113,8 +121,10 @@ def token_features(kind: str, lines: Sequence[Line], items: Sequence[Token]) -> 
             dates.update(range(line.start + found.span[0], line.start + found.span[1]))
         for cell in line.cells:
             for part in PHRASE.finditer(cell.text):
-                if PLACE.match(part.group().strip()):
-                    places.update(range(cell.start + part.start(), cell.start + part.end()))
+                place = PLACE.search(part.group())
+                if place:
+                    start = cell.start + part.start()
+                    places.update(range(start + place.start(), start + place.end()))
     phrases: dict[tuple[int, int], list[Token]] = {}
     for token in items:
         phrases.setdefault((token.line, token.phrase), []).append(token)
@@ -155,6 +165,8 @@ def token_features(kind: str, lines: Sequence[Line], items: Sequence[Token]) -> 
             f["in_date"] = 1.0
         if token.start in places:
             f["in_place"] = 1.0
+        if _place_word(word):
+            f["place_word"] = 1.0
         if URL.fullmatch(word) or EMAIL.fullmatch(word):
             f["url"] = 1.0
         if token is group[0]:

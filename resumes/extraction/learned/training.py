@@ -36,7 +36,7 @@ from resumes.reading import UnreadableDocument, read_document
 from resumes.reading.model import ResumeText
 
 SUFFIXES = ("pdf", "docx", "txt", "md")
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150, "feature.possible_transitions": True}
 
 
 @dataclass(frozen=True)
@@ -223,15 +223,17 @@ def evaluate(
     return score, confidence
 
 
-def tag_accuracy(tagger: FieldTagger, examples: Iterable[Example]) -> tuple[int, float]:
-    """Header tokens, and the share the field tagger tags right."""
-    count = right = 0
+def tag_accuracy(
+    tagger: FieldTagger, examples: Iterable[Example]
+) -> tuple[float, list[tuple[float, bool]]]:
+    """The share of header tokens the field tagger tags right, and (probability, right) of
+    every token for calibration."""
+    pairs: list[tuple[float, bool]] = []
     for example in examples:
         for features, gold in example.headers:
             predicted = tagger.tag(features)
-            count += len(gold)
-            right += sum(p == g for (p, _), g in zip(predicted, gold, strict=True))
-    return count, right / max(count, 1)
+            pairs.extend((p, tag == g) for (tag, p), g in zip(predicted, gold, strict=True))
+    return sum(right for _, right in pairs) / max(len(pairs), 1), pairs
 
 
 def leave_family_out(

@@ -123,6 +123,9 @@ TAGGED: dict[str, dict[str, tuple[str, str]]] = {
         Tag.LINK: ("url", "url"),
     },
 }
+# A tagged field less probable than this leaves the field to the rules (chosen on held-out
+# families of the synthetic corpus: bench/extraction_lofo.py).
+TAGGED_CONFIDENCE = 0.9
 # What an item needs to be kept: one of these attributes.
 REQUIRED = {
     "work": ("name", "position"),
@@ -1365,10 +1368,11 @@ class Engine:
             return item
         mapping = TAGGED["work" if kind == "volunteer" else kind]
         lines = [line for line in entry.header if not self._long_prose(line.text)]
+        fields = self.tagger.fields(kind, lines, self.raw) if lines else {}
         found = {
             tag: values
-            for tag, values in (self.tagger.fields(kind, lines, self.raw) if lines else {}).items()
-            if tag in mapping
+            for tag, values in fields.items()
+            if tag in mapping and values[0][1] >= TAGGED_CONFIDENCE
         }
         if not found:
             return item

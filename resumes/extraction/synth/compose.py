@@ -264,8 +264,11 @@ class Style:
     skill_separator: str = ", "
     # The GPA printed in the degree line ("MSc in Physics, GPA 3.8") instead of below it.
     score_inline: bool = False
-    # "degree-first" or "institution-first".
+    # "degree-first", "institution-first" (each on its own line) or "one-line" ("MSc in
+    # Physics, Yale University").
     degree: str = "degree-first"
+    # The field before the degree ("Physics, MSc").
+    area_first: bool = False
     # The school's place after its name ("Yale University, New Haven, CT").
     degree_place: bool = False
     # "stacked": the issuer on a line of its own; "joined": "Name, Issuer" on the name's line.
@@ -292,6 +295,8 @@ class Style:
     side: tuple[str, ...] = ()
     # Dates printed with the place: "Berlin | 2019 – 2021" on the detail line.
     dates_with_place: bool = False
+    # The place on a detail line of its own.
+    place_line: bool = False
     heading_case: str = "as-is"  # or "upper" (printed in capitals)
 
 
@@ -475,7 +480,8 @@ class Composer:
         role = job.roles[0]
         index = self.doc.entry(key)
         place_gt = (key, index, place_gt_key) if place_gt_key and location else None
-        inline_place = location if not self.style.dates_with_place else None
+        apart = self.style.dates_with_place or self.style.place_line
+        inline_place = location if not apart else None
         if self.style.entry == "one-line":
             ln = self.line(section, Role.ENTRY, index, "entry", "bold")
             ln.add(role.position, Tag.TITLE, gt=(key, index, "position"))
@@ -498,13 +504,12 @@ class Composer:
             if inline_place and place_gt:
                 detail.add(", ")
                 detail.add(inline_place, Tag.PLACE, gt=place_gt)
+        if location and place_gt and self.style.place_line:
+            place = self.line(section, Role.DETAIL, index, "detail", "italic")
+            place.add(location, Tag.PLACE, gt=place_gt)
+        with_dates = self.style.dates_with_place and not self.style.place_line
         self.dates(
-            section,
-            index,
-            role.period,
-            (key, index),
-            location if self.style.dates_with_place else None,
-            place_gt,
+            section, index, role.period, (key, index), location if with_dates else None, place_gt
         )
         self.body(section, key, index, role)
 
@@ -541,9 +546,13 @@ class Composer:
         gt = ("education", index)
 
         def degree_line(ln: Line) -> None:
+            if degree.area and self.style.area_first:
+                ln.add(degree.area, Tag.AREA, gt=(*gt, "area"))
+                if degree.study_type:
+                    ln.add(", ")
             if degree.study_type:
                 ln.add(degree.study_type, Tag.DEGREE, gt=(*gt, "studyType"))
-            if degree.area:
+            if degree.area and not self.style.area_first:
                 joiner = next(
                     (j for k, j in _degree_joiners(self.lang) if k == degree.study_type), ", "
                 )
@@ -560,7 +569,11 @@ class Composer:
                 ln.add(degree.location, Tag.PLACE)
 
         first = self.line(Section.EDUCATION, Role.ENTRY, index, "entry", "bold")
-        if self.style.degree == "degree-first":
+        if self.style.degree == "one-line":
+            degree_line(first)
+            second = first.add(self.style.entry_separator if first.spans else "")
+            institution_line(second)
+        elif self.style.degree == "degree-first":
             degree_line(first)
             second = self.line(Section.EDUCATION, Role.DETAIL, index, "detail", "italic")
             institution_line(second)

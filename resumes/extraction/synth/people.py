@@ -681,6 +681,7 @@ PROJECT_KINDS = {
     "pt": ("Uma ferramenta livre para {x}", "Um aplicativo web para gerenciar {x}"),
     "nl": ("Een open-source tool voor {x}", "Een webapp om {x} bij te houden"),
 }
+PROJECT_NOUNS = ("App", "Platform", "Dashboard", "Tracker", "Bot", "API", "Engine", "Service")
 PROJECT_TOPICS = (
     "budgets",
     "sensor data",
@@ -691,6 +692,35 @@ PROJECT_TOPICS = (
     "invoices",
     "workouts",
 )
+# Certificates made up from parts: "<vendor> Certified <role>" and "<topic> <course>" from
+# a learning platform, beside the well-known ones above.
+CERTIFICATE_VENDORS = ("Microsoft", "Google Cloud", "Cisco", "Salesforce", "Snowflake", "Red Hat")
+CERTIFICATE_ROLES = (
+    "Developer",
+    "Data Analyst",
+    "Security Specialist",
+    "Network Associate",
+    "Administrator",
+    "Solutions Engineer",
+)
+CERTIFICATE_COURSES = (
+    "Professional Certificate in {topic}",
+    "{topic} Specialization",
+    "{topic} Nanodegree",
+    "Introduction to {topic}",
+    "Advanced {topic}",
+)
+CERTIFICATE_TOPICS = (
+    "Data Science",
+    "Web Development",
+    "Machine Learning",
+    "Cloud Security",
+    "UX Design",
+    "Project Management",
+    "Python Programming",
+    "Digital Marketing",
+)
+LEARNING_PLATFORMS = ("Udemy", "edX", "Udacity", "LinkedIn Learning", "Pluralsight", "freeCodeCamp")
 PROJECT_ROLES = {
     "en": ("Maintainer", "Lead developer", "Contributor"),
     "de": ("Maintainer", "Hauptentwickler"),
@@ -801,13 +831,38 @@ def _employer(rng: random.Random, fake: Faker) -> str:
 
 def _institution(rng: random.Random, fake: Faker, language: str) -> str:
     name = rng.choice(UNIVERSITY[language]).format(city=fake.city())
-    shape = rng.random()
-    if shape < 0.7:
+    draw = rng.random()
+    if draw < 0.7:
         return name
-    if shape < 0.75:
+    if draw < 0.75:
         return rng.choice(PLACEHOLDER_INSTITUTIONS)
     shape = rng.choice(INSTITUTION_SHAPES)
     return shape.format(acronym=_acronym(rng), city=fake.city(), name=name)
+
+
+def _project_name(rng: random.Random, index: int) -> str:
+    """A product name ("Cobalt", "Atlas 2", "BeaconDB") or what it is ("Real-time Budgets
+    Tracker")."""
+    if rng.random() < 0.65:
+        return rng.choice(PROJECT_NAMES) + rng.choice(("", " " + str(index + 1), "DB", "Kit"))
+    topic = rng.choice(PROJECT_TOPICS).title()
+    prefix = rng.choice(("", "", "Open ", "Smart ", "Real-time ", "Personal "))
+    return prefix + topic + " " + rng.choice(PROJECT_NOUNS)
+
+
+def _certificates(rng: random.Random, count: int) -> list[tuple[str, str, str | None]]:
+    """(name, issuer, credential pattern): well-known certificates and made-up ones."""
+    out = rng.sample(CERTIFICATES, count)
+    for index in range(count):
+        if rng.random() < 0.5:
+            continue
+        if rng.random() < 0.5:
+            vendor = rng.choice(CERTIFICATE_VENDORS)
+            out[index] = (f"{vendor} Certified {rng.choice(CERTIFICATE_ROLES)}", vendor, None)
+        else:
+            course = rng.choice(CERTIFICATE_COURSES).format(topic=rng.choice(CERTIFICATE_TOPICS))
+            out[index] = (course, rng.choice(LEARNING_PLATFORMS), None)
+    return out
 
 
 def make_person(rng: random.Random, language: str | None = None) -> Person:
@@ -940,8 +995,7 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
     if rng.random() < 0.45:
         for index in range(rng.randint(1, 3)):
             project = Project(
-                name=rng.choice(PROJECT_NAMES)
-                + rng.choice(("", " " + str(index + 1), "DB", "Kit")),
+                name=_project_name(rng, index),
                 description=rng.choice(PROJECT_KINDS[language]).format(
                     x=rng.choice(PROJECT_TOPICS)
                 ),
@@ -954,7 +1008,7 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
                 project.roles = [rng.choice(PROJECT_ROLES[language])]
             person.projects.append(project)
     if rng.random() < 0.5:
-        for name, issuer, credential in rng.sample(CERTIFICATES, rng.randint(1, 3)):
+        for name, issuer, credential in _certificates(rng, rng.randint(1, 3)):
             issued_year = rng.randint(2016, 2025)
             certificate = Certificate(
                 name=name,
