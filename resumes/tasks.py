@@ -99,30 +99,38 @@ def _retry(
 ) -> str:
     """Send this task again after the failure's backoff; "pending" if the broker refuses.
 
-    The database not answering at all leaves nothing recorded (no countdown): the backoff
-    then follows Celery's retry count, and after RESUME_STAGE_ATTEMPT_CAP such retries the
-    task stops, leaving the row as it was committed for the reconciler once the database
-    is back. A refused publish (the broker is down) is logged: the stage's row says it is
-    pending with its retry due, and the reconciler enqueues it then.
+    The database not answering at all leaves nothing recorded (no countdown): the retries
+    in a row that could not reach it are counted in the message (``unreachable``), which
+    sets their backoff; after RESUME_STAGE_ATTEMPT_CAP of them the task stops, leaving the
+    row as it was last committed for the reconciler once the database is back. A refused
+    publish (the broker is down) is logged: the stage's row says it is pending with its
+    retry due, and the reconciler enqueues it then.
     """
     held = failure.held if isinstance(failure, services.DatabaseUnavailable) else None
+    # Carried forward: a retry that cannot reach the database even for an earlier stage
+    # still holds the later stage's claim.
+    received = task.request.kwargs or {}
+    carried: dict[str, int] = dict(received.get("held") or {})
+    unreachable = 0
     countdown = failure.countdown
     if countdown is None:
-        if task.request.retries >= settings.RESUME_STAGE_ATTEMPT_CAP:
+        unreachable = int(received.get("unreachable") or 0) + 1
+        if unreachable > settings.RESUME_STAGE_ATTEMPT_CAP:
             logger.error(
                 "the database stayed unavailable to a resume stage; the reconciler will go on",
                 extra={"version_id": version_id, "stage": stage.value},
             )
             return "unavailable"
-        countdown = retry_countdown(task.request.retries + 1)
-    # Carried forward: a retry that cannot reach the database even for an earlier stage
-    # still holds the later stage's claim.
-    carried: dict[str, int] = dict(task.request.kwargs.get("held") or {})
-    if held is not None:
-        carried[stage.value] = held
+        countdown = retry_countdown(unreachable)
+        if held is not None:
+            carried[stage.value] = held
+    else:
+        carried.pop(stage.value, None)  # recorded: the stage is pending, no claim held
     kwargs: dict[str, Any] = {"user_id": user_id}
     if carried:
         kwargs["held"] = carried
+    if unreachable:
+        kwargs["unreachable"] = unreachable
     try:
         raise task.retry(countdown=countdown, kwargs=kwargs) from failure
     except Reject:
@@ -136,7 +144,12 @@ def _retry(
 
 @shared_task(bind=True, name="resumes.tasks.resume_upload_stage", max_retries=None)
 def resume_upload_stage(
-    self: Task[Any, Any], version_id: str, *, user_id: str, held: dict[str, int] | None = None
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
 ) -> str:
     """Check the stored file: size, and its type from its bytes (refusing hostile files)."""
     return _run(self, version_id, Stage.UPLOAD, user_id, held)
@@ -144,7 +157,12 @@ def resume_upload_stage(
 
 @shared_task(bind=True, name="resumes.tasks.resume_parse_stage", max_retries=None)
 def resume_parse_stage(
-    self: Task[Any, Any], version_id: str, *, user_id: str, held: dict[str, int] | None = None
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
 ) -> str:
     """Extract text and entities in the resource-limited child process."""
     return _run(self, version_id, Stage.PARSE, user_id, held)
@@ -152,7 +170,12 @@ def resume_parse_stage(
 
 @shared_task(bind=True, name="resumes.tasks.resume_enrich_stage", max_retries=None)
 def resume_enrich_stage(
-    self: Task[Any, Any], version_id: str, *, user_id: str, held: dict[str, int] | None = None
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
 ) -> str:
     """Diff the version against its predecessor and against the current profile."""
     return _run(self, version_id, Stage.ENRICH, user_id, held)
@@ -160,7 +183,12 @@ def resume_enrich_stage(
 
 @shared_task(bind=True, name="resumes.tasks.resume_complete_stage", max_retries=None)
 def resume_complete_stage(
-    self: Task[Any, Any], version_id: str, *, user_id: str, held: dict[str, int] | None = None
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
 ) -> str:
     """Hand the parsed entities to merge review and mark the version complete."""
     return _run(self, version_id, Stage.COMPLETE, user_id, held)

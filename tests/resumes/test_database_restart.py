@@ -10,18 +10,21 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import psycopg
 import pytest
+from celery.exceptions import Reject, Retry
 from django.db import OperationalError, connection, connections
 from django.test import Client
+from kombu.exceptions import OperationalError as BrokerError
 
 from careeros.db.rls import system_context, user_context
 from careeros.embedded import default_data_dir, load_state
 from careeros.embedded.postgres import SUPERUSER, EmbeddedPostgres
 from profiles.models import User
-from resumes import services
+from resumes import services, tasks
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeVersion
 from resumes.sandbox import parse_document
 from resumes.schemas import Failure, Stage, StageStatus, entities_from_extraction
@@ -258,8 +261,6 @@ def test_a_held_claim_past_the_budget_ends_typed_unavailable(
 def test_an_enrichment_job_the_broker_refuses_is_not_an_error(user: User, monkeypatch: Any) -> None:
     """A completed version queues its enrichment on commit; a broker that refuses the
     message leaves the job queued for the reconciler instead of failing the caller."""
-    from kombu.exceptions import OperationalError as BrokerError
-
     from enrichment import services as enrichment
     from enrichment.models import EnrichmentJob
     from enrichment.schemas import JobType
@@ -314,3 +315,53 @@ def test_postgresql_restarted_mid_parse_completes_the_upload_exactly_once(
             expected
         )
         assert ResumeDiff.objects.filter(resume_version_id=version_id).count() == 1
+
+
+class _Task:
+    """What _retry needs of a bound Celery task: its request, and retry()."""
+
+    def __init__(self, kwargs: dict[str, Any], *, refuse: bool = False) -> None:
+        self.request = SimpleNamespace(kwargs=kwargs, retries=0)
+        self.refuse = refuse
+        self.sent: list[tuple[float, dict[str, Any]]] = []
+
+    def retry(self, *, countdown: float, kwargs: dict[str, Any]) -> Retry:
+        if self.refuse:
+            raise Reject(BrokerError("Connection refused"), requeue=False)
+        self.sent.append((countdown, kwargs))
+        return Retry()
+
+
+def test_a_retry_that_reached_no_database_holds_its_claims_and_backs_off(
+    settings: Any,
+) -> None:
+    """Unrecorded failures retry with the backoff of their count in a row, carrying every
+    held claim forward; past RESUME_STAGE_ATTEMPT_CAP of them the task leaves the stage to
+    the reconciler; a recorded failure drops its stage's hold and the count."""
+    settings.RESUME_STAGE_ATTEMPT_CAP = 3
+    settings.PIPELINE_RETRY_BACKOFF_SECONDS = 1
+    task = _Task({"user_id": "u", "held": {"parse": 2}, "unreachable": 1})
+    with pytest.raises(Retry):
+        tasks._retry(task, "v", Stage.UPLOAD, "u", services.DatabaseUnavailable())  # type: ignore[arg-type]
+    countdown, kwargs = task.sent[0]
+    assert kwargs == {"user_id": "u", "held": {"parse": 2}, "unreachable": 2}
+    assert 1 <= countdown <= 2  # base × 2^(2-1), with jitter
+    task = _Task({"user_id": "u", "unreachable": 3})
+    outcome = tasks._retry(task, "v", Stage.PARSE, "u", services.DatabaseUnavailable(held=4))  # type: ignore[arg-type]
+    assert outcome == "unavailable"
+    assert task.sent == []
+    recorded = services.DatabaseUnavailable()
+    recorded.countdown = 3.0
+    task = _Task({"user_id": "u", "held": {"parse": 2}, "unreachable": 2})
+    with pytest.raises(Retry):
+        tasks._retry(task, "v", Stage.PARSE, "u", recorded)  # type: ignore[arg-type]
+    assert task.sent == [(3.0, {"user_id": "u"})]
+
+
+def test_a_retry_the_broker_refuses_is_left_to_the_reconciler() -> None:
+    """The broker down when a stage's retry is published: the task ends "pending" (the row
+    has the stage pending with its retry due, which the reconciler enqueues)."""
+    failure = services.StageFailed("The AI service failed (503).", transient=True)
+    failure.countdown = 2.0
+    task = _Task({"user_id": "u"}, refuse=True)
+    assert tasks._retry(task, "v", Stage.PARSE, "u", failure) == "pending"  # type: ignore[arg-type]
