@@ -326,6 +326,7 @@ def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
             pending = ResumeVersion.objects.get(pk=version.pk).stages.parse
             assert pending.status == StageStatus.PENDING
             assert pending.failure == Failure.AI_UNAVAILABLE
+            assert rate_limited.countdown is not None
             assert 7 <= rate_limited.countdown <= 7.7  # the Retry-After, honoured
             assert pending.retry_at is not None
             assert pending.retry_at > timezone.now()

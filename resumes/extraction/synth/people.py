@@ -806,8 +806,8 @@ def _institution(rng: random.Random, fake: Faker, language: str) -> str:
         return name
     if shape < 0.75:
         return rng.choice(PLACEHOLDER_INSTITUTIONS)
-    shape = rng.choice(INSTITUTION_SHAPES)
-    return shape.format(acronym=_acronym(rng), city=fake.city(), name=name)
+    template = rng.choice(INSTITUTION_SHAPES)
+    return template.format(acronym=_acronym(rng), city=fake.city(), name=name)
 
 
 def make_person(rng: random.Random, language: str | None = None) -> Person:
