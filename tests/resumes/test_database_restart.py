@@ -317,6 +317,36 @@ def test_postgresql_restarted_mid_parse_completes_the_upload_exactly_once(
         assert ResumeDiff.objects.filter(resume_version_id=version_id).count() == 1
 
 
+def test_the_workers_sessions_ended_mid_parse_cost_no_attempt(
+    signed_in: Client, user: User, media_root: Path, superuser: psycopg.Connection[Any]
+) -> None:
+    """An operator ends every session of a real worker (pg_terminate_backend) while it
+    parses: the stage replaces its connection before the finish, and the upload completes
+    once, on its first attempt."""
+    application = f"careeros-test-pgdrill-{uuid.uuid4().hex[:8]}"
+    env = {"PGAPPNAME": application, "ENRICHMENT_AFTER_UPLOAD": "false"}
+    with celery_worker(f"pgterm-{uuid.uuid4().hex[:8]}@localhost", env=env):
+        response = upload(signed_in, [("long.txt", _long_resume())])
+        version_id = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+        wait_for(version_id, until=lambda v: v.stages.get("parse").status == "in_progress")
+        ended = superuser.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
+            " FROM pg_stat_activity WHERE application_name = %s",
+            [application],
+        ).fetchone()
+        terminated = time.monotonic()
+        done = wait_for(version_id, timeout=60)
+        finished = time.monotonic()
+    print(
+        f"\n{ended[0] if ended else 0} worker session(s) ended mid-parse; completed"
+        f" {finished - terminated:.1f} s later; parse attempts {done.stages.parse.attempts}"
+    )
+    assert ended is not None
+    assert ended[0] >= 1
+    assert done.processing_status == "completed", done.processing_stages
+    assert (done.stages.parse.attempts, done.stages.parse.interruptions) == (1, 0)
+
+
 class _Task:
     """What _retry needs of a bound Celery task: its request, and retry()."""
 
