@@ -129,7 +129,21 @@ def _enqueue_on_commit(job: EnrichmentJob) -> None:
     from enrichment.tasks import enrichment_job_run
 
     job_id, user_id = str(job.pk), str(job.user_id)
-    transaction.on_commit(lambda: enrichment_job_run.delay(job_id, user_id=user_id))
+
+    def enqueue() -> None:
+        # The job is committed: a broker that refuses it is the reconciler's to make up for
+        # (it enqueues queued jobs left unchanged), never an error for the caller, which may
+        # be a request or a resume stage that has just completed.
+        try:
+            enrichment_job_run.delay(job_id, user_id=user_id)
+        except Exception:
+            logger.warning(
+                "could not hand an enrichment job to the broker; the reconciler will",
+                extra={"job_id": job_id},
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def enrichment_job_cancel(*, user: User, job_id: UUID | str) -> EnrichmentJob:

@@ -200,18 +200,23 @@ class ResumeVersion(models.Model):
         restart: bool = False,
         failure: Failure | None = None,
         retry_at: datetime | None = None,
+        interrupted: bool = False,
     ) -> bool:
         """Record a stage's status through the database's update_resume_processing_stage,
         the one writer of ``processing_stages``, which also keeps processing_status and the
         timestamps in step; ``restart`` also forgets its attempts. A failed stage records
         its ``failure`` kind (permanent unless said otherwise); a stage pending for a retry, when
-        it is due (``retry_at``). Reloads the row."""
+        it is due (``retry_at``); a claim taking it over from a dead worker counts an
+        interruption (``interrupted``). Reloads the row."""
         if status == StageStatus.FAILED and failure is None:
             failure = Failure.PERMANENT
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s, %s, %s, %s)",
-                [self.pk, str(stage), str(status), error, progress, restart, failure, retry_at],
+                "SELECT update_resume_processing_stage(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    *(self.pk, str(stage), str(status), error, progress, restart, failure),
+                    *(retry_at, interrupted),
+                ],
             )
             (updated,) = cursor.fetchone()
         self.refresh_from_db()

@@ -92,7 +92,7 @@ class Failure(StrEnum):
     TOO_LONG = "too_long"
     # Its worker died on it repeatedly.
     INTERRUPTED = "interrupted"
-    # Another transient failure (storage, database) outlasted the attempt budget.
+    # Another transient failure (storage, the database, the broker) outlasted the budget.
     UNAVAILABLE = "unavailable"
 
     @property
@@ -116,6 +116,9 @@ class StageState(BaseModel):
     error: str | None = None
     # How many times the stage was claimed (CareerOS's addition to the seed's shape).
     attempts: int = 0
+    # How many of those claims took it over from a worker found dead (its lease ran out):
+    # the "interrupted repeatedly" rule counts these alone, never transient failures.
+    interruptions: int = 0
     # Why it failed or, pending again after a transient failure, why its last attempt did;
     # and when that retry is due (CareerOS's additions).
     failure: Failure | None = None

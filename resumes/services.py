@@ -26,6 +26,13 @@ pending for the task to retry after a backoff, until the stage has used
 ``RESUME_STAGE_ATTEMPT_CAP`` attempts: counted in the row, so the reconciler's runs count
 too. Then it fails as ``Failure.AI_UNAVAILABLE``, "The AI service is unavailable — retry
 later", with the Retry button, never a stage left pending.
+
+A transient database error anywhere in a stage (``careeros.db.transient.DATABASE_ERRORS``:
+a PostgreSQL restart, a dropped connection) is one more transient failure of the same
+budget, typed ``Failure.UNAVAILABLE``: the broken connections are closed, the attempt is
+recorded if the database answers again, and the task retries with the same backoff. If
+even the record fails, the retry is told which of its claims it left in progress
+(``held``) and takes it back at once, as a further attempt, never as an interruption.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from django.utils import timezone
 
 from careeros.celery import retry_countdown
 from careeros.db.rls import user_context
+from careeros.db.transient import DATABASE_ERRORS, connections_checked, connections_reset
 from careeros.db.versioning import Source
 from merges.models import MergeDecision
 from merges.services import merge_decisions_propose
@@ -80,13 +88,19 @@ from resumes.signals import version_completed
 
 logger = logging.getLogger(__name__)
 
-# A stage claimed this many times without finishing (its worker keeps dying on it) fails.
-MAX_STAGE_ATTEMPTS = 3
+# A stage whose worker was found dead (its lease ran out) this many times fails. Counted
+# apart from its attempts, so transient failures never count towards it.
+MAX_STAGE_INTERRUPTIONS = 3
 UNAVAILABLE = (
     "The AI service is unavailable — retry later. Your file is kept; use Retry once the "
     "service is back."
 )
 STILL_UNAVAILABLE = "A service this file needs stayed unavailable; retry later."
+DATABASE_UNAVAILABLE = "The database was unavailable"
+INTERRUPTED = (
+    "Processing this file was interrupted repeatedly, so it was stopped. "
+    "Retry, or upload the resume exported again."
+)
 TOO_LONG = "Processing took too long and was stopped. Retry, or upload the resume exported again."
 
 
@@ -95,7 +109,8 @@ class StageFailed(Exception):
 
     ``transient`` ones may succeed later (``failure`` says which service failed,
     ``retry_after`` what it asked for); ``countdown`` is the seconds until the retry is due,
-    set by ``resume_stage_run`` when the stage is pending for one.
+    set by ``resume_stage_run`` when the stage is pending for one (None: nothing could be
+    recorded, the database did not answer).
     """
 
     def __init__(
@@ -111,7 +126,7 @@ class StageFailed(Exception):
         self.transient = transient
         self.failure = failure or (Failure.UNAVAILABLE if transient else Failure.PERMANENT)
         self.retry_after = retry_after
-        self.countdown = 0.0
+        self.countdown: float | None = None
 
     @classmethod
     def of(cls, failure: ParseFailed) -> StageFailed:
@@ -121,6 +136,19 @@ class StageFailed(Exception):
             failure=failure.failure,
             retry_after=failure.retry_after,
         )
+
+
+class DatabaseUnavailable(StageFailed):
+    """The database failed mid-stage (a restart, a dropped connection): transient.
+
+    ``held`` is the attempt of the claim this delivery leaves in progress when not even
+    the failure could be recorded; its retry takes that claim back (``resume_stage_run``'s
+    ``held``) instead of waiting for the lease to run out.
+    """
+
+    def __init__(self, *, held: int | None = None) -> None:
+        super().__init__(DATABASE_UNAVAILABLE, transient=True, failure=Failure.UNAVAILABLE)
+        self.held = held
 
 
 # -- Streams and uploads -------------------------------------------------------------
@@ -242,8 +270,14 @@ class Claim:
     attempt: int
 
 
-def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
-    """Compare-and-set: take ``stage`` of the version if it is runnable now, else None."""
+def resume_stage_claim(
+    *, version_id: UUID | str, stage: Stage, held: int | None = None
+) -> Claim | None:
+    """Compare-and-set: take ``stage`` of the version if it is runnable now, else None.
+
+    ``held``: the attempt of this delivery's own claim, left in progress after a database
+    error that could not be recorded; it is taken back at once as the next attempt.
+    """
     with transaction.atomic():
         version = (
             ResumeVersion.objects.select_for_update().select_related("stream").filter(pk=version_id)
@@ -255,49 +289,92 @@ def resume_stage_claim(*, version_id: UUID | str, stage: Stage) -> Claim | None:
             return None
         state = stages.get(stage)
         expired = timezone.now() - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
-        if state.status == StageStatus.IN_PROGRESS and version.updated_at < expired:
-            if state.attempts >= MAX_STAGE_ATTEMPTS:
+        interrupted = False
+        if state.status == StageStatus.IN_PROGRESS and held is not None and state.attempts == held:
+            # Our own claim, ended by a database error: a transient failure like the others.
+            if state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
+                _mark_exhausted(version, stage, Failure.UNAVAILABLE, DATABASE_UNAVAILABLE)
+                return None
+        elif state.status == StageStatus.IN_PROGRESS and version.updated_at < expired:
+            # Its worker died (the lease ran out): this claim takes it over.
+            if state.interruptions + 1 >= MAX_STAGE_INTERRUPTIONS:
                 version.mark_stage(
-                    stage,
-                    StageStatus.FAILED,
-                    error="Processing this file was interrupted repeatedly, so it was stopped. "
-                    "Retry, or upload the resume exported again.",
-                    failure=Failure.INTERRUPTED,
+                    stage, StageStatus.FAILED, error=INTERRUPTED, failure=Failure.INTERRUPTED
                 )
                 return None
+            interrupted = True
         elif state.status != StageStatus.PENDING:
             return None
         elif state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
             # Its budget is spent (the reconciler found it pending again): never try again.
             _mark_exhausted(version, stage, state.failure or Failure.AI_UNAVAILABLE, state.error)
             return None
-        version.mark_stage(stage, StageStatus.IN_PROGRESS, progress=stage.progress[0])
+        version.mark_stage(
+            stage, StageStatus.IN_PROGRESS, progress=stage.progress[0], interrupted=interrupted
+        )
         return Claim(version=version, attempt=version.stages.get(stage).attempts)
 
 
 def resume_stage_run(
-    *, version_id: UUID | str, stage: Stage, user_id: UUID | str, enqueue_next: bool = True
+    *,
+    version_id: UUID | str,
+    stage: Stage,
+    user_id: UUID | str,
+    enqueue_next: bool = True,
+    held: int | None = None,
 ) -> str:
     """Run one stage of one version, safely under redelivery; returns what happened.
 
     Not one transaction: the claim and the result are committed separately so progress
-    shows while the stage works, and no transaction stays open during parsing.
+    shows while the stage works, and no transaction stays open during parsing. Raises
+    ``StageFailed`` when the stage is worth a retry (transient, within its budget), after
+    ``failure.countdown`` seconds; a ``DatabaseUnavailable`` whose ``held`` is set names
+    the claim the retry is to take back (pass it as ``held``).
     """
-    with user_context(user_id):
-        claim = resume_stage_claim(version_id=version_id, stage=stage)
+    try:
+        connections_checked()  # a connection kept from before a restart is replaced here
+        with user_context(user_id):
+            claim = resume_stage_claim(version_id=version_id, stage=stage, held=held)
+    except DATABASE_ERRORS as error:
+        connections_reset()
+        raise DatabaseUnavailable(held=held) from error
     if claim is None:
         return "skipped"
     try:
         with _lease_renewed(claim, stage, user_id):
             store = STAGE_WORK[stage](claim.version, user_id)
+        connections_checked()  # the server may have restarted while the work ran
+        with user_context(user_id):
+            return _finish(claim, stage, store, enqueue_next=enqueue_next)
     except StageFailed as failure:
+        return _failed(claim, stage, failure, user_id)
+    except DATABASE_ERRORS as error:
+        connections_reset()
+        logger.warning(
+            "a resume stage lost the database",
+            extra={"version_id": str(claim.version.pk), "stage": stage.value},
+            exc_info=True,
+        )
+        try:
+            return _failed(claim, stage, DatabaseUnavailable(), user_id)
+        except StageFailed as failure:
+            raise failure from error
+
+
+def _failed(claim: Claim, stage: Stage, failure: StageFailed, user_id: UUID | str) -> str:
+    """Record the claim's failed attempt: raise ``failure`` if the stage is pending for a
+    retry, else "failed" (it ended, or another delivery has it now). If the database does
+    not answer even that, raise ``DatabaseUnavailable`` holding the claim."""
+    try:
+        connections_checked()
         with user_context(user_id):
             pending = _release(claim, stage, failure)
-        if pending:
-            raise  # for the task to retry after failure.countdown
-        return "failed"
-    with user_context(user_id):
-        return _finish(claim, stage, store, enqueue_next=enqueue_next)
+    except DATABASE_ERRORS as error:
+        connections_reset()
+        raise DatabaseUnavailable(held=claim.attempt) from error
+    if pending:
+        raise failure  # for the task to retry after failure.countdown
+    return "failed"
 
 
 @contextmanager
@@ -310,17 +387,24 @@ def _lease_renewed(claim: Claim, stage: Stage, user_id: UUID | str) -> Iterator[
     def renew() -> None:
         try:
             while not done.wait(interval):
-                with user_context(user_id):
-                    held = (
-                        ResumeVersion.objects.filter(pk=claim.version.pk)
-                        .filter(
-                            **{
-                                f"processing_stages__{stage.value}__status": "in_progress",
-                                f"processing_stages__{stage.value}__attempts": claim.attempt,
-                            }
+                try:
+                    with user_context(user_id):
+                        held = (
+                            ResumeVersion.objects.filter(pk=claim.version.pk)
+                            .filter(
+                                **{
+                                    f"processing_stages__{stage.value}__status": "in_progress",
+                                    f"processing_stages__{stage.value}__attempts": claim.attempt,
+                                }
+                            )
+                            .update(updated_at=Now())
                         )
-                        .update(updated_at=Now())
-                    )
+                except DATABASE_ERRORS:
+                    # A restart or a dropped connection: the work goes on (it needs no
+                    # database), so renew again next time, on a new connection.
+                    connections_reset()
+                    logger.warning("could not renew a stage's lease; trying again", exc_info=True)
+                    continue
                 if not held:
                     return  # taken over or ended: the finish step will store nothing
         except Exception:

@@ -12,17 +12,21 @@ reconciler covers the case where the broker does not.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 from celery.signals import worker_process_init
+from django.conf import settings
 
-from careeros.celery import SystemTask
+from careeros.celery import SystemTask, retry_countdown
 from careeros.db.rls import user_context
 from resumes import services
 from resumes.models import ResumeVersion
 from resumes.schemas import Failure, Stage, StageStatus
+
+logger = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
@@ -33,19 +37,28 @@ def _preload_readers(**kwargs: Any) -> None:
     preload()
 
 
-def _run(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str) -> str:
+def _run(
+    task: Task[Any, Any],
+    version_id: str,
+    stage: Stage,
+    user_id: str,
+    held: dict[str, int] | None = None,
+) -> str:
     """Run ``stage`` and, while they complete, the stages after it in this same task.
 
     Going on in-process saves a broker round trip and a task dispatch per stage (most of
     the pipeline's overhead on a small resume). Each stage still has its own claim and
     commits, so progress shows stage by stage; if this worker dies in a later stage, the
-    reconciler enqueues that stage's own task.
+    reconciler enqueues that stage's own task. ``held``: a stage's claim (its attempt) that
+    an earlier delivery left in progress after a database error, to take back.
     """
     result = "skipped"
     for current in (stage, *stage.following):
-        result = _run_stage(task, version_id, current, user_id)
-        if result == "skipped" and _completed(version_id, current, user_id):
-            continue  # a retry of this task, past the stages it already finished
+        result = _run_stage(task, version_id, current, user_id, (held or {}).get(current))
+        if result in ("skipped", "failed") and _completed(version_id, current, user_id):
+            # A retry of this task, past the stages it already finished; or a finish whose
+            # commit went through although the database's answer was lost.
+            continue
         if result != "completed":
             break
     return result
@@ -57,17 +70,19 @@ def _completed(version_id: str, stage: Stage, user_id: str) -> bool:
         return version is not None and version.stages.get(stage).status == StageStatus.COMPLETED
 
 
-def _run_stage(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str) -> str:
+def _run_stage(
+    task: Task[Any, Any], version_id: str, stage: Stage, user_id: str, held: int | None
+) -> str:
     try:
         return services.resume_stage_run(
-            version_id=version_id, stage=stage, user_id=user_id, enqueue_next=False
+            version_id=version_id, stage=stage, user_id=user_id, enqueue_next=False, held=held
         )
     except services.StageFailed as failure:
         # Transient and within the stage's attempt budget (counted in its row): the stage is
         # pending again. Once the budget is spent resume_stage_run ends the stage failed
         # instead of raising; Celery's own retry limit is off (max_retries=None on the
         # tasks) so that its default of three can never end the task first.
-        raise task.retry(countdown=failure.countdown) from failure
+        return _retry(task, version_id, stage, user_id, failure)
     except SoftTimeLimitExceeded:
         with user_context(user_id):
             services.resume_stage_fail(
@@ -79,28 +94,104 @@ def _run_stage(task: Task[Any, Any], version_id: str, stage: Stage, user_id: str
         return "failed"
 
 
+def _retry(
+    task: Task[Any, Any], version_id: str, stage: Stage, user_id: str, failure: services.StageFailed
+) -> str:
+    """Send this task again after the failure's backoff; "pending" if the broker refuses.
+
+    The database not answering at all leaves nothing recorded (no countdown): the retries
+    in a row that could not reach it are counted in the message (``unreachable``), which
+    sets their backoff; after RESUME_STAGE_ATTEMPT_CAP of them the task stops, leaving the
+    row as it was last committed for the reconciler once the database is back. A refused
+    publish (the broker is down) is logged: the stage's row says it is pending with its
+    retry due, and the reconciler enqueues it then.
+    """
+    held = failure.held if isinstance(failure, services.DatabaseUnavailable) else None
+    # Carried forward: a retry that cannot reach the database even for an earlier stage
+    # still holds the later stage's claim.
+    received = task.request.kwargs or {}
+    carried: dict[str, int] = dict(received.get("held") or {})
+    unreachable = 0
+    countdown = failure.countdown
+    if countdown is None:
+        unreachable = int(received.get("unreachable") or 0) + 1
+        if unreachable > settings.RESUME_STAGE_ATTEMPT_CAP:
+            logger.error(
+                "the database stayed unavailable to a resume stage; the reconciler will go on",
+                extra={"version_id": version_id, "stage": stage.value},
+            )
+            return "unavailable"
+        countdown = retry_countdown(unreachable)
+        if held is not None:
+            carried[stage.value] = held
+    else:
+        carried.pop(stage.value, None)  # recorded: the stage is pending, no claim held
+    kwargs: dict[str, Any] = {"user_id": user_id}
+    if carried:
+        kwargs["held"] = carried
+    if unreachable:
+        kwargs["unreachable"] = unreachable
+    try:
+        raise task.retry(countdown=countdown, kwargs=kwargs) from failure
+    except Reject:
+        logger.warning(
+            "could not hand a resume stage's retry to the broker; the reconciler will",
+            extra={"version_id": version_id, "stage": stage.value},
+            exc_info=True,
+        )
+        return "pending"
+
+
 @shared_task(bind=True, name="resumes.tasks.resume_upload_stage", max_retries=None)
-def resume_upload_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+def resume_upload_stage(
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
+) -> str:
     """Check the stored file: size, and its type from its bytes (refusing hostile files)."""
-    return _run(self, version_id, Stage.UPLOAD, user_id)
+    return _run(self, version_id, Stage.UPLOAD, user_id, held)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_parse_stage", max_retries=None)
-def resume_parse_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+def resume_parse_stage(
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
+) -> str:
     """Extract text and entities in the resource-limited child process."""
-    return _run(self, version_id, Stage.PARSE, user_id)
+    return _run(self, version_id, Stage.PARSE, user_id, held)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_enrich_stage", max_retries=None)
-def resume_enrich_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+def resume_enrich_stage(
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
+) -> str:
     """Diff the version against its predecessor and against the current profile."""
-    return _run(self, version_id, Stage.ENRICH, user_id)
+    return _run(self, version_id, Stage.ENRICH, user_id, held)
 
 
 @shared_task(bind=True, name="resumes.tasks.resume_complete_stage", max_retries=None)
-def resume_complete_stage(self: Task[Any, Any], version_id: str, *, user_id: str) -> str:
+def resume_complete_stage(
+    self: Task[Any, Any],
+    version_id: str,
+    *,
+    user_id: str,
+    held: dict[str, int] | None = None,
+    unreachable: int = 0,
+) -> str:
     """Hand the parsed entities to merge review and mark the version complete."""
-    return _run(self, version_id, Stage.COMPLETE, user_id)
+    return _run(self, version_id, Stage.COMPLETE, user_id, held)
 
 
 STAGE_TASKS: dict[Stage, Any] = {

@@ -18,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,15 @@ class EmbeddedPostgres:
                 return False
             self._run([_bin("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w"])
             return True
+
+    def restart(self, *, down_seconds: float = 0.0) -> None:
+        """Stop the server as an operator's restart does (``-m fast``: every session is
+        ended), stay down ``down_seconds``, and start it again on the same port."""
+        with file_lock(self.data_dir / "postgres.lock"):
+            state = load_state(self.state_file)
+            self._run([_bin("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w"])
+            time.sleep(down_seconds)
+            self._start(state["port"])
 
     # -- internals ---------------------------------------------------------------
 

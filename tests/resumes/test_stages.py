@@ -326,6 +326,7 @@ def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
             pending = ResumeVersion.objects.get(pk=version.pk).stages.parse
             assert pending.status == StageStatus.PENDING
             assert pending.failure == Failure.AI_UNAVAILABLE
+            assert rate_limited.countdown is not None
             assert 7 <= rate_limited.countdown <= 7.7  # the Retry-After, honoured
             assert pending.retry_at is not None
             assert pending.retry_at > timezone.now()
@@ -404,3 +405,66 @@ def test_the_reconciler_waits_out_a_pending_stages_backoff(
     with system_context():
         assert services.resume_versions_reconcile() == 1
     assert sent == [str(version.pk)]
+
+
+def _expire_lease(version: ResumeVersion, settings: Any) -> None:
+    with system_context():
+        ResumeVersion.objects.filter(pk=version.pk).update(
+            updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS + 1)
+        )
+
+
+def test_transient_failures_do_not_count_as_interruptions(
+    user: User, media_root: Path, settings: Any
+) -> None:
+    """Four 429s and then a lost worker: the takeover is the first interruption, not the
+    "interrupted repeatedly" end; three lost workers in a row still end it so."""
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    rate_limited = services.StageFailed(
+        "The AI service is rate limiting requests (429).",
+        transient=True,
+        failure=Failure.AI_UNAVAILABLE,
+    )
+    with user_context(user.pk):
+        for _ in range(4):
+            claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+            assert claim is not None
+            assert services._release(claim, Stage.PARSE, rate_limited) is True
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is not None
+    for interruption in (1, 2):  # the worker dies; the next delivery takes the stage over
+        _expire_lease(version, settings)
+        with user_context(user.pk):
+            taken = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+        assert taken is not None
+        state = _reload(version).stages.parse
+        assert state.status == StageStatus.IN_PROGRESS
+        assert state.interruptions == interruption
+        assert state.attempts == 5 + interruption
+    _expire_lease(version, settings)
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+    ended = _reload(version)
+    assert ended.failure == Failure.INTERRUPTED
+    assert ended.stages.parse.interruptions == 2
+
+
+def test_a_retry_forgets_the_interruptions(user: User, media_root: Path, settings: Any) -> None:
+    """The Retry button starts the failed stage afresh: attempts and interruptions at 0."""
+    version = _upload(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    for _ in range(3):
+        with user_context(user.pk):
+            services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
+        _expire_lease(version, settings)
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+        failed = ResumeVersion.objects.get(pk=version.pk)
+        assert failed.failure == Failure.INTERRUPTED
+        services.resume_version_retry(user=user, version=failed)
+    state = _reload(version).stages.parse
+    assert (state.status, state.attempts, state.interruptions) == (StageStatus.PENDING, 0, 0)

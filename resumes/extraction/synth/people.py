@@ -836,8 +836,8 @@ def _institution(rng: random.Random, fake: Faker, language: str) -> str:
         return name
     if draw < 0.75:
         return rng.choice(PLACEHOLDER_INSTITUTIONS)
-    shape = rng.choice(INSTITUTION_SHAPES)
-    return shape.format(acronym=_acronym(rng), city=fake.city(), name=name)
+    template = rng.choice(INSTITUTION_SHAPES)
+    return template.format(acronym=_acronym(rng), city=fake.city(), name=name)
 
 
 def _project_name(rng: random.Random, index: int) -> str:
