@@ -273,17 +273,16 @@ def _summaries_sql() -> str:
     quote = connection.ops.quote_name
     parts = []
     for index, spec in enumerate(ENTITY_SPECS):
-        meta = spec.model._meta
+        fields = spec.model._meta.concrete_fields
+        column = {field.name: quote(str(field.column)) for field in fields}
         shown = [name for name in spec.model.content_fields if name not in SUMMARY_UNUSED]
         order = _newest_fields(spec.model)
         parts.append(
             _SECTION_SQL.format(
                 index=index,
-                order=", ".join(
-                    f"{quote(meta.get_field(n).column)} DESC NULLS LAST" for n in order
-                ),
-                columns=", ".join(f"'{n}', {quote(meta.get_field(n).column)}" for n in shown),
-                table=quote(meta.db_table),
+                order=", ".join(f"{column[name]} DESC NULLS LAST" for name in order),
+                columns=", ".join(f"'{name}', {column[name]}" for name in shown),
+                table=quote(spec.model._meta.db_table),
             )
         )
     union = " UNION ALL ".join(parts)
