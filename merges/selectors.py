@@ -42,6 +42,8 @@ class FieldRow:
     profile: str
     upload: str
     differs: bool
+    # Whether the person picks between the two values (radio buttons).
+    choice: bool
     prefer: Prefer
     evidence: list[Snippet]
 
@@ -299,13 +301,15 @@ def _rows(
         new, old = upload.get(name), profile.get(name)
         if empty(new) and empty(old):
             continue
+        differs = not empty(new) and not fields_equal(name, new, old)
         rows.append(
             FieldRow(
                 name=name,
                 label=field_label(spec.model, name),
                 profile=display_value(old),
                 upload=display_value(new),
-                differs=not empty(new) and not fields_equal(name, new, old),
+                differs=differs,
+                choice=differs and target is not None,
                 prefer=preferences.get(name, Prefer.PROFILE if target else Prefer.UPLOAD),
                 evidence=evidence.get(name),
             )
