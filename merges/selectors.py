@@ -19,10 +19,11 @@ from django.db.models import Case, JSONField, When
 
 from careeros.db.versioning import VersionedEntity, display_value, field_label
 from careeros.links import url_for_each
-from merges.models import DecisionType, MergeDecision
+from merges.models import MergeDecision
 from merges.schemas import FieldPreferences, Prefer, Snippet
 from merges.services import (
     Policy,
+    adds_an_entity,
     candidate,
     confident,
     is_certain,
@@ -213,7 +214,7 @@ def _groups(user: User, policy: Policy) -> list[ReviewGroup]:
 
 def _plausible(row: Any) -> bool:
     spec = spec_for_type(row.entity_type)
-    new = row.decision_type == DecisionType.KEEP_SEPARATE or row.target_entity_id is None
+    new = adds_an_entity(row.decision_type, row.target_entity_id)
     return is_plausible(spec, spec.load(row.proposal).fields(), new=new)
 
 
@@ -221,11 +222,14 @@ def _with_pages(user: User, policy: Policy, groups: list[ReviewGroup]) -> list[R
     """The groups with the cards of their page: every page's decisions in one query, their
     targets in one query per entity type."""
     wanted = [pk for group in groups for pk in group.page_ids]
-    decisions = MergeDecision.objects.for_user(user).in_bulk(wanted) if wanted else {}
-    cards = {
-        card.decision.pk: card for card in _cards(user, [decisions[pk] for pk in wanted], policy)
-    }
-    return [replace(group, shown=[cards[pk] for pk in group.page_ids]) for group in groups]
+    found = MergeDecision.objects.for_user(user).in_bulk(wanted) if wanted else {}
+    # A decision gone since the first query (its account deleted meanwhile) is left out.
+    decisions = [found[pk] for pk in wanted if pk in found]
+    cards = {card.decision.pk: card for card in _cards(user, decisions, policy)}
+    return [
+        replace(group, shown=[cards[pk] for pk in group.page_ids if pk in cards])
+        for group in groups
+    ]
 
 
 def decision_card(user: User, decision: MergeDecision) -> DecisionCard:

@@ -596,7 +596,9 @@ def _applies_automatically(decision: MergeDecision, policy: Policy) -> bool:
 def is_certain(decision: MergeDecision, policy: Policy) -> bool:
     """What "Accept all" applies: a suggestion with nothing for the person to check."""
     return is_confident(decision, policy) and is_plausible(
-        decision.spec, decision.proposed.fields(), new=_adds_an_entity(decision)
+        decision.spec,
+        decision.proposed.fields(),
+        new=adds_an_entity(decision.decision_type, decision.target_entity_id),
     )
 
 
@@ -604,7 +606,8 @@ def is_confident(decision: MergeDecision, policy: Policy) -> bool:
     """The half of ``is_certain`` that reads the confidences only (``confident`` in SQL):
     read surely enough for the policy, and a merge's entities alike enough."""
     return (decision.source_confidence or Decimal("0")) >= policy.new_entity_min_confidence and (
-        _adds_an_entity(decision) or decision.confidence >= CERTAIN_MATCH
+        adds_an_entity(decision.decision_type, decision.target_entity_id)
+        or decision.confidence >= CERTAIN_MATCH
     )
 
 
@@ -625,8 +628,9 @@ def is_plausible(spec: EntitySpec, fields: dict[str, Any], *, new: bool) -> bool
     return not spec.problems(fields) and not (new and spec.missing_required(fields))
 
 
-def _adds_an_entity(decision: MergeDecision) -> bool:
-    return decision.decision_type == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None
+def adds_an_entity(decision_type: str, target_entity_id: UUID | None) -> bool:
+    """Whether a decision adds a new entity (rather than changing the one it matched)."""
+    return decision_type == DecisionType.KEEP_SEPARATE or target_entity_id is None
 
 
 # -- Applying -----------------------------------------------------------------------------
