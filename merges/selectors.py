@@ -2,23 +2,36 @@
 
 Everything comes from the decisions themselves (what the source proposed, its snippets,
 its label and link) and the profile; merges reads no source's tables. The screen costs a
-fixed number of queries whatever the number of cards: the decisions, the person's policy,
-and one query per entity type for the profile entities the shown cards target.
+fixed number of queries whatever the number of cards: the person's policy, one light row
+per pending decision (its proposal only where the database finds it confident enough to
+be certain), the shown pages' decisions in full, and one query per entity type for the
+profile entities the shown cards target.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Case, JSONField, When
+
 from careeros.db.versioning import VersionedEntity, display_value, field_label
+from careeros.links import url_for_each
 from merges.models import MergeDecision
 from merges.schemas import FieldPreferences, Prefer, Snippet
-from merges.services import Policy, candidate, is_certain, suggest_preferences, why_waiting
-from profiles.entities import ENTITY_SPECS, EntitySpec
+from merges.services import (
+    Policy,
+    adds_an_entity,
+    candidate,
+    confident,
+    is_certain,
+    is_plausible,
+    suggest_preferences,
+    why_waiting,
+)
+from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_type
 from profiles.matching import empty, fields_equal
 from profiles.models import User
 
@@ -30,6 +43,8 @@ class FieldRow:
     profile: str
     upload: str
     differs: bool
+    # Whether the person picks between the two values (radio buttons).
+    choice: bool
     prefer: Prefer
     evidence: list[Snippet]
 
@@ -59,6 +74,8 @@ class DecisionCard:
     concerns: list[str]
     # Whether "Accept all" applies it.
     certain: bool
+    action_url: str  # where its buttons post
+    history_url: str  # the target's history ("" for a new entity)
 
     @property
     def differing_rows(self) -> list[FieldRow]:
@@ -77,27 +94,26 @@ CARDS_SHOWN = 20
 class ReviewGroup:
     """The pending decisions of one source (a resume version, an interview…).
 
-    Cards are built for the shown page only (its targets loaded then), so a source with
-    hundreds of pending decisions costs one page's work; counts come from the decisions.
+    Cards are built for the shown page only (its decisions and targets loaded then), so a
+    source with hundreds of pending decisions costs one page's work; counts come from the
+    decisions' ids and the database's share of the certainty check.
     """
 
     group_id: UUID | None
     label: str
     url: str
-    decisions: list[MergeDecision]
+    decisions: list[UUID]  # every pending one, in review order
     certain: int
-    user: User
-    policy: Policy
-    offset: int = 0  # where the shown page of cards starts
+    shown: list[DecisionCard] = field(default_factory=list)  # the page from ``offset``
+    offset: int = 0
 
     @property
     def count(self) -> int:
         return len(self.decisions)
 
-    @cached_property
-    def shown(self) -> list[DecisionCard]:
-        page = self.decisions[self.offset : self.offset + CARDS_SHOWN]
-        return _cards(self.user, page, self.policy)
+    @property
+    def page_ids(self) -> list[UUID]:
+        return self.decisions[self.offset : self.offset + CARDS_SHOWN]
 
     @property
     def next_offset(self) -> int | None:
@@ -107,9 +123,6 @@ class ReviewGroup:
     @property
     def remaining(self) -> int:
         return max(0, len(self.decisions) - self.offset - CARDS_SHOWN)
-
-    def page(self, offset: int) -> ReviewGroup:
-        return replace(self, offset=max(0, offset))
 
 
 @dataclass(frozen=True)
@@ -129,33 +142,94 @@ class Review:
     def uncertain(self) -> int:
         return self.total - self.certain
 
-    def group(self, group_id: UUID | None) -> ReviewGroup | None:
-        return next((g for g in self.groups if g.group_id == group_id), None)
-
 
 def pending_count(user: User) -> int:
     return MergeDecision.objects.for_user(user).pending().count()
 
 
 def review(user: User) -> Review:
-    """Pending decisions of ``user``, grouped by the source they came from, oldest first."""
-    decisions = list(MergeDecision.objects.for_user(user).pending().order_by("created_at", "id"))
-    first_seen: dict[UUID | None, int] = {}
-    for index, decision in enumerate(decisions):
-        first_seen.setdefault(decision.source_group_id, index)
-    decisions.sort(key=lambda d: (first_seen[d.source_group_id], d.entity_type))
+    """Pending decisions of ``user``, grouped by the source they came from, oldest first,
+    each group with its first page of cards."""
     policy = Policy.of(user.pk)
-    groups = []
-    for group_id, group in groupby(decisions, key=lambda decision: decision.source_group_id):
-        members = list(group)
-        head = members[0]
-        certain = sum(is_certain(decision, policy) for decision in members)
-        groups.append(
-            ReviewGroup(
-                group_id, head.source_label, head.source_url, members, certain, user, policy
+    groups = _with_pages(user, policy, _groups(user, policy))
+    return Review(groups, policy)
+
+
+def review_group(user: User, group_id: UUID | None, offset: int) -> ReviewGroup | None:
+    """One source's group with its page of cards from ``offset`` ("Show more")."""
+    policy = Policy.of(user.pk)
+    group = next((g for g in _groups(user, policy) if g.group_id == group_id), None)
+    if group is None:
+        return None
+    [paged] = _with_pages(user, policy, [replace(group, offset=max(0, offset))])
+    return paged
+
+
+def _groups(user: User, policy: Policy) -> list[ReviewGroup]:
+    """The groups without their cards: one light row a decision (ids, source, type), and
+    the proposal only of those the database finds confident, to finish ``is_certain``."""
+    rows = (
+        MergeDecision.objects.for_user(user)
+        .pending()
+        .order_by("created_at", "id")
+        .annotate(
+            proposal=Case(
+                When(confident(policy), then="proposed_data"),
+                default=None,
+                output_field=JSONField(),
             )
         )
-    return Review(groups, policy)
+        .values_list(
+            "id",
+            "source_group_id",
+            "source_label",
+            "source_url",
+            "entity_type",
+            "decision_type",
+            "target_entity_id",
+            "proposal",
+            named=True,
+        )
+    )
+    ordered = list(rows)
+    first_seen: dict[UUID | None, int] = {}
+    for index, row in enumerate(ordered):
+        first_seen.setdefault(row.source_group_id, index)
+    ordered.sort(key=lambda row: (first_seen[row.source_group_id], row.entity_type))
+    groups = []
+    for group_id, members in groupby(ordered, key=lambda row: row.source_group_id):
+        rows_of_group = list(members)
+        head = rows_of_group[0]
+        groups.append(
+            ReviewGroup(
+                group_id,
+                head.source_label,
+                head.source_url,
+                [row.id for row in rows_of_group],
+                sum(_plausible(row) for row in rows_of_group if row.proposal is not None),
+            )
+        )
+    return groups
+
+
+def _plausible(row: Any) -> bool:
+    spec = spec_for_type(row.entity_type)
+    new = adds_an_entity(row.decision_type, row.target_entity_id)
+    return is_plausible(spec, spec.load(row.proposal).fields(), new=new)
+
+
+def _with_pages(user: User, policy: Policy, groups: list[ReviewGroup]) -> list[ReviewGroup]:
+    """The groups with the cards of their page: every page's decisions in one query, their
+    targets in one query per entity type."""
+    wanted = [pk for group in groups for pk in group.page_ids]
+    found = MergeDecision.objects.for_user(user).in_bulk(wanted) if wanted else {}
+    # A decision gone since the first query (its account deleted meanwhile) is left out.
+    decisions = [found[pk] for pk in wanted if pk in found]
+    cards = {card.decision.pk: card for card in _cards(user, decisions, policy)}
+    return [
+        replace(group, shown=[cards[pk] for pk in group.page_ids if pk in cards])
+        for group in groups
+    ]
 
 
 def decision_card(user: User, decision: MergeDecision) -> DecisionCard:
@@ -179,6 +253,10 @@ def _targets(user: User, decisions: list[MergeDecision]) -> dict[Any, VersionedE
 
 def _cards(user: User, decisions: list[MergeDecision], policy: Policy) -> list[DecisionCard]:
     targets = _targets(user, decisions)
+    action_url = url_for_each("merge_decision_hx")
+    history_urls = {
+        spec.entity_type: url_for_each("entity_history", spec.slug) for spec in ENTITY_SPECS
+    }
     cards = []
     for decision in decisions:
         spec = decision.spec
@@ -195,6 +273,10 @@ def _cards(user: User, decisions: list[MergeDecision], policy: Policy) -> list[D
                 missing=[Missing(name, field_label(spec.model, name)) for name in missing],
                 concerns=why_waiting(decision, policy) if not target else spec.problems(proposed),
                 certain=is_certain(decision, policy),
+                action_url=action_url(decision.pk),
+                history_url=history_urls[spec.entity_type](target.logical_entity_id)
+                if target
+                else "",
             )
         )
     return cards
@@ -223,13 +305,15 @@ def _rows(
         new, old = upload.get(name), profile.get(name)
         if empty(new) and empty(old):
             continue
+        differs = not empty(new) and not fields_equal(name, new, old)
         rows.append(
             FieldRow(
                 name=name,
                 label=field_label(spec.model, name),
                 profile=display_value(old),
                 upload=display_value(new),
-                differs=not empty(new) and not fields_equal(name, new, old),
+                differs=differs,
+                choice=differs and target is not None,
                 prefer=preferences.get(name, Prefer.PROFILE if target else Prefer.UPLOAD),
                 evidence=evidence.get(name),
             )

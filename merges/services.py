@@ -32,6 +32,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from careeros.db.provenance import Provenance
@@ -594,14 +595,42 @@ def _applies_automatically(decision: MergeDecision, policy: Policy) -> bool:
 
 def is_certain(decision: MergeDecision, policy: Policy) -> bool:
     """What "Accept all" applies: a suggestion with nothing for the person to check."""
-    if decision.decision_type == DecisionType.KEEP_SEPARATE or decision.target_entity_id is None:
-        return not why_waiting(decision, policy)
-    fields = decision.proposed.fields()
-    return (
-        not decision.spec.problems(fields)
-        and (decision.source_confidence or Decimal("0")) >= policy.new_entity_min_confidence
-        and decision.confidence >= CERTAIN_MATCH
+    return is_confident(decision, policy) and is_plausible(
+        decision.spec,
+        decision.proposed.fields(),
+        new=adds_an_entity(decision.decision_type, decision.target_entity_id),
     )
+
+
+def is_confident(decision: MergeDecision, policy: Policy) -> bool:
+    """The half of ``is_certain`` that reads the confidences only (``confident`` in SQL):
+    read surely enough for the policy, and a merge's entities alike enough."""
+    return (decision.source_confidence or Decimal("0")) >= policy.new_entity_min_confidence and (
+        adds_an_entity(decision.decision_type, decision.target_entity_id)
+        or decision.confidence >= CERTAIN_MATCH
+    )
+
+
+def confident(policy: Policy) -> Q:
+    """``is_confident`` as a filter: the database tells it for every pending decision, so
+    only these need their proposal read. (A missing confidence is below every threshold:
+    the policy's start at 0.50.)"""
+    return Q(source_confidence__gte=policy.new_entity_min_confidence) & (
+        Q(decision_type=DecisionType.KEEP_SEPARATE)
+        | Q(target_entity_id__isnull=True)
+        | Q(confidence_score__gte=CERTAIN_MATCH)
+    )
+
+
+def is_plausible(spec: EntitySpec, fields: dict[str, Any], *, new: bool) -> bool:
+    """The other half of ``is_certain``: nothing odd in the proposed fields, and for a new
+    entity every required one given."""
+    return not spec.problems(fields) and not (new and spec.missing_required(fields))
+
+
+def adds_an_entity(decision_type: str, target_entity_id: UUID | None) -> bool:
+    """Whether a decision adds a new entity (rather than changing the one it matched)."""
+    return decision_type == DecisionType.KEEP_SEPARATE or target_entity_id is None
 
 
 # -- Applying -----------------------------------------------------------------------------
@@ -725,7 +754,7 @@ def merge_decisions_accept_all(*, user: User, group_id: UUID | None = None) -> i
     """Apply every pending suggestion that is certain (``is_certain``), of one source if
     given; the rest stays waiting. Returns how many were applied."""
     policy = Policy.of(user.pk)
-    pending = MergeDecision.objects.for_user(user).pending()
+    pending = MergeDecision.objects.for_user(user).pending().filter(confident(policy))
     if group_id is not None:
         pending = pending.filter(source_group_id=group_id)
     applied = 0

@@ -15,7 +15,6 @@ from merges.schemas import Prefer
 from merges.services import StaleDecision
 from profiles import services as profile_services
 from profiles.http import AuthenticatedRequest
-from profiles.selectors import profile_for
 
 ACTIONS = {
     "accept": None,
@@ -29,11 +28,7 @@ ACTIONS = {
 @require_GET
 def merge_review(request: AuthenticatedRequest) -> HttpResponse:
     """Every pending decision, grouped by source, fields side by side."""
-    return render(
-        request,
-        "merges/review.html",
-        {"review": selectors.review(request.user), "profile": profile_for(request.user)},
-    )
+    return render(request, "merges/review.html", {"review": selectors.review(request.user)})
 
 
 @login_required
@@ -45,10 +40,10 @@ def merge_group_hx(request: AuthenticatedRequest) -> HttpResponse:
         offset = int(request.GET.get("offset", "0"))
     except ValueError:
         raise Http404("No such group of suggestions.") from None
-    group = selectors.review(request.user).group(group_id)
+    group = selectors.review_group(request.user, group_id, offset)
     if group is None:
         raise Http404("No such group of suggestions.")
-    return render(request, "merges/review.html#group-cards", {"group": group.page(offset)})
+    return render(request, "merges/review.html#group-cards", {"group": group})
 
 
 @login_required

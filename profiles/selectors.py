@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, cast
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Value, Window
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,10 +21,11 @@ from rapidfuzz.distance import OSA
 
 from careeros.db.provenance import Snippet
 from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
+from careeros.links import url_for_each
 from careeros.text import fold
 from profiles import timeline
 from profiles.completeness import Completeness, completeness
-from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
+from profiles.entities import ENTITY_SPECS, EntitySpec
 from profiles.matching import MATCH_THRESHOLD
 from profiles.models import Profile, User, UserConfirmedProfile
 from profiles.snapshots import (
@@ -183,56 +186,115 @@ def _near_spellings(spec: EntitySpec, user: User, query: str) -> list[SearchHit]
 
 # Entities a dashboard section lists; the rest are a click away.
 SUMMARY_SIZE = 5
-# Columns no section line shows (evidence, long text), left out of its query.
-SUMMARY_UNUSED = ("provenance", "description", "achievements", "technologies", "change_reason")
+# Columns a section line never shows (long text), left out of its query; the evidence and
+# the versioning columns are not read either.
+SUMMARY_UNUSED = ("summary", "description", "achievements", "technologies")
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    """One entity as a section and the timeline list it."""
+
+    label: str
+    url: str  # its history
+    start: str | None
+    end: str | None
 
 
 @dataclass(frozen=True)
 class SectionSummary:
     spec: EntitySpec
     count: int
+    url: str  # the section's page
     # Newest first, as many as were asked for (the timeline's kinds take more).
-    newest: list[VersionedEntity]
+    newest: list[SectionLine]
 
     @property
-    def first(self) -> list[VersionedEntity]:
+    def first(self) -> list[SectionLine]:
         return self.newest[:SUMMARY_SIZE]
 
 
-def section_summary(*, spec: EntitySpec, user: User, limit: int = SUMMARY_SIZE) -> SectionSummary:
-    """A section's count and newest ``limit`` entities: one query whatever its size (the
-    count is a window over the user's current rows, taken before the limit)."""
-    model = spec.model
-    # The section's lines show labels and dates: provenance and long text stay behind.
-    unused = [name for name in SUMMARY_UNUSED if _has_field(model, name)]
-    current = (
-        model.objects.for_user(user)
-        .current()
-        .defer(*unused)
-        .annotate(section_count=Window(Count("pk")))
+def section_summaries(*, user: User, limits: dict[str, int] | None = None) -> list[SectionSummary]:
+    """Every section's count and newest entities (``limits`` by slug, else SUMMARY_SIZE):
+    one statement whatever the profile's size (each count a window over the user's current
+    rows, taken before the limit), reading only the columns a line shows."""
+    limits = limits or {}
+    params: dict[str, Any] = {"user": user.pk}
+    for index, spec in enumerate(ENTITY_SPECS):
+        params[f"limit_{index}"] = limits.get(spec.slug, SUMMARY_SIZE)
+    with connection.cursor() as cursor:
+        cursor.execute(_summaries_sql(), params)
+        rows = cursor.fetchall()
+    counts: dict[int, int] = {}
+    lines: dict[int, list[SectionLine]] = {index: [] for index in range(len(ENTITY_SPECS))}
+    history_urls = [url_for_each("entity_history", spec.slug) for spec in ENTITY_SPECS]
+    for index, count, _position, logical_entity_id, fields in rows:
+        model = ENTITY_SPECS[index].model
+        counts[index] = count
+        lines[index].append(
+            SectionLine(
+                label=_label(model, fields, logical_entity_id),
+                url=history_urls[index](logical_entity_id),
+                start=fields.get("start_date"),
+                end=fields.get("end_date"),
+            )
+        )
+    return [
+        SectionSummary(
+            spec, counts.get(index, 0), reverse("entity_list", args=[spec.slug]), lines[index]
+        )
+        for index, spec in enumerate(ENTITY_SPECS)
+    ]
+
+
+def _label(model: type[VersionedEntity], fields: dict[str, Any], logical_entity_id: Any) -> str:
+    """The model's own ``__str__`` over the loaded fields (as ``EntityData.label``: a model
+    instance is far costlier to make)."""
+    view = SimpleNamespace(
+        **fields, label_field=model.label_field, logical_entity_id=logical_entity_id
     )
-    newest: list[VersionedEntity] = list(newest_first(current)[:limit])
-    count = getattr(newest[0], "section_count", 0) if newest else 0
-    return SectionSummary(spec, count, newest)
+    return str(model.__str__(cast(Any, view)))
+
+
+# One entity type's part of the sections' statement: its count, and its newest rows up to
+# its limit with the columns a line shows as one JSON object (the types' columns differ).
+_SECTION_SQL = """
+    (SELECT {index} AS section, count(*) OVER () AS total,
+            row_number() OVER (ORDER BY {order}) AS position,
+            logical_entity_id, json_build_object({columns}) AS fields
+       FROM {table}
+      WHERE user_id = %(user)s AND is_current
+      ORDER BY position LIMIT %(limit_{index})s)"""
+
+
+@cache
+def _summaries_sql() -> str:
+    """The sections' statement, from the models' metadata (the same in every process)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for index, spec in enumerate(ENTITY_SPECS):
+        fields = spec.model._meta.concrete_fields
+        column = {field.name: quote(str(field.column)) for field in fields}
+        shown = [name for name in spec.model.content_fields if name not in SUMMARY_UNUSED]
+        order = _newest_fields(spec.model)
+        parts.append(
+            _SECTION_SQL.format(
+                index=index,
+                order=", ".join(f"{column[name]} DESC NULLS LAST" for name in order),
+                columns=", ".join(f"'{name}', {column[name]}" for name in shown),
+                table=quote(spec.model._meta.db_table),
+            )
+        )
+    union = " UNION ALL ".join(parts)
+    # Table and column names from the models, the rest parameters.
+    return f"SELECT * FROM ({union}) AS lines ORDER BY section, position"  # noqa: S608
 
 
 def dashboard_sections(*, user: User) -> tuple[list[SectionSummary], timeline.Timeline]:
-    """Every section's summary and the career timeline, drawn from the same queries (one a
-    section: the timeline's kinds load its limit, their sections show the first few)."""
-    sections = [
-        section_summary(
-            spec=spec,
-            user=user,
-            limit=TIMELINE_LIMIT if spec.slug in TIMELINE_KINDS else SUMMARY_SIZE,
-        )
-        for spec in ENTITY_SPECS
-    ]
-    newest = {summary.spec.slug: summary.newest for summary in sections}
-    return sections, career_timeline(user=user, newest=newest)
-
-
-def _has_field(model: type[VersionedEntity], name: str) -> bool:
-    return any(field.name == name for field in model._meta.concrete_fields)
+    """Every section's summary and the career timeline, drawn from the same statement (the
+    timeline's kinds load its limit, their sections show the first few)."""
+    sections = section_summaries(user=user, limits=dict.fromkeys(TIMELINE_KINDS, TIMELINE_LIMIT))
+    return sections, career_timeline(sections)
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:
@@ -300,14 +362,19 @@ def confirmation_state(*, user: User) -> ConfirmationState:
 _DATE_FIELDS = ("start_date", "issue_date")
 
 
+def _newest_fields(model: type[Any]) -> list[str]:
+    """The fields "newest first" sorts by, each descending, empty ones last: the start (or
+    issue) date, then when the entity was added; entities without such a date (skills) by
+    when they were added."""
+    names = {field.name for field in model._meta.get_fields()}
+    dated = [name for name in _DATE_FIELDS if name in names]
+    return [*dated[:1], "created_at"]
+
+
 def newest_first(queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Entities by their start (or issue) date, latest first, undated ones after; entities
-    without such a date (skills) by when they were added."""
-    names = {field.name for field in queryset.model._meta.get_fields()}
-    for name in _DATE_FIELDS:
-        if name in names:
-            return queryset.order_by(F(name).desc(nulls_last=True), "-created_at")
-    return queryset.order_by("-created_at")
+    """Entities latest first, undated ones after (``_newest_fields``)."""
+    fields = _newest_fields(queryset.model)
+    return queryset.order_by(*(F(name).desc(nulls_last=True) for name in fields))
 
 
 # Entities of each kind the timeline draws at most (the newest).
@@ -317,31 +384,16 @@ TIMELINE_KINDS = {"work": "Work", "education": "Education", "projects": "Project
 
 
 def career_timeline(
-    *,
-    user: User,
-    today: date | None = None,
-    newest: dict[str, list[VersionedEntity]] | None = None,
+    sections: list[SectionSummary], *, today: date | None = None
 ) -> timeline.Timeline:
-    """Jobs, education and projects of ``user`` laid out on one time axis; ``newest`` may
-    hold each kind's entities already loaded (newest first, up to TIMELINE_LIMIT)."""
-    newest = newest or {}
-    entries = []
-    for slug, kind in TIMELINE_KINDS.items():
-        entities = newest.get(slug)
-        if entities is None:
-            spec = spec_for_slug(slug)
-            current = newest_first(spec.model.objects.for_user(user).current())
-            entities = list(current[:TIMELINE_LIMIT])
-        for entity in entities[:TIMELINE_LIMIT]:
-            entries.append(
-                timeline.Entry(
-                    kind=kind,
-                    label=str(entity),
-                    url=reverse("entity_history", args=[slug, entity.logical_entity_id]),
-                    start=getattr(entity, "start_date", None),
-                    end=getattr(entity, "end_date", None),
-                )
-            )
+    """Jobs, education and projects laid out on one time axis, from their sections' lines
+    (newest first, loaded up to TIMELINE_LIMIT)."""
+    entries = [
+        timeline.Entry(kind=kind, label=line.label, url=line.url, start=line.start, end=line.end)
+        for summary in sections
+        if (kind := TIMELINE_KINDS.get(summary.spec.slug))
+        for line in summary.newest[:TIMELINE_LIMIT]
+    ]
     return timeline.layout(
         entries, kinds=list(TIMELINE_KINDS.values()), today=today or timezone.localdate()
     )

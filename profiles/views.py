@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from careeros.db.rls import user_context
 from careeros.db.versioning import EntityRetired, VersionConflict, VersionedEntity
 from profiles import selectors, services
-from profiles.entities import ENTITY_SPECS, EntitySpec, spec_for_slug
+from profiles.entities import EntitySpec, spec_for_slug
 from profiles.forms import AccountSetPasswordForm, ProfileForm, SignUpForm, entity_form_class
 from profiles.http import AuthenticatedRequest
 from profiles.models import User
@@ -80,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile_overview(request: AuthenticatedRequest) -> HttpResponse:
     """The profile: the person's basics and every section with its newest entries."""
-    sections = [selectors.section_summary(spec=spec, user=request.user) for spec in ENTITY_SPECS]
+    sections = selectors.section_summaries(user=request.user)
     return render(
         request,
         "profiles/profile.html",

@@ -437,6 +437,59 @@ def test_the_review_page_issues_the_same_queries_for_two_cards_or_thirty(
     assert queries() == two
 
 
+def test_the_database_tells_confident_suggestions_as_python_does(user: User) -> None:
+    """The review counts certain suggestions with the confidence checks in SQL: they pick
+    the same decisions as ``is_confident``, missing confidences included."""
+    policy = services.Policy(Decimal("0.80"), None)
+    with user_context(user.pk):
+        for source_confidence in [None, "0.50", "0.80", "0.95"]:
+            for confidence_score in [None, "0.50", "0.85", "0.90"]:
+                for decision_type in [DecisionType.MERGE, DecisionType.KEEP_SEPARATE]:
+                    for target in [None, uuid.uuid4()]:
+                        MergeDecision.objects.create(
+                            user=user,
+                            entity_type="skill",
+                            source_entity_id=uuid.uuid4(),
+                            target_entity_id=target,
+                            decision_type=decision_type,
+                            source_confidence=source_confidence and Decimal(source_confidence),
+                            confidence_score=confidence_score and Decimal(confidence_score),
+                        )
+        decisions = list(MergeDecision.objects.for_user(user))
+        in_sql = set(
+            MergeDecision.objects.filter(services.confident(policy)).values_list("pk", flat=True)
+        )
+    in_python = {d.pk for d in decisions if services.is_confident(d, policy)}
+    assert len(decisions) == 64
+    assert 0 < len(in_python) < 64
+    assert in_sql == in_python
+
+
+def test_the_review_counts_as_certain_what_accept_all_applies(
+    signed_in: Client, user: User
+) -> None:
+    """The review's certain counts (confidence in SQL, the proposal checked in Python for
+    those only) are ``is_certain``'s, for a sure merge, an unsure entry, a junk certificate
+    read surely and an entry lacking a required field."""
+    propose(user, proposal("work", title="Engineer", company="Acme", start_date="2019-01"))
+    propose(
+        user,
+        proposal("work", title="Engineer", company="Acme", start_date="2019-01", location="Rome"),
+        proposal("skills", "0.55", name="Cobol"),
+        proposal("certifications", "0.95", name="Issued", issuing_organization="Acme"),
+        proposal("work", "0.95", company="Initech"),
+        source=origin("b.pdf"),
+    )
+    waiting = pending(user)
+    assert len(waiting) == 4
+    policy = services.Policy.of(user.pk)
+    certain = [d for d in waiting if services.is_certain(d, policy)]
+    assert len(certain) == 1
+    page = signed_in.get(reverse("merge_review")).content.decode()
+    assert "Accept 1 certain suggestion" in page
+    assert "4 entries wait for you" in page
+
+
 def test_a_long_review_shows_a_page_of_cards_and_loads_the_rest(
     signed_in: Client, user: User, client: Client, other_user: User
 ) -> None:

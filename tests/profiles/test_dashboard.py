@@ -178,48 +178,99 @@ def test_operator_reaches_the_admin_and_a_person_does_not(client: Client, user: 
     assert operator.get("/admin/profiles/user/").status_code == 200
 
 
-def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
-    signed_in: Client, user: User
-) -> None:
-    """Counts by aggregate and the first few by a limit: a long career costs no more."""
+# The entity tables the sections read.
+SECTION_TABLES = ("basics", "work_experience", "education", "skill", "project", "certification")
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert signed_in.get(reverse("dashboard")).status_code == 200
-        return len(captured.captured_queries)
 
-    def add_skills(names: list[str]) -> None:
-        with user_context(user.pk):
-            create_versions(
-                Skill,
-                user=user,
-                entities=[{"name": name} for name in names],
-                source=Source.MANUAL,
-                confidences=[Decimal("1.00")] * len(names),
-                reason="",
-                provenances=[None] * len(names),
-            )
+def add_skills(user: User, names: list[str]) -> None:
+    with user_context(user.pk):
+        create_versions(
+            Skill,
+            user=user,
+            entities=[{"name": name} for name in names],
+            source=Source.MANUAL,
+            confidences=[Decimal("1.00")] * len(names),
+            reason="",
+            provenances=[None] * len(names),
+        )
 
-    add_skills([f"Skill {n}" for n in range(6)])
-    with user_context(user.pk):  # a section whose lines show dates too
+
+def add_job(user: User, title: str, start_date: str) -> None:
+    with user_context(user.pk):
         create_versions(
             WorkExperience,
             user=user,
-            entities=[{"title": "Analyst", "company": "Engines Ltd", "start_date": "1843-01"}],
+            entities=[{"title": title, "company": "Engines Ltd", "start_date": start_date}],
             source=Source.MANUAL,
             confidences=[Decimal("1.00")],
             reason="",
             provenances=[None],
         )
-    small = queries()
+
+
+def captured(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def reading_sections(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if any(f'"{table}"' in sql for table in SECTION_TABLES)]
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_small_or_a_large_profile(
+    signed_in: Client, user: User
+) -> None:
+    """Counts by aggregate and the first few by a limit, every section in one statement:
+    a long career costs no more."""
+    add_skills(user, [f"Skill {n}" for n in range(6)])
+    add_job(user, "Analyst", "1843-01")  # a section whose lines show dates too
+    small = captured(signed_in, reverse("dashboard"))
     # Session and user, each read in its own context (savepoint, setting, read, reset,
     # release: the users and session tables are under row level security), the RLS context,
-    # one query a section (count by a window; the timeline draws from the same rows), the
-    # profile, the pending-review count, and the test's own savepoints around them.
-    assert small <= 27
-    add_skills([f"More {n}" for n in range(60)])
+    # one statement for every section (counts by a window; the timeline draws from the same
+    # rows), the profile, the pending-review count, and the test's own savepoints around them.
+    assert len(small) == 22
+    assert len(reading_sections(small)) == 1
+    add_skills(user, [f"More {n}" for n in range(60)])
+    for n in range(70):
+        add_job(user, f"Job {n}", f"{1900 + n}-01")
+    large = captured(signed_in, reverse("dashboard"))
     page = signed_in.get(reverse("dashboard")).content.decode()
     assert "All 66" in page
-    assert "Analyst" in page
-    assert "1843-01" in page
-    assert queries() == small
+    assert "All 71" in page
+    assert "Job 69 at Engines Ltd" in page
+    assert "1969-01" in page
+    assert len(large) == len(small)
+
+
+def test_the_profile_page_reads_every_section_in_one_statement(
+    signed_in: Client, user: User
+) -> None:
+    """The profile page lists each section's newest entries from one statement, whatever
+    the profile's size."""
+    add_skills(user, ["Python"])
+    small = captured(signed_in, reverse("profile_overview"))
+    assert len(reading_sections(small)) == 1
+    add_skills(user, [f"Skill {n}" for n in range(40)])
+    add_job(user, "Analyst", "1843-01")
+    large = captured(signed_in, reverse("profile_overview"))
+    assert len(large) == len(small)
+    page = signed_in.get(reverse("profile_overview")).content.decode()
+    assert "All 41" in page
+    assert "Analyst at Engines Ltd" in page
+
+
+def test_a_second_user_sees_none_of_the_first_users_sections(
+    client: Client, user: User, other_user: User
+) -> None:
+    """The sections on another person's dashboard and profile page count and list only
+    their own entries."""
+    add_skills(user, [f"Skill {n}" for n in range(3)])
+    add_job(user, "Analyst", "1843-01")
+    client.force_login(other_user)
+    for url in [reverse("dashboard"), reverse("profile_overview")]:
+        page = client.get(url).content.decode()
+        assert "Skill 0" not in page
+        assert "Analyst" not in page
+        assert page.count("Nothing here yet.") == 6
