@@ -295,8 +295,10 @@ class Style:
     side: tuple[str, ...] = ()
     # Dates printed with the place: "Berlin | 2019 – 2021" on the detail line.
     dates_with_place: bool = False
-    # The place on a detail line of its own.
+    # The place on a detail line of its own, or set beside the line above it
+    # ("Acme GmbH ⇥ Berlin, DE").
     place_line: bool = False
+    place_aside: bool = False
     heading_case: str = "as-is"  # or "upper" (printed in capitals)
 
 
@@ -480,7 +482,7 @@ class Composer:
         role = job.roles[0]
         index = self.doc.entry(key)
         place_gt = (key, index, place_gt_key) if place_gt_key and location else None
-        apart = self.style.dates_with_place or self.style.place_line
+        apart = self.style.dates_with_place or self.style.place_line or self.style.place_aside
         inline_place = location if not apart else None
         if self.style.entry == "one-line":
             ln = self.line(section, Role.ENTRY, index, "entry", "bold")
@@ -504,10 +506,13 @@ class Composer:
             if inline_place and place_gt:
                 detail.add(", ")
                 detail.add(inline_place, Tag.PLACE, gt=place_gt)
-        if location and place_gt and self.style.place_line:
-            place = self.line(section, Role.DETAIL, index, "detail", "italic")
+        if location and place_gt and (self.style.place_line or self.style.place_aside):
+            hints = ("aside",) if self.style.place_aside else ("detail", "italic")
+            place = self.line(section, Role.DETAIL, index, *hints)
             place.add(location, Tag.PLACE, gt=place_gt)
-        with_dates = self.style.dates_with_place and not self.style.place_line
+        with_dates = self.style.dates_with_place and not (
+            self.style.place_line or self.style.place_aside
+        )
         self.dates(
             section, index, role.period, (key, index), location if with_dates else None, place_gt
         )
@@ -715,9 +720,15 @@ def compose(person: Person, style: Style, *, family: str, producer: str) -> Doc:
 
 def paired(lines: list[Line]) -> list[tuple[Line, Line | None]]:
     """Lines with the dates line of each entry set beside the entry's first line (the last
-    ``entry`` line of the same item), for renderers that print dates beside their entry."""
+    ``entry`` line of the same item), and an ``aside`` line beside the line above it, for
+    renderers that print dates beside their entry."""
     out: list[tuple[Line, Line | None]] = []
     for line in lines:
+        if "aside" in line.style and out:
+            above, aside = out[-1]
+            if aside is None and (above.entry, above.section) == (line.entry, line.section):
+                out[-1] = (above, line)
+                continue
         if "dates" in line.style:
             for position in range(len(out) - 1, -1, -1):
                 head, aside = out[position]
