@@ -137,6 +137,17 @@ def test_a_field_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
     assert unsure.work[0].position == "Analyst"
 
 
+def test_a_tagged_reading_that_leaves_no_name_keeps_the_rules_item() -> None:
+    document = read_document(b"Ada Lovelace\n\nEXPERIENCE\n\nAnalyst\n2019 - 2022\n", "txt")
+    labels = LABELS[:3] + [(Section.WORK, Role.DETAIL)]
+    [rules] = extract(document, labels).work
+    # The tagger reads the only name as a place: the item would have neither title nor
+    # employer, so the rules' reading stands.
+    [work] = extract(document, labels, Tagged({"place": "Analyst"})).work
+    assert work == rules
+    assert "Analyst" in (work.name, work.position)
+
+
 def test_the_committed_tagger_names_the_fields_of_a_header_it_never_saw() -> None:
     tagger = FieldTagger.default()
     assert tagger is not None, "resumes/extraction/learned/model/fields.crfsuite is missing"

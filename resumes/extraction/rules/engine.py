@@ -1363,10 +1363,12 @@ class Engine:
 
     def _tagged(self, kind: str, entry: Entry, item: T | None, cls: type[T]) -> T | None:
         """``item`` as the rules read it, with the fields the tagger names in its header
-        instead: a rules value that overlaps a tagged one yields to it."""
+        instead: a rules value that overlaps a tagged one yields to it. ``item`` itself is
+        kept when the tagged reading would leave it without what it needs."""
         if self.tagger is None:
             return item
-        mapping = TAGGED["work" if kind == "volunteer" else kind]
+        shape = "work" if kind == "volunteer" else kind
+        mapping = TAGGED[shape]
         lines = [line for line in entry.header if not self._long_prose(line.text)]
         fields = self.tagger.fields(kind, lines, self.raw) if lines else {}
         found = {
@@ -1376,7 +1378,7 @@ class Engine:
         }
         if not found:
             return item
-        out = item if item is not None else self._empty(cls, entry)
+        out = item.model_copy(deep=True) if item is not None else self._empty(cls, entry)
         tagged = [span for values in found.values() for p, _ in values for span in p.spans]
         for tag, (attr, key) in mapping.items():
             keys = [k for k in out.evidence if k == key or k.startswith(f"{key}.")]
@@ -1395,9 +1397,7 @@ class Engine:
                 value, _ = found[tag][0]
                 setattr(out, attr, value.text)
                 out.evidence[key] = value.spans
-        if not any(
-            getattr(out, attr) for attr in REQUIRED["work" if kind == "volunteer" else kind]
-        ):
+        if not any(getattr(out, attr) for attr in REQUIRED[shape]):
             return item
         out.confidence = round(statistics.mean(values[0][1] for values in found.values()), 3)
         return out
