@@ -23,6 +23,7 @@ import io
 import os
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -136,9 +137,9 @@ def main() -> None:
         from resumes.schemas import Failure
 
         budget = settings.RESUME_STAGE_ATTEMPT_CAP * (settings.OPENAI_MAX_RETRIES + 1)
-        reconcile_every = settings.CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"][
-            "schedule"
-        ].total_seconds()
+        schedule = settings.CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"]["schedule"]
+        assert isinstance(schedule, timedelta)
+        reconcile_every = schedule.total_seconds()
         database_url = prepare_database()
         user = bench_user("ai-storm-bench@example.com")
         worker = start_worker(child_environment(database_url), concurrency=1)
@@ -196,7 +197,13 @@ def main() -> None:
     if calls:
         print(f"first call {calls[0]:.1f} s after the upload, last {calls[-1]:.1f} s")
     if ended is None or unavailable is None:
-        print(f"the version did not end within the storm's {args.seconds:g} s")
+        with user_context(user.pk):
+            row = ResumeVersion.objects.get(pk=version.pk)
+        parse = row.stages.parse
+        print(
+            f"the version did not end within the storm's {args.seconds:g} s: "
+            f"{row.processing_status}, parse {parse.status} after {parse.attempts} attempt(s)"
+        )
         return
     shown = ended.failure == Failure.AI_UNAVAILABLE
     after = [t for t in calls if t > unavailable - started]
