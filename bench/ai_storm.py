@@ -13,7 +13,7 @@ upload until the version was failed "AI service unavailable", and the calls afte
 
 Usage: ``.venv/bin/python bench/ai_storm.py [--seconds 300] [--retry-after 5]
 [--resume FILE | --corpus DIR]`` (a bench database and queues of its own, like the other
-pipeline benchmarks).
+pipeline benchmarks, ``careeros_ai_storm_bench``).
 """
 
 from __future__ import annotations
@@ -133,15 +133,20 @@ def main() -> None:
 
         from careeros.db.rls import system_context, user_context
         from resumes import services
-        from resumes.models import ResumeVersion
+        from resumes.models import ResumeStream, ResumeVersion
         from resumes.schemas import Failure
 
         budget = settings.RESUME_STAGE_ATTEMPT_CAP * (settings.OPENAI_MAX_RETRIES + 1)
         schedule = settings.CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"]["schedule"]
         assert isinstance(schedule, timedelta)
         reconcile_every = schedule.total_seconds()
-        database_url = prepare_database()
+        # A database of its own: the reconciler below sees every user's versions.
+        database_url = prepare_database("careeros_ai_storm_bench")
         user = bench_user("ai-storm-bench@example.com")
+        with system_context():
+            # An earlier run's version left unfinished (a storm shorter than the budget's
+            # span) would be reconciled into this run's storm.
+            ResumeStream.objects.filter(user=user).delete()
         worker = start_worker(child_environment(database_url), concurrency=1)
         try:
             started = time.monotonic()
