@@ -143,6 +143,28 @@ def check_ai_timeout_within_time_limit(app_configs: Any, **kwargs: Any) -> list[
     return errors
 
 
+@register(Tags.compatibility)
+def check_enrichment_backoff_within_lease(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The longest wait before an enrichment job's retry (retry_countdown's cap, Retry-After
+    included) must be shorter than its lease: a job queued for a retry, or a claim held for
+    one after a database error, looks lost to the reconciler once the lease has run out,
+    which would run it before its retry is due (ignoring the service's Retry-After) or
+    count a live retry as an interrupted worker."""
+    cap = float(settings.PIPELINE_RETRY_BACKOFF_MAX_SECONDS)
+    lease = settings.ENRICHMENT_JOB_LEASE_SECONDS
+    if cap < lease:
+        return []
+    return [
+        Error(
+            f"PIPELINE_RETRY_BACKOFF_MAX_SECONDS ({cap:g}s) must be below "
+            f"ENRICHMENT_JOB_LEASE_SECONDS ({lease}s).",
+            hint="An enrichment job waiting this long for its retry would be taken for lost "
+            "and run again by the reconciler. Lower the backoff cap or raise the lease.",
+            id="careeros.E011",
+        )
+    ]
+
+
 @register()
 def check_service_urls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """DATABASE_URL and REDIS_URL come from the environment or an entry point."""

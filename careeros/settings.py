@@ -311,6 +311,7 @@ RESUME_STAGE_ATTEMPT_CAP = env.int("RESUME_STAGE_ATTEMPT_CAP", default=6)
 # Transient failures wait before the next attempt: the Retry-After the AI service sent,
 # else base × 2^attempt seconds with jitter, at most PIPELINE_RETRY_BACKOFF_MAX_SECONDS
 # (careeros.celery.retry_countdown). With the defaults six attempts span about 2.5 minutes.
+# The cap stays below ENRICHMENT_JOB_LEASE_SECONDS (careeros.E011).
 PIPELINE_RETRY_BACKOFF_SECONDS = env.float("PIPELINE_RETRY_BACKOFF_SECONDS", default=5.0)
 PIPELINE_RETRY_BACKOFF_MAX_SECONDS = env.float("PIPELINE_RETRY_BACKOFF_MAX_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE["resumes-reconcile-stuck-versions"] = {

@@ -16,6 +16,14 @@ context (no transaction stays open while a provider thinks):
 
 Failures end the job ``failed`` with ``error_details`` a person can read; a transient AI
 failure puts the job back in the queue for the task to retry with backoff.
+
+A transient database error anywhere in a job (``careeros.db.transient.DATABASE_ERRORS``: a
+PostgreSQL restart, a dropped connection) is one more transient failure of the same budget
+(``ENRICHMENT_JOB_ATTEMPT_CAP``), retried with the same backoff: connections are checked
+before the claim and the finish (a dead one is replaced), broken ones closed after a failed
+query, the job queued again if the database answers, else its claim is left for the retry
+to take back at once (``held``). A budget spent on it ends the job failed, "A service this
+job needs is unavailable — retry later", never processing or queued without a task.
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careeros.ai import PermanentProviderError, ProviderError, TransientProviderError
+from careeros.celery import retry_countdown
 from careeros.db.rls import user_context
+from careeros.db.transient import DATABASE_ERRORS, connections_checked, connections_reset
 from careeros.db.versioning import Source
 from enrichment import selectors
 from enrichment.facts import Entry, Facts, compute, skills_in
@@ -72,6 +82,11 @@ MAX_CLAIMS = 3
 # A job whose AI calls keep failing transiently ends so, once its attempts (counted in its
 # row, the reconciler's included) reach ENRICHMENT_JOB_ATTEMPT_CAP.
 UNAVAILABLE = "The AI service is unavailable — retry later."
+# The same for the database (a restart, a failover, dropped connections), named in the message.
+DATABASE_UNAVAILABLE = "The database was unavailable"
+SERVICE_UNAVAILABLE = (
+    f"A service this job needs is unavailable — retry later. ({DATABASE_UNAVAILABLE}.)"
+)
 # The entity types whose entries bulk enhancement and resume enrichment improve: the ones
 # with a description of their own.
 ENHANCEABLE = ("work_experience", "project")
@@ -86,6 +101,21 @@ SUMMARY_COLUMNS = (
 
 class JobStopped(Exception):
     """The job was cancelled or taken over by another worker; this worker stops."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database failed mid-job (a restart, a dropped connection): transient.
+
+    ``countdown``: seconds until the retry is due, when the job is queued again for it.
+    None: nothing could be recorded; ``held`` is then the token of the claim this delivery
+    leaves processing (if it had one), which the retry takes back at once
+    (``enrichment_job_run``'s ``held``) instead of waiting for the lease to run out.
+    """
+
+    def __init__(self, *, countdown: float | None = None, held: datetime | None = None) -> None:
+        super().__init__(DATABASE_UNAVAILABLE)
+        self.countdown = countdown
+        self.held = held
 
 
 class JobFailed(Exception):
@@ -199,17 +229,24 @@ def _lease() -> timedelta:
     return timedelta(seconds=settings.ENRICHMENT_JOB_LEASE_SECONDS)
 
 
-def enrichment_job_claim(*, job_id: UUID | str) -> Claim | None:
+def enrichment_job_claim(*, job_id: UUID | str, held: datetime | None = None) -> Claim | None:
     """Take the job if it is runnable now (queued, or its claim's lease ran out), else None.
 
     ``SKIP LOCKED``: a worker that finds another worker claiming the row at this instant
     goes away instead of waiting, and that worker's claim then makes the job not queued.
+    ``held``: the token of this delivery's own claim, left processing after a database
+    error that could not be recorded; it is taken back at once as the next attempt.
     """
     with transaction.atomic():
         job = EnrichmentJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
         if job is None:
             return None
-        if job.status == JobStatus.PROCESSING and job.updated_at < timezone.now() - _lease():
+        if job.status == JobStatus.PROCESSING and held is not None and job.started_at == held:
+            # Our own claim, ended by a database error: a transient failure like the others.
+            if job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
+                _mark_failed(job, SERVICE_UNAVAILABLE)
+                return None
+        elif job.status == JobStatus.PROCESSING and job.updated_at < timezone.now() - _lease():
             if job.attempts >= MAX_CLAIMS:
                 _mark_failed(
                     job,
@@ -276,6 +313,9 @@ class Progress:
             self.total = total
         percentage = min(99, round(100 * self.done / max(1, self.total)))
         self.done += 1
+        # A step may follow a long AI call: a connection the server dropped meanwhile (a
+        # restart, an operator ending sessions) is replaced instead of failing the job.
+        connections_checked()
         with user_context(self.claim.user_id):
             updated = EnrichmentJob.objects.filter(
                 pk=self.claim.job_id, status=JobStatus.PROCESSING, started_at=self.claim.token
@@ -312,14 +352,21 @@ def enrichment_job_run(
     user_id: UUID | str,
     provider: Provider | None = None,
     observer: Callable[[str, int], None] | None = None,
+    held: datetime | None = None,
 ) -> str:
     """Run one job, safely under redelivery; returns what happened.
 
     ``TransientProviderError`` propagates (the job is queued again first) for the task to
-    retry.
+    retry; so does ``DatabaseUnavailable``, after its ``countdown`` (None: nothing could be
+    recorded; pass its ``held`` back as ``held``).
     """
-    with user_context(user_id):
-        claim = enrichment_job_claim(job_id=job_id)
+    try:
+        connections_checked()  # a connection kept from before a restart is replaced here
+        with user_context(user_id):
+            claim = enrichment_job_claim(job_id=job_id, held=held)
+    except DATABASE_ERRORS as error:
+        connections_reset()
+        raise DatabaseUnavailable(held=held) from error
     if claim is None:
         return "skipped"
     return enrichment_job_work(claim, provider=provider, observer=observer)
@@ -335,6 +382,9 @@ def enrichment_job_work(
     try:
         chosen = provider or get_provider(claim.input.provider)
         results = WORK[claim.job_type](claim, chosen, Progress(claim, observer=observer))
+        connections_checked()  # the server may have restarted while the provider thought
+        with user_context(claim.user_id):
+            return _finish(claim, results)
     except JobStopped:
         return "stopped"
     except TransientProviderError as error:
@@ -348,6 +398,17 @@ def enrichment_job_work(
         with user_context(claim.user_id):
             enrichment_job_fail(job_id=claim.job_id, message=message, token=claim.token)
         return "failed"
+    except DATABASE_ERRORS as error:
+        connections_reset()
+        logger.warning(
+            "an enrichment job lost the database",
+            extra={"job_id": str(claim.job_id)},
+            exc_info=True,
+        )
+        failure = _database_failed(claim)
+        if failure is None:
+            return "failed"
+        raise failure from error
     except Exception as error:
         logger.exception("enrichment job failed", extra={"job_id": str(claim.job_id)})
         with user_context(claim.user_id):
@@ -358,8 +419,26 @@ def enrichment_job_work(
                 token=claim.token,
             )
         return "failed"
-    with user_context(claim.user_id):
-        return _finish(claim, results)
+
+
+def _database_failed(claim: Claim) -> DatabaseUnavailable | None:
+    """Record the claim's attempt as the database being unavailable: the job queued again
+    (the error to raise, its ``countdown`` set) or, past the budget, failed (None); if the
+    database does not answer even that, the claim is held for the retry."""
+    try:
+        connections_checked()
+        with user_context(claim.user_id):
+            attempts = _requeue(
+                claim,
+                failed=SERVICE_UNAVAILABLE,
+                waiting=f"{DATABASE_UNAVAILABLE}; trying again shortly.",
+            )
+    except DATABASE_ERRORS:
+        connections_reset()
+        return DatabaseUnavailable(held=claim.token)
+    if attempts is None:
+        return None  # failed for good (or taken over): nothing to retry
+    return DatabaseUnavailable(countdown=retry_countdown(attempts))
 
 
 def enrichment_job_attempts(*, job_id: UUID | str) -> int:
@@ -389,8 +468,19 @@ def _mark_failed(job: EnrichmentJob, message: str) -> None:
 
 
 def _release(claim: Claim, error: TransientProviderError) -> bool:
-    """Queue the job again after a transient failure: True if it is (within
+    """Queue the job again after a transient AI failure: True if it is (within
     ``ENRICHMENT_JOB_ATTEMPT_CAP``), False if it failed for good or lost its claim."""
+    attempts = _requeue(
+        claim,
+        failed=f"{UNAVAILABLE} ({error})",
+        waiting=f"The AI service is unavailable ({error}); trying again shortly.",
+    )
+    return attempts is not None
+
+
+def _requeue(claim: Claim, *, failed: str, waiting: str) -> int | None:
+    """Queue the job again after a transient failure (``waiting`` its step) and return its
+    attempts so far; None if the budget is spent (it ends ``failed``) or the claim is lost."""
     with transaction.atomic():
         job = (
             EnrichmentJob.objects.select_for_update()
@@ -398,15 +488,15 @@ def _release(claim: Claim, error: TransientProviderError) -> bool:
             .first()
         )
         if job is None:
-            return False
+            return None
         if job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
-            _mark_failed(job, f"{UNAVAILABLE} ({error})")
-            return False
+            _mark_failed(job, failed)
+            return None
         job.status = JobStatus.QUEUED
-        job.current_step = f"The AI service is unavailable ({error}); trying again shortly."
+        job.current_step = waiting
         job.updated_at = timezone.now()
         job.save(update_fields=["status", "current_step", "updated_at"])
-        return True
+        return job.attempts
 
 
 def _read_profile(claim: Claim, progress: Progress) -> tuple[list[Entry], Facts, Ground]:

@@ -61,6 +61,10 @@ def test_default_settings_pass_the_checks() -> None:
             },
             "careeros.E010",
         ),
+        (  # an enrichment job's retry due after its lease ran out
+            {"PIPELINE_RETRY_BACKOFF_MAX_SECONDS": 600.0, "ENRICHMENT_JOB_LEASE_SECONDS": 600},
+            "careeros.E011",
+        ),
     ],
 )
 def test_misconfiguration_is_reported(overrides: dict[str, object], expected: str) -> None:
@@ -85,6 +89,17 @@ def test_an_ai_call_that_ends_before_the_soft_limit_passes() -> None:
         ENRICHMENT_PROVIDER="offline",
         CELERY_QUEUE_TIME_LIMITS={"parsing": (10, 20), "ai": (10, 20)},
         **options,
+    )
+
+
+def test_an_enrichment_backoff_below_the_lease_passes() -> None:
+    """A backoff cap just under ENRICHMENT_JOB_LEASE_SECONDS is fine (the defaults: 300 s
+    against 600 s)."""
+    assert "careeros.E011" not in check_ids(
+        PIPELINE_RETRY_BACKOFF_MAX_SECONDS=599.0, ENRICHMENT_JOB_LEASE_SECONDS=600
+    )
+    assert "careeros.E011" in check_ids(
+        PIPELINE_RETRY_BACKOFF_MAX_SECONDS=900.0, ENRICHMENT_JOB_LEASE_SECONDS=600
     )
 
 
