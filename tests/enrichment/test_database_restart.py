@@ -322,8 +322,14 @@ def test_postgresql_restarted_mid_job_completes_it_exactly_once(
     job = _queue(user)
     answer = completion(json.dumps(_answer(user)))
     server.replies = [Reply(delay=2, body=answer), Reply(body=answer)]
-    # Retries that reach no database back off 0.5–2 s each: ten of them outlast the outage.
-    env = _worker_env(server, ENRICHMENT_JOB_ATTEMPT_CAP="10")
+    # Retries that reach no database back off 1–2 s, 2–4 s, then 4–8 s: ten of them (35 s at
+    # the least) outlast the outage even when a loaded machine is slow to restart the server.
+    env = _worker_env(
+        server,
+        ENRICHMENT_JOB_ATTEMPT_CAP="10",
+        PIPELINE_RETRY_BACKOFF_SECONDS="2",
+        PIPELINE_RETRY_BACKOFF_MAX_SECONDS="8",
+    )
     with celery_worker(f"enrdrill-{uuid.uuid4().hex[:8]}@localhost", env=env):
         tasks.enrichment_job_run.apply_async(
             (str(job.pk),), {"user_id": str(user.pk)}, queue="ai", routing_key="ai"
