@@ -9,7 +9,7 @@ word), never decisions. Runs of the same tag become the entry's fields, each wit
 marginal probability as its confidence.
 
     tagger = FieldTagger.default()             # the committed model, or None
-    fields = tagger.fields("work", entry.header)
+    fields = tagger.fields("work", entry.header, document.raw)
     # {"title": [(Piece("Data Engineer", [(120, 133)]), 0.98)], "employer": [...], ...}
 """
 
@@ -73,11 +73,9 @@ def tokens(lines: Sequence[Line]) -> list[Token]:
             if out and out[-1].line == number and out[-1].cell != cell:
                 phrase += 1
             text = match.group()
-            if text in BREAK:
-                out.append(Token(text, start, start + len(text), number, cell, phrase))
-                phrase += 1
-                continue
             out.append(Token(text, start, start + len(text), number, cell, phrase))
+            if text in BREAK:
+                phrase += 1
     return out
 
 
@@ -113,7 +111,6 @@ def token_features(kind: str, lines: Sequence[Line], items: Sequence[Token]) -> 
     """One feature dict per token of the header ``lines`` of an entry in a ``kind`` section."""
     if not items:
         return []
-    raw_lines = {i: line for i, line in enumerate(lines)}
     dates: set[int] = set()
     places: set[int] = set()
     for line in lines:
@@ -175,14 +172,15 @@ def token_features(kind: str, lines: Sequence[Line], items: Sequence[Token]) -> 
             f["last_in_phrase"] = 1.0
         if index == 0 or items[index - 1].line != token.line:
             f["first_in_line"] = 1.0
-        if raw_lines[token.line].bold:
+        if lines[token.line].bold:
             f["bold"] = 1.0
         position = keys.index(key)
-        for name, other in (("", key), ("prev.", None), ("next.", None)):
-            if name == "prev.":
-                other = keys[position - 1] if position > 0 else None
-            elif name == "next.":
-                other = keys[position + 1] if position + 1 < len(keys) else None
+        around = {
+            "": key,
+            "prev.": keys[position - 1] if position > 0 else None,
+            "next.": keys[position + 1] if position + 1 < len(keys) else None,
+        }
+        for name, other in around.items():
             if other is None:
                 f[f"{name}phrase=none"] = 1.0
                 continue
