@@ -139,7 +139,7 @@ def test_a_field_the_tagger_is_unsure_of_is_left_to_the_rules() -> None:
 
 def test_a_tagged_reading_that_leaves_no_name_keeps_the_rules_item() -> None:
     document = read_document(b"Ada Lovelace\n\nEXPERIENCE\n\nAnalyst\n2019 - 2022\n", "txt")
-    labels = LABELS[:3] + [(Section.WORK, Role.DETAIL)]
+    labels = [*LABELS[:3], (Section.WORK, Role.DETAIL)]
     [rules] = extract(document, labels).work
     # The tagger reads the only name as a place: the item would have neither title nor
     # employer, so the rules' reading stands.
