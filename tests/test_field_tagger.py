@@ -90,6 +90,24 @@ def test_gold_tags_come_from_the_printed_spans_the_reader_read() -> None:
     assert len(features) == len(gold)
 
 
+def test_gold_tags_keep_their_place_past_letters_that_lower_to_two() -> None:
+    # "İ" lowers to "i" and a combining dot: positions must still index the printed tags.
+    document = read_document("Ada Lovelace\n\nEXPERIENCE\n\nİİİ Co | QA\n".encode(), "txt")
+    printed: list[dict[str, Any]] = [
+        {"section": "header", "role": "name", "entry": None, "spans": [["Ada Lovelace", "name"]]},
+        {"section": "work", "role": "heading", "entry": None, "spans": [["EXPERIENCE", "o"]]},
+        {
+            "section": "work",
+            "role": "entry",
+            "entry": 0,
+            "spans": [["İİİ Co", "employer"], [" | ", "o"], ["QA", "title"]],
+        },
+    ]
+    labels, owners = align_owners(document, printed)
+    [(_, gold)] = headers(document, labels, owners, printed)
+    assert gold == ["employer", "employer", "o", "title"]
+
+
 class Tagged:
     """A tagger that names what it was told to, so the engine's use of the fields is seen
     apart from any model's."""

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from careeros.db.rls import user_context
+from enrichment.models import EnrichmentJob
 from profiles.models import User
 from tests.enrichment.fixtures import create_career
+from tests.test_openai_provider import FakeOpenAI, Reply, server  # noqa: F401
 
 # The command looks the address up through the system login (committed rows only).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +72,26 @@ def test_clear_errors(user: User) -> None:
         enrich("--user", user.email, "--job", "resume_enrichment")
     with pytest.raises(CommandError, match="profile is empty"):
         enrich("--user", user.email)
+
+
+def test_a_busy_ai_service_ends_the_command_with_a_message_not_a_traceback(
+    user: User,
+    settings: Any,
+    server: FakeOpenAI,  # noqa: F811
+) -> None:
+    """Run here against an AI service that answers 429: the command says what happened and
+    that the job waits for its retry; the job is queued again, not lost."""
+    create_career(user)
+    settings.ENRICHMENT_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = server.url
+    settings.OPENAI_API_KEY = "test-key"
+    settings.OPENAI_MAX_RETRIES = 0
+    server.replies = [Reply(status=429, body={"error": {"message": "busy"}})]
+    with pytest.raises(CommandError, match="queued again") as raised:
+        enrich("--user", user.email)
+    assert "Traceback" not in str(raised.value)
+    assert len(server.requests) == 1
+    with user_context(user.pk):
+        job = EnrichmentJob.objects.get(user=user)
+    assert job.status == "queued"
+    assert job.attempts == 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from careeros.ai import TransientProviderError
 from careeros.db.rls import system_context, user_context
 from enrichment import services
 from enrichment.models import CareerEnrichment, CareerNarrative, EnrichmentJob, EntryEnrichment
@@ -64,11 +65,17 @@ class Command(BaseCommand):
         if options["worker"]:
             job = self._wait(user, job, options["timeout"])
         else:
-            services.enrichment_job_run(
-                job_id=job.pk,
-                user_id=user.pk,
-                observer=lambda step, done: self.stdout.write(f"  {done:3d}%  {step}"),
-            )
+            try:
+                services.enrichment_job_run(
+                    job_id=job.pk,
+                    user_id=user.pk,
+                    observer=lambda step, done: self.stdout.write(f"  {done:3d}%  {step}"),
+                )
+            except (TransientProviderError, services.DatabaseUnavailable) as error:
+                raise CommandError(
+                    f"{error} The job {job.pk} is queued again: the workers retry it when it is "
+                    "due, or run this command again later."
+                ) from error
         self._report(user, job)
 
     def _latest_version(self, user: User) -> Any:

@@ -84,6 +84,12 @@ def load(folder: Path) -> list[Example]:
     return examples
 
 
+def _lower(text: str) -> str:
+    """Lower case, one character for one, so that positions still index the printed tags
+    ("İ" lowers to two)."""
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def headers(
     document: ResumeText,
     labels: Sequence[str],
@@ -94,7 +100,7 @@ def headers(
     the tag of the printed characters they were read from: first in the printed line the
     reader line came from, then in the entry's other printed lines."""
     owner_of = dict(zip((line.start for line in document.lines), owners, strict=True))
-    texts = ["".join(text for text, _ in line["spans"]).lower() for line in printed]
+    texts = [_lower("".join(text for text, _ in line["spans"])) for line in printed]
     tags = [[tag for text, tag in line["spans"] for _ in text] for line in printed]
     engine = Engine(document, [split_label(label) for label in labels])
     out = []
@@ -121,7 +127,7 @@ def headers(
                 order = ([owner] if owner is not None else []) + sorted(family - {owner})
                 tag = Tag.O.value
                 for number in order:
-                    found = texts[number].find(token.text.lower(), cursor.get(number, 0))
+                    found = texts[number].find(_lower(token.text), cursor.get(number, 0))
                     if found < 0:
                         continue
                     cursor[number] = found + len(token.text)
