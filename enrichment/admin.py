@@ -24,6 +24,7 @@ class EnrichmentJobAdmin(ReadOnlyAdmin):
         "progress_percentage",
         "current_step",
         "attempts",
+        "interruptions",
         "user",
         "queued_at",
         "completed_at",

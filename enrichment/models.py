@@ -6,7 +6,7 @@ column is read through a typed model in ``enrichment.schemas``. CareerOS adds, o
 three result tables, ``job`` (the job that wrote the row: a job that runs again replaces
 its own rows, never adds to them) and ``statements`` (the sentences with the entities
 each cites); on ``entry_enrichment`` the proposal's ``status``; on ``enrichment_jobs`` the
-``attempts`` counter and ``cancelled`` status.
+``attempts`` and ``interruptions`` counters and ``cancelled`` status.
 """
 
 from __future__ import annotations
@@ -91,6 +91,10 @@ class EnrichmentJob(models.Model):
     # CareerOS's addition: how many times a worker claimed it (a claim that outlives its
     # lease is taken over, and the older worker's result is then refused).
     attempts = models.IntegerField(default=0, db_default=0)
+    # Of those claims, how many took the job over from a worker that stopped mid-job (its
+    # lease ran out): "interrupted repeatedly" is judged by this alone, so attempts spent on
+    # transient failures (a busy AI service, the database blinking) never count toward it.
+    interruptions = models.IntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 

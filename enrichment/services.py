@@ -77,8 +77,9 @@ from profiles.models import User
 
 logger = logging.getLogger(__name__)
 
-# A job claimed this many times without finishing (its worker keeps dying on it) fails.
-MAX_CLAIMS = 3
+# A job whose worker stopped mid-job this many times in a row (each claim's lease ran out)
+# fails. Counted apart from its attempts: a transient failure is no interruption.
+MAX_INTERRUPTIONS = 3
 # A job whose AI calls keep failing transiently ends so, once its attempts (counted in its
 # row, the reconciler's included) reach ENRICHMENT_JOB_ATTEMPT_CAP.
 UNAVAILABLE = "The AI service is unavailable — retry later."
@@ -203,6 +204,7 @@ def enrichment_job_retry(*, user: User, job_id: UUID | str) -> EnrichmentJob:
         job.current_step = "Waiting for a worker"
         job.total_steps = None
         job.attempts = 0
+        job.interruptions = 0
         job.queued_at = timezone.now()
         job.started_at = None
         job.completed_at = None
@@ -247,13 +249,15 @@ def enrichment_job_claim(*, job_id: UUID | str, held: datetime | None = None) ->
                 _mark_failed(job, SERVICE_UNAVAILABLE)
                 return None
         elif job.status == JobStatus.PROCESSING and job.updated_at < timezone.now() - _lease():
-            if job.attempts >= MAX_CLAIMS:
+            # Its worker stopped mid-job (the lease ran out): this claim takes it over.
+            if job.interruptions + 1 >= MAX_INTERRUPTIONS:
                 _mark_failed(
                     job,
                     "This job was interrupted repeatedly (its worker stopped each time), so it "
                     "was stopped. Retry it; if it stops again, tell us.",
                 )
                 return None
+            job.interruptions += 1
         elif job.status != JobStatus.QUEUED:
             return None
         elif job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from careeros.ai import TransientProviderError
 from careeros.db.rls import system_context, user_context
 from enrichment import services
 from enrichment.models import (
@@ -195,6 +196,48 @@ def test_failed_job_says_why_and_retries(user: User) -> None:
         assert job.status == JobStatus.COMPLETED
         assert job.error_details is None
         assert CareerEnrichment.objects.filter(job=job).count() == 1
+
+
+def _expire_lease(job: EnrichmentJob, settings: Any) -> None:
+    with system_context():
+        EnrichmentJob.objects.filter(pk=job.pk).update(
+            updated_at=timezone.now() - timedelta(seconds=settings.ENRICHMENT_JOB_LEASE_SECONDS + 1)
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transient_failures_do_not_count_as_interruptions(user: User, settings: Any) -> None:
+    """Four 429s and then a lost worker: the takeover is the first interruption, not the
+    "interrupted repeatedly" end; three lost workers in a row still end it so."""
+    job = queue(user, JobType.PROFILE_ANALYSIS, enqueue=False)
+    busy = TransientProviderError("The AI service is rate limiting requests (429).")
+    with user_context(user.pk):
+        for _ in range(4):
+            claim = services.enrichment_job_claim(job_id=job.pk)
+            assert claim is not None
+            assert services._release(claim, busy) is True
+        assert services.enrichment_job_claim(job_id=job.pk) is not None
+    for interruption in (1, 2):  # the worker dies; the next delivery takes the job over
+        _expire_lease(job, settings)
+        with user_context(user.pk):
+            taken = services.enrichment_job_claim(job_id=job.pk)
+            assert taken is not None
+            state = EnrichmentJob.objects.get(pk=job.pk)
+        assert state.status == JobStatus.PROCESSING
+        assert (state.attempts, state.interruptions) == (5 + interruption, interruption)
+    _expire_lease(job, settings)
+    with user_context(user.pk):
+        assert services.enrichment_job_claim(job_id=job.pk) is None
+        ended = EnrichmentJob.objects.get(pk=job.pk)
+    assert ended.status == JobStatus.FAILED
+    assert ended.error_details is not None
+    assert "interrupted repeatedly" in ended.error_details
+    assert ended.interruptions == 2
+    # The Retry button starts it afresh: attempts and interruptions at 0.
+    with user_context(user.pk):
+        services.enrichment_job_retry(user=user, job_id=job.pk)
+        again = EnrichmentJob.objects.get(pk=job.pk)
+    assert (again.status, again.attempts, again.interruptions) == (JobStatus.QUEUED, 0, 0)
 
 
 def test_abandoned_job_is_taken_over_and_completes_once(pipeline_worker: str, user: User) -> None:
