@@ -130,6 +130,20 @@ class EmbeddedPostgres:
             time.sleep(down_seconds)
             self._start(state["port"])
 
+    def superuser_connection(self, state: dict[str, Any] | None = None) -> psycopg.Connection[Any]:
+        """A new autocommit session of the superuser on the running server's ``postgres``
+        database (``state``: the server's, read from its state file when not given); the
+        caller closes it, as a ``with`` block does."""
+        state = state if state is not None else load_state(self.state_file)
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=state["port"],
+            user=SUPERUSER,
+            password=state["superuser_password"],
+            dbname="postgres",
+            autocommit=True,
+        )
+
     # -- internals ---------------------------------------------------------------
 
     def _system_user(self) -> str | None:
@@ -227,14 +241,7 @@ class EmbeddedPostgres:
 
     def _bootstrap(self, state: dict[str, Any]) -> None:
         """Create the owner role and the database if missing (idempotent)."""
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=state["port"],
-            user=SUPERUSER,
-            password=state["superuser_password"],
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
+        with self.superuser_connection(state) as conn:
             role = sql.Identifier(OWNER_ROLE)
             if not conn.execute(
                 "SELECT 1 FROM pg_roles WHERE rolname = %s", [OWNER_ROLE]

@@ -46,6 +46,11 @@ def test_postgres_starts_stops_and_keeps_its_data(data_dir: Path) -> None:
             "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
     assert role == ("careeros", False)
+    with server.superuser_connection() as conn:  # the bootstrap's login, and the drills'
+        superuser = conn.execute(
+            "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    assert superuser == ("postgres", True)
 
     assert server.stop() is True
     assert server.is_running() is False

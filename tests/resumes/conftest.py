@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from careeros.db.rls import system_context
+from careeros.db.rls import system_context, user_context
+from profiles.models import User
+from resumes import services
 from resumes.models import ResumeVersion
 
 
@@ -49,6 +52,21 @@ def upload(
         **extra,
     }
     return client.post("/resumes/upload/", data)
+
+
+def uploaded_version(user: User, content: bytes = b"Ada Lovelace\nAnalyst") -> ResumeVersion:
+    """``content`` uploaded as ``user`` into a new stream "Main", its stages not enqueued:
+    the version's first stage is the caller's to run."""
+    with user_context(user.pk):
+        stream = services.resume_stream_create(user=user, name="Main")
+        return services.resume_version_upload(
+            user=user,
+            stream=stream,
+            filename="cv.txt",
+            content=io.BytesIO(content),
+            size=len(content),
+            enqueue=False,
+        )
 
 
 def wait_for(

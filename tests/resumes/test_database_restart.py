@@ -5,7 +5,6 @@ twice."""
 
 from __future__ import annotations
 
-import io
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from careeros.db.rls import system_context, user_context
 from careeros.embedded import default_data_dir, load_state
-from careeros.embedded.postgres import SUPERUSER, EmbeddedPostgres
+from careeros.embedded.postgres import EmbeddedPostgres
 from profiles.models import User
 from resumes import services, tasks
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeVersion
@@ -30,7 +29,7 @@ from resumes.sandbox import parse_document
 from resumes.schemas import Failure, Stage, StageStatus, entities_from_extraction
 from tests.conftest import celery_worker
 from tests.resumes import hostile
-from tests.resumes.conftest import upload, wait_for
+from tests.resumes.conftest import upload, uploaded_version, wait_for
 from tests.resumes.test_worker_crash import _long_resume
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,29 +51,8 @@ def embedded_postgres() -> EmbeddedPostgres:
 @pytest.fixture
 def superuser(embedded_postgres: EmbeddedPostgres) -> Iterator[psycopg.Connection[Any]]:
     """A superuser session on the embedded server, to end other sessions as an operator can."""
-    state = load_state(embedded_postgres.state_file)
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=state["port"],
-        user=SUPERUSER,
-        password=state["superuser_password"],
-        dbname="postgres",
-        autocommit=True,
-    ) as session:
+    with embedded_postgres.superuser_connection() as session:
         yield session
-
-
-def _upload(user: User, content: bytes) -> ResumeVersion:
-    with user_context(user.pk):
-        stream = services.resume_stream_create(user=user, name="Main")
-        return services.resume_version_upload(
-            user=user,
-            stream=stream,
-            filename="cv.txt",
-            content=io.BytesIO(content),
-            size=len(content),
-            enqueue=False,
-        )
 
 
 def _reload(version: ResumeVersion) -> ResumeVersion:
@@ -112,7 +90,7 @@ def test_a_connection_dropped_while_the_stage_works_is_replaced_before_it_writes
 ) -> None:
     """The server ends the worker's session while the file is read (a restart, an idle
     timeout): the finish checks its connection first and completes on the first attempt."""
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     _work_that(monkeypatch, Stage.UPLOAD, lambda: _terminate_own_session(superuser))
     outcome = services.resume_stage_run(
         version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
@@ -134,7 +112,7 @@ def test_a_database_error_mid_stage_retries_within_the_budget(
             cursor.execute("SELECT 1")  # on the dead session
 
     _work_that(monkeypatch, Stage.UPLOAD, lose_the_database)
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     with pytest.raises(services.DatabaseUnavailable) as raised:
         services.resume_stage_run(
             version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
@@ -168,7 +146,7 @@ def test_a_database_failing_every_attempt_ends_typed_unavailable(
         raise OperationalError("server closed the connection unexpectedly")
 
     _work_that(monkeypatch, Stage.UPLOAD, fail, times=99)
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     for _ in range(2):
         with pytest.raises(services.DatabaseUnavailable):
             services.resume_stage_run(
@@ -215,7 +193,7 @@ def test_a_failure_the_database_cannot_record_is_held_and_taken_back_at_once(
         return real_release(*args)
 
     monkeypatch.setattr(services, "_release", release)
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     with pytest.raises(services.DatabaseUnavailable) as raised:
         services.resume_stage_run(
             version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
@@ -243,7 +221,7 @@ def test_a_held_claim_past_the_budget_ends_typed_unavailable(
     """Taking back a held claim is an attempt of the budget: the last one ends the version
     "unavailable", naming the database."""
     settings.RESUME_STAGE_ATTEMPT_CAP = 1
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     with user_context(user.pk):
         claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.UPLOAD)
         assert claim is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ from resumes import services
 from resumes.models import ResumeStream, ResumeVersion
 from resumes.schemas import Failure, Stage, StageStatus
 from tests.resumes import hostile
-from tests.resumes.conftest import upload
+from tests.resumes.conftest import upload, uploaded_version
 
 HX = {"HX-Request": "true"}
 
@@ -34,23 +33,10 @@ def _post(
     return client.post("/resumes/upload/", {"documents": documents, **(data or {})}, **kwargs)
 
 
-def _version(user: User, *, content: bytes = b"Ada Lovelace\nAnalyst") -> ResumeVersion:
-    with user_context(user.pk):
-        stream = services.resume_stream_create(user=user, name="Main")
-        return services.resume_version_upload(
-            user=user,
-            stream=stream,
-            filename="cv.txt",
-            content=io.BytesIO(content),
-            size=len(content),
-            enqueue=False,
-        )
-
-
 @pytest.mark.django_db
 def test_upload_page_offers_streams_and_drag_and_drop(signed_in: Client, user: User) -> None:
     """The upload page lists the user's own streams and has the drop zone."""
-    _version(user)
+    uploaded_version(user)
     response = signed_in.get("/resumes/upload/")
     assert response.status_code == 200
     assert b"data-dropzone" in response.content
@@ -83,7 +69,7 @@ def test_upload_into_an_existing_stream_numbers_versions(
     signed_in: Client, user: User, media_root: Path
 ) -> None:
     """Files uploaded into a chosen stream get the next version numbers."""
-    first = _version(user)
+    first = uploaded_version(user)
     response = signed_in.post(
         "/resumes/upload/",
         {
@@ -121,7 +107,7 @@ def test_a_first_upload_needs_no_stream_name(
 @pytest.mark.django_db
 def test_a_later_upload_goes_where_the_last_one_went(signed_in: Client, user: User) -> None:
     """With streams, the form preselects the most recently updated one."""
-    first = _version(user)
+    first = uploaded_version(user)
     page = signed_in.get("/resumes/upload/").content.decode()
     assert f'<option value="{first.stream_id}" selected>' in page
 
@@ -132,7 +118,7 @@ def test_an_error_from_the_pages_script_answers_with_the_problems_only(
 ) -> None:
     """Posted by the page's script, a bad upload gets back only the list of problems, so the
     form in the browser keeps its chosen files and stream."""
-    theirs = _version(other_user)
+    theirs = uploaded_version(other_user)
     response = signed_in.post(
         "/resumes/upload/",
         {"documents": [SimpleUploadedFile("a.txt", b"text")], "stream": str(theirs.stream_id)},
@@ -189,7 +175,7 @@ def test_another_users_stream_cannot_be_chosen(
     signed_in: Client, user: User, other_user: User, media_root: Path
 ) -> None:
     """Posting another user's stream id is a form error, and nothing is stored."""
-    theirs = _version(other_user)
+    theirs = uploaded_version(other_user)
     response = signed_in.post(
         "/resumes/upload/",
         {"documents": [SimpleUploadedFile("a.txt", b"text")], "stream": str(theirs.stream_id)},
@@ -252,7 +238,7 @@ def test_the_storage_quota_is_enforced_before_the_body_is_stored(
     counts for them only."""
     content = b"Ada Lovelace\nAnalyst\n" * 1000  # 21 KB
     settings.RESUME_STORAGE_QUOTA_BYTES = 2 * len(content) + 1000
-    _version(other_user, content=content * 3)  # over the quota, but someone else's
+    uploaded_version(other_user, content=content * 3)  # over the quota, but someone else's
     assert upload(signed_in, [("one.txt", content)]).status_code == 302
     assert upload(signed_in, [("two.txt", content)]).status_code == 302
     response = upload(signed_in, [("three.txt", content)])
@@ -266,7 +252,7 @@ def test_the_storage_quota_is_enforced_before_the_body_is_stored(
 @pytest.mark.django_db
 def test_status_partial_polls_until_terminal(signed_in: Client, user: User) -> None:
     """The status partial answers 200 while processing and 286 (stop polling) when done."""
-    version = _version(user)
+    version = uploaded_version(user)
     response = signed_in.get(
         f"/resumes/versions/{version.pk}/status_hx/", headers={"HX-Request": "true"}
     )
@@ -288,7 +274,7 @@ def test_status_partial_polls_until_terminal(signed_in: Client, user: User) -> N
 @pytest.mark.django_db
 def test_download_returns_the_original(signed_in: Client, user: User, media_root: Path) -> None:
     """The owner downloads the original bytes under the original name."""
-    version = _version(user, content=b"original bytes")
+    version = uploaded_version(user, content=b"original bytes")
     response = signed_in.get(f"/resumes/versions/{version.pk}/file/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"original bytes"  # type: ignore[attr-defined]
@@ -299,7 +285,7 @@ def test_download_returns_the_original(signed_in: Client, user: User, media_root
 @pytest.mark.django_db
 def test_retry_refuses_a_version_that_did_not_fail(signed_in: Client, user: User) -> None:
     """Only failed versions can be retried."""
-    version = _version(user)
+    version = uploaded_version(user)
     response = signed_in.post(f"/resumes/versions/{version.pk}/retry/", follow=True)
     assert b"Only a failed version can be retried." in response.content
 
@@ -319,7 +305,7 @@ def test_second_user_gets_404(
     client: Client, user: User, other_user: User, media_root: Path, method: str, path: str
 ) -> None:
     """Another user can neither see, poll, download nor retry someone's versions."""
-    version = _version(user)
+    version = uploaded_version(user)
     with user_context(user.pk):
         version.mark_stage(Stage.PARSE, StageStatus.FAILED, error="x")
     client.force_login(other_user)
@@ -336,7 +322,7 @@ def test_index_and_dashboard_list_only_own_streams(
     signed_in: Client, user: User, other_user: User
 ) -> None:
     """The resume list and the dashboard card show the user's streams, not others'."""
-    _version(user)
+    uploaded_version(user)
     with user_context(other_user.pk):
         services.resume_stream_create(user=other_user, name="Secret plans")
     assert b"/resumes/dashboard_card_hx/" in signed_in.get("/").content
@@ -377,7 +363,7 @@ def test_ai_unavailable_is_its_own_state_with_an_htmx_retry_for_the_owner_only(
     """A version whose AI budget ran out says "The AI service is unavailable — retry later"
     (not a file error); its Retry is an htmx POST that needs the CSRF token, gives a second
     user 404 without touching it, and for the owner re-queues the failed stage."""
-    version = _version(user)
+    version = uploaded_version(user)
     with user_context(user.pk):
         version.mark_stage(Stage.UPLOAD, StageStatus.COMPLETED)
         version.mark_stage(
@@ -425,7 +411,7 @@ def test_each_failure_kind_has_its_own_headline(signed_in: Client, user: User) -
         (Failure.TOO_LONG, "This file took too long to read"),
         (Failure.PERMANENT, "This file could not be read"),
     ]:
-        version = _version(user)
+        version = uploaded_version(user)
         with user_context(user.pk):
             version.mark_stage(Stage.UPLOAD, StageStatus.FAILED, error="x", failure=failure)
         html = signed_in.get(f"/resumes/versions/{version.pk}/").content.decode()
