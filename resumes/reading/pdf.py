@@ -14,6 +14,7 @@ import math
 import re
 import statistics
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -280,7 +281,7 @@ class _Page:
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
         # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
-        codes = list(buffer)[:count]
+        codes = array("H", bytes(buffer))[:count].tolist()
         if written != count + 1:
             # The page's text leaves out characters PDFium cannot map to Unicode (glyphs
             # without a code, as some producers write for odd spaces), which would shift
@@ -329,7 +330,7 @@ class _Page:
                 # Style is read once a word (per character would double the reading time),
                 # and only when another text object than the last one draws the word.
                 obj = pdfium_c.FPDFText_GetTextObject(handle, index)
-                address = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+                address = ctypes.c_void_p.from_buffer(obj).value if obj else None
                 if address is None or address != last_object:
                     last_object = address
                     size, bold, hidden = self._style(handle, index, obj, size, style)
