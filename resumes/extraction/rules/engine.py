@@ -55,6 +55,15 @@ KEYWORDS_LABEL = re.compile(
     r"technologien|technologies utilisées|tecnologías)\s*:",
     re.IGNORECASE,
 )
+# Name and location checks run on every cell of the header and the first page.
+NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+STACKED_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
+NOT_A_NAME = re.compile(r"curriculum|vitae|resume|lebenslauf|personal|information", re.I)
+REGION_ZIP = re.compile(r"([A-Z]{2})\s+\d{4,5}")
+PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
+DIGIT = re.compile(r"\d")
+NON_DIGITS = re.compile(r"\D")
+DIGITS_SPACES = re.compile(r"[\d\s]+")
 
 
 def _strip_bullet(text: str) -> tuple[str, int]:
@@ -247,13 +256,15 @@ class Engine:
     def basics(self, sections: Sequence[Section]) -> schema.Basics:
         basics = schema.Basics()
         header = [line for s in sections if s.kind in ("header", "contact") for line in s.lines]
+        in_header = set(header)
         # Contact details printed in a band or sidebar that reads after some section: the
         # lines around an e-mail address.
         for index, line in enumerate(self.lines):
-            if line not in header and EMAIL.search(line.text):
+            if line not in in_header and EMAIL.search(line.text):
                 for near in self.lines[max(index - 2, 0) : index + 3]:
-                    if near not in header and near.block == line.block:
+                    if near not in in_header and near.block == line.block:
                         header.append(near)
+                        in_header.add(near)
         profile_lines = [line for s in sections if s.kind == "profiles" for line in s.lines]
         confidences: list[float] = []
         search_order = header + profile_lines + self.lines
@@ -271,10 +282,10 @@ class Engine:
         for line in phone_lines:
             for match in PHONE.finditer(raw, line.start, line.end):
                 value = match.group().strip(" -./")
-                digits = re.sub(r"\D", "", value)
+                digits = NON_DIGITS.sub("", value)
                 if not 7 <= len(digits) <= 15 or (find_dates(value) and is_date_only(value)):
                     continue
-                if re.fullmatch(r"[\d\s]+", value) and len(value.split()) == 1 and len(digits) < 9:
+                if DIGITS_SPACES.fullmatch(value) and len(value.split()) == 1 and len(digits) < 9:
                     continue
                 start = match.start() + match.group().index(value)
                 basics.phone = value
@@ -475,7 +486,9 @@ class Engine:
         pool = header or self.lines[:10]
         if self.is_pdf:
             # Header bands and sidebars put the name anywhere on the first page.
-            pool = pool + [line for line in self.lines if line.page == 0 and line not in pool]
+            in_pool = set(pool)
+            pool = pool + [line for line in self.lines if line.page == 0 and line not in in_pool]
+        in_header = set(header)
         for order, line in enumerate(pool):
             for cell in line.cells:
                 whole = piece(self.raw, cell.start, cell.end)
@@ -483,7 +496,7 @@ class Engine:
                 # "Name | Title" printed as one header line: the name is its first part.
                 options = [whole] + (parts[:1] if len(parts) > 1 else [])
                 for p in options:
-                    self._name_candidate(p, line, order, header, candidates)
+                    self._name_candidate(p, line, order, line in in_header, candidates)
         self._stacked_name(pool, candidates)
         if candidates:
             best = max(candidates, key=lambda c: c[0])[1]
@@ -496,14 +509,14 @@ class Engine:
         p: Piece,
         line: Line,
         order: int,
-        header: list[Line],
+        in_header: bool,
         candidates: list[tuple[float, Piece]],
     ) -> None:
         text = p.text
         words = text.split()
         if not 2 <= len(words) <= 4 or len(text) > 40:
             return
-        if not all(re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+        if not all(NAME_WORD.fullmatch(w) for w in words):
             return
         if not all(w[0].isupper() for w in words):
             return
@@ -511,10 +524,10 @@ class Engine:
             return
         if vocab.INSTITUTION.search(text) or vocab.COMPANY_WORDS.search(text):
             return
-        if re.search(r"curriculum|vitae|resume|lebenslauf|personal|information", text, re.I):
+        if NOT_A_NAME.search(text):
             return
         score = (line.size or 10.0) * (1.6 if line.bold else 1.0) - order * 0.05
-        if line in header:
+        if in_header:
             score += 2.0
         candidates.append((score, p))
 
@@ -526,7 +539,7 @@ class Engine:
             if not (a.size and a.size == b.size and a.size >= self.body_size * 1.4):
                 continue
             pair = (a.text.strip(), b.text.strip())
-            if all(re.fullmatch(r"[^\W\d_][\w'’\-]+", w) and w[0].isupper() for w in pair):
+            if all(STACKED_NAME_WORD.fullmatch(w) and w[0].isupper() for w in pair):
                 if any(vocab.heading_kind(w) for w in pair):
                     continue
                 p = join([piece(self.raw, a.start, a.end), piece(self.raw, b.start, b.end)])
@@ -576,13 +589,13 @@ class Engine:
         keep = [
             (t, o)
             for t, o in zip(parts, offsets, strict=True)
-            if (t and not re.search(r"\d", t)) or (t and re.fullmatch(r"[A-Z]{2}\s+\d{4,5}", t))
+            if (t and not DIGIT.search(t)) or (t and REGION_ZIP.fullmatch(t))
         ]
         if not keep or len(keep) > 3:
             return None
         cleaned: list[tuple[str, tuple[int, int]]] = []
         for value, (begin, finish) in keep:
-            region_zip = re.fullmatch(r"([A-Z]{2})\s+\d{4,5}", value)
+            region_zip = REGION_ZIP.fullmatch(value)
             if region_zip:
                 value = region_zip.group(1)
                 finish = begin + 2
@@ -604,13 +617,13 @@ class Engine:
                 or (location.country_code and vocab.REGION_WORD.search(region[0]))
             ):
                 return None
-            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", city[0]) or len(city[0].split()) > 4:
+            if not PLACE_NAME.fullmatch(city[0]) or len(city[0].split()) > 4:
                 return None
             location.city, location.region = city[0], region[0]
             spans["location.city"] = [city[1]]
             spans["location.region"] = [region[1]]
         elif len(cleaned) == 1 and location.country_code:
-            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", cleaned[0][0]):
+            if not PLACE_NAME.fullmatch(cleaned[0][0]):
                 return None
             location.city = cleaned[0][0]
             spans["location.city"] = [cleaned[0][1]]

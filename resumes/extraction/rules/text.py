@@ -9,6 +9,10 @@ Span = tuple[int, int]
 # Characters trimmed from the ends of a value: whitespace, bullets, separators, markup.
 TRIM = " \t\n\r|•·◦▪‣⁃∙*_#>:;,–—-\u2022\u00b7\u25cf\u25aa\u2013\u2014"
 TRIM_KEEP_DASH = " \t\n\r|•·◦▪‣⁃∙*_#>:;,\u2022\u00b7\u25cf\u25aa"
+# The end of a value keeps its "#" ("C#").
+_END_TRIM = {trim: trim.replace("#", "") for trim in (TRIM, TRIM_KEEP_DASH)}
+_SPACE_RUN = re.compile(r"\s+")
+_MARKUP = re.compile(r"\*\*|__")
 
 
 @dataclass(slots=True)
@@ -24,14 +28,13 @@ def piece(raw: str, start: int, end: int, trim: str = TRIM) -> Piece:
     """The value at raw[start:end], trimmed of separators at both ends."""
     while start < end and raw[start] in trim:
         start += 1
-    end_trim = trim.replace("#", "")  # "C#"
+    end_trim = _END_TRIM.get(trim) or trim.replace("#", "")
     while end > start and raw[end - 1] in end_trim:
         end -= 1
     # Keep a trailing period of an abbreviation ("Inc.") and closing brackets.
     if end < len(raw) and raw[end : end + 1] == ")" and "(" in raw[start:end]:
         end += 1
-    text = re.sub(r"\s+", " ", raw[start:end]).strip()
-    text = re.sub(r"\*\*|__", "", text)
+    text = _MARKUP.sub("", _SPACE_RUN.sub(" ", raw[start:end]).strip())
     return Piece(text, [(start, end)] if text else [])
 
 

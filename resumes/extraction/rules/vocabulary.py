@@ -297,12 +297,13 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 }
 _HEADING_INDEX = {fold(phrase): kind for kind, phrases in HEADINGS.items() for phrase in phrases}
 _SPLIT_HEADING = re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|/|,|\+)\s*")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def heading_kind(text: str) -> tuple[str, tuple[str, ...]] | None:
     """The section a heading names, and any others it names ("Projects & Associations")."""
     key = fold(text).strip(" :.-–—|•#*_")
-    key = re.sub(r"\s+", " ", key)
+    key = _SPACE_RUN.sub(" ", key)
     if not key or len(key) > 48:
         return None
     if key in _HEADING_INDEX:
