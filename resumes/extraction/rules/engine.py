@@ -8,6 +8,7 @@ document.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
 from collections.abc import Sequence
@@ -64,6 +65,13 @@ PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
 DIGIT = re.compile(r"\d")
 NON_DIGITS = re.compile(r"\D")
 DIGITS_SPACES = re.compile(r"[\d\s]+")
+
+
+def _spread(values: Sequence[float]) -> float:
+    """Population standard deviation in float arithmetic (``statistics.pstdev`` is exact,
+    through fractions, and many times slower)."""
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def _strip_bullet(text: str) -> tuple[str, int]:
@@ -256,15 +264,16 @@ class Engine:
     def basics(self, sections: Sequence[Section]) -> schema.Basics:
         basics = schema.Basics()
         header = [line for s in sections if s.kind in ("header", "contact") for line in s.lines]
-        in_header = set(header)
+        # Lines are told apart by where they start.
+        in_header = {line.start for line in header}
         # Contact details printed in a band or sidebar that reads after some section: the
         # lines around an e-mail address.
         for index, line in enumerate(self.lines):
-            if line not in in_header and EMAIL.search(line.text):
+            if line.start not in in_header and EMAIL.search(line.text):
                 for near in self.lines[max(index - 2, 0) : index + 3]:
-                    if near not in in_header and near.block == line.block:
+                    if near.start not in in_header and near.block == line.block:
                         header.append(near)
-                        in_header.add(near)
+                        in_header.add(near.start)
         profile_lines = [line for s in sections if s.kind == "profiles" for line in s.lines]
         confidences: list[float] = []
         search_order = header + profile_lines + self.lines
@@ -486,9 +495,11 @@ class Engine:
         pool = header or self.lines[:10]
         if self.is_pdf:
             # Header bands and sidebars put the name anywhere on the first page.
-            in_pool = set(pool)
-            pool = pool + [line for line in self.lines if line.page == 0 and line not in in_pool]
-        in_header = set(header)
+            in_pool = {line.start for line in pool}
+            pool = pool + [
+                line for line in self.lines if line.page == 0 and line.start not in in_pool
+            ]
+        in_header = {line.start for line in header}
         for order, line in enumerate(pool):
             for cell in line.cells:
                 whole = piece(self.raw, cell.start, cell.end)
@@ -496,7 +507,7 @@ class Engine:
                 # "Name | Title" printed as one header line: the name is its first part.
                 options = [whole] + (parts[:1] if len(parts) > 1 else [])
                 for p in options:
-                    self._name_candidate(p, line, order, line in in_header, candidates)
+                    self._name_candidate(p, line, order, line.start in in_header, candidates)
         self._stacked_name(pool, candidates)
         if candidates:
             best = max(candidates, key=lambda c: c[0])[1]
@@ -607,8 +618,6 @@ class Engine:
             location.country_code = country
             spans["location.countryCode"] = [cleaned[-1][1]]
             cleaned = cleaned[:-1]
-        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
-            return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         if len(cleaned) == 2:
             city, region = cleaned
             if not (
@@ -629,6 +638,9 @@ class Engine:
             spans["location.city"] = [cleaned[0][1]]
         elif not (len(cleaned) == 0 and location.country_code):
             return None
+        # Checked last, as the slowest test.
+        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
+            return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         return location, spans
 
     # -- entries -------------------------------------------------------------------------
@@ -644,7 +656,7 @@ class Engine:
         if self.is_pdf and len(lines) >= 3:
             centres = [(line.x0 + line.x1) / 2 for line in lines]
             lefts = [line.x0 for line in lines]
-            centred = statistics.pstdev(centres) < 4 and statistics.pstdev(lefts) > 8
+            centred = _spread(centres) < 4 and _spread(lefts) > 8
         return base, centred
 
     def _x0(self, line: Line) -> float:

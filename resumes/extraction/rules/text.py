@@ -34,7 +34,9 @@ def piece(raw: str, start: int, end: int, trim: str = TRIM) -> Piece:
     # Keep a trailing period of an abbreviation ("Inc.") and closing brackets.
     if end < len(raw) and raw[end : end + 1] == ")" and "(" in raw[start:end]:
         end += 1
-    text = _MARKUP.sub("", _SPACE_RUN.sub(" ", raw[start:end]).strip())
+    text = _SPACE_RUN.sub(" ", raw[start:end]).strip()
+    if "**" in text or "__" in text:
+        text = _MARKUP.sub("", text)
     return Piece(text, [(start, end)] if text else [])
 
 
@@ -62,9 +64,12 @@ def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[P
     pattern = _SEPARATORS if extra is None else re.compile(_SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []
     position = start
-    # A dash inside "Jan 2014 – Present" is part of the range, not a separator.
-    protected = [(start + d.span[0], start + d.span[1]) for d in find_dates(raw[start:end])]
+    protected: list[Span] | None = None
     for match in pattern.finditer(raw, start, end):
+        if protected is None:
+            # A dash inside "Jan 2014 – Present" is part of the range, not a separator.
+            dates = find_dates(raw[start:end])
+            protected = [(start + d.span[0], start + d.span[1]) for d in dates]
         if any(a < match.end() and match.start() < b for a, b in protected):
             continue
         p = piece(raw, position, match.start(), TRIM_KEEP_DASH)
