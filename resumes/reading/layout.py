@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -66,7 +67,12 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
     aligned = 0
     for fragment in small:
         tolerance = max(0.6, fragment.size * 0.12)
-        if any(abs(b - fragment.baseline) <= tolerance for b in baselines):
+        # The nearest baselines are the two around this one.
+        index = bisect.bisect_left(baselines, fragment.baseline)
+        if any(
+            abs(b - fragment.baseline) <= tolerance
+            for b in baselines[max(index - 1, 0) : index + 1]
+        ):
             aligned += 1
     return aligned / len(small)
 

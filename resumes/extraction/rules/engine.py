@@ -19,7 +19,15 @@ from resumes.extraction import schema
 from resumes.extraction.labels import Role, Tag
 from resumes.extraction.labels import Section as Section_
 from resumes.extraction.rules import vocabulary as vocab
-from resumes.extraction.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
+from resumes.extraction.rules.text import (
+    SEPARATORS,
+    TRIM_KEEP_DASH,
+    Piece,
+    join,
+    piece,
+    segments,
+    split_piece,
+)
 from resumes.normalisers.dates import DateRange, find_dates, is_date_only
 from resumes.reading.model import Line, ResumeText
 
@@ -503,8 +511,12 @@ class Engine:
         for order, line in enumerate(pool):
             for cell in line.cells:
                 whole = piece(self.raw, cell.start, cell.end)
-                parts = segments(self.raw, cell.start, cell.end)
                 # "Name | Title" printed as one header line: the name is its first part.
+                parts = (
+                    segments(self.raw, cell.start, cell.end)
+                    if SEPARATORS.search(self.raw, cell.start, cell.end)
+                    else []
+                )
                 options = [whole] + (parts[:1] if len(parts) > 1 else [])
                 for p in options:
                     self._name_candidate(p, line, order, line.start in in_header, candidates)

@@ -11,7 +11,6 @@ TRIM = " \t\n\r|•·◦▪‣⁃∙*_#>:;,–—-\u2022\u00b7\u25cf\u25aa\u2013
 TRIM_KEEP_DASH = " \t\n\r|•·◦▪‣⁃∙*_#>:;,\u2022\u00b7\u25cf\u25aa"
 # The end of a value keeps its "#" ("C#").
 _END_TRIM = {trim: trim.replace("#", "") for trim in (TRIM, TRIM_KEEP_DASH)}
-_SPACE_RUN = re.compile(r"\s+")
 _MARKUP = re.compile(r"\*\*|__")
 
 
@@ -34,7 +33,7 @@ def piece(raw: str, start: int, end: int, trim: str = TRIM) -> Piece:
     # Keep a trailing period of an abbreviation ("Inc.") and closing brackets.
     if end < len(raw) and raw[end : end + 1] == ")" and "(" in raw[start:end]:
         end += 1
-    text = _SPACE_RUN.sub(" ", raw[start:end]).strip()
+    text = " ".join(raw[start:end].split())  # whitespace runs as one space
     if "**" in text or "__" in text:
         text = _MARKUP.sub("", text)
     return Piece(text, [(start, end)] if text else [])
@@ -54,14 +53,14 @@ def join(pieces: list[Piece]) -> Piece:
     return Piece(text, spans)
 
 
-_SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
+SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
 
 
 def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[Piece]:
     """Split raw[start:end] at separators (tabs, ``|``, `` • ``, wide spaces)."""
     from resumes.normalisers.dates import find_dates
 
-    pattern = _SEPARATORS if extra is None else re.compile(_SEPARATORS.pattern + "|" + extra)
+    pattern = SEPARATORS if extra is None else re.compile(SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []
     position = start
     protected: list[Span] | None = None
