@@ -336,13 +336,14 @@ def build(
                 first = row.fragments[0]
                 text0 = first.string
                 gap = previous is not None and (row.top - previous.bottom) > threshold
-                key = _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
                 in_margin = row.bottom < height * 0.12 or row.top > height * 0.88
                 is_furniture = (
                     (
                         in_margin
+                        and bool(furniture)
                         and (
-                            key in furniture
+                            _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
+                            in furniture
                             or all(_DIGITS.sub("#", t.casefold()) in furniture for t, _, _ in texts)
                         )
                     )

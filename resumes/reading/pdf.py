@@ -17,6 +17,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -172,6 +173,11 @@ class _StyleBuffers:
         self.font_name = ctypes.create_string_buffer(128)
         self.font_flags = ctypes.c_int()
         self.matrix = pdfium_c.FS_MATRIX()
+
+
+@lru_cache(maxsize=256)
+def _is_bold(font_name: bytes) -> bool:
+    return BOLD_FONT.search(font_name) is not None
 
 
 def _is_private_use(code: int) -> bool:
@@ -487,7 +493,7 @@ class _Page:
         pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
         pdfium_c.FPDFText_GetFontInfo(handle, index, buffers.font_name, 128, buffers.font_flags)
-        bold = BOLD_FONT.search(buffers.font_name.value) is not None
+        bold = _is_bold(buffers.font_name.value)
         hidden = (
             mode in (3, 7)  # invisible, clip only
             or size < MIN_VISIBLE_SIZE
