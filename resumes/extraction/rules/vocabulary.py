@@ -724,8 +724,10 @@ def canonical_skill(name: str) -> str | None:
     return skills_vocabulary().get(fold(name))
 
 
+@lru_cache(maxsize=8192)
 def title_score(text: str) -> int:
-    """How many job-title words a text holds (accents ignored: "Chargée" is "chargee")."""
+    """How many job-title words a text holds (accents ignored: "Chargée" is "chargee").
+    Cached: an entry's parts are scored several times, and the pattern is slow to scan."""
     return len(TITLE_WORDS.findall(fold(text)))
 
 
