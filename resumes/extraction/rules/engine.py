@@ -70,6 +70,7 @@ STACKED_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
 NOT_A_NAME = re.compile(r"curriculum|vitae|resume|lebenslauf|personal|information", re.I)
 REGION_ZIP = re.compile(r"([A-Z]{2})\s+\d{4,5}")
 PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
+US_PLACE = re.compile(r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b")
 DIGIT = re.compile(r"\d")
 NON_DIGITS = re.compile(r"\D")
 DIGITS_SPACES = re.compile(r"[\d\s]+")
@@ -194,15 +195,17 @@ class Engine:
 
     # -- sections ------------------------------------------------------------------------
 
-    def _looks_like_heading(self, line: Line, kind: str) -> bool:
-        if len(line.cells) > 1 and kind != "other":
-            # "Languages  English | French" is a skills row, not a heading.
-            return False
+    def _heading(self, line: Line) -> tuple[str, tuple[str, ...]] | None:
+        """The sections a line names when it is shaped like a heading (no list item, at most
+        five words: checked first, as the cheaper test)."""
         text = line.text.strip()
-        if line.bullet or BULLET_START.match(text):
-            return False
-        words = len(text.split())
-        return not words > 5
+        if line.bullet or BULLET_START.match(text) or len(text.split()) > 5:
+            return None
+        found = vocab.heading_kind(text)
+        if found and len(line.cells) > 1 and found[0] != "other":
+            # "Languages  English | French" is a skills row, not a heading.
+            return None
+        return found
 
     def _unknown_heading(self, line: Line) -> bool:
         """An all-capitals or large/bold short line not in our vocabulary ends the section."""
@@ -223,9 +226,9 @@ class Engine:
             return self._labelled_sections(self.labels)
         sections = [Section("header", (), None)]
         for line in self.lines:
-            found = vocab.heading_kind(line.text.strip())
+            found = self._heading(line)
             current = sections[-1]
-            if found and self._looks_like_heading(line, found[0]) and found[0] != current.kind:
+            if found and found[0] != current.kind:
                 sections.append(Section(found[0], found[1], line))
                 continue
             if current.kind != "header" and self._unknown_heading(line):
@@ -275,9 +278,9 @@ class Engine:
         # Lines are told apart by where they start.
         in_header = {line.start for line in header}
         # Contact details printed in a band or sidebar that reads after some section: the
-        # lines around an e-mail address.
+        # lines around an e-mail address ("@" first: the pattern is slow to fail).
         for index, line in enumerate(self.lines):
-            if line.start not in in_header and EMAIL.search(line.text):
+            if "@" in line.text and line.start not in in_header and EMAIL.search(line.text):
                 for near in self.lines[max(index - 2, 0) : index + 3]:
                     if near.start not in in_header and near.block == line.block:
                         header.append(near)
@@ -288,7 +291,7 @@ class Engine:
         raw = self.raw
 
         for line in search_order:
-            match = EMAIL.search(raw, line.start, line.end)
+            match = EMAIL.search(raw, line.start, line.end) if "@" in line.text else None
             if match:
                 basics.email = match.group().rstrip(".")
                 basics.evidence["email"] = [(match.start(), match.start() + len(basics.email))]
@@ -582,9 +585,7 @@ class Engine:
                     return
         # A location inside a run of text ("… 555-0142 San Francisco, CA linkedin…").
         for line in header:
-            match = re.search(
-                r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b", line.text
-            )
+            match = US_PLACE.search(line.text) if ", " in line.text else None
             if match and match.group(2) in vocab.US_STATES:
                 start = line.start + match.start()
                 p = piece(self.raw, start, line.start + match.end())
