@@ -222,6 +222,8 @@ class _Page:
         self._backgrounds: list[tuple[float, float, float, float]] = []
         self._scanned = 0
         self._objects = -1
+        # Addresses of the text objects the characters were read from.
+        self._text_objects: set[int] = set()
 
     def _scan_backgrounds(self) -> Iterator[tuple[float, float, float, float]]:
         """Boxes of filled non-white shapes and images (where white text is visible), found
@@ -273,7 +275,10 @@ class _Page:
         handle = self.page.raw
         markers: list[tuple[float, float, float, float]] = []
         for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
-            obj = ctypes.c_void_p(_page_object(handle, index))
+            address = _page_object(handle, index)
+            if address in self._text_objects:
+                continue  # text, no shape
+            obj = ctypes.c_void_p(address)
             if _object_type(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
                 continue
             if not _object_bounds(obj, *bounds):
@@ -369,6 +374,8 @@ class _Page:
                 address = _text_object(handle, index)
                 if address is None or address != last_object:
                     last_object = address
+                    if address:
+                        self._text_objects.add(address)
                     obj = ctypes.c_void_p(address) if address else None
                     size, bold, hidden = self._style(handle, index, obj, size, style)
             if hidden:
@@ -394,7 +401,9 @@ class _Page:
                 continue
             x0, x1 = left.value, right.value
             y_top, y_bottom = height - top.value, height - bottom.value
-            if _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
+            if 0x61 <= code <= 0x7A or 0x41 <= code <= 0x5A:
+                char = chr(code)  # a Latin letter (most characters): none of the cases below
+            elif _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
                 icon = ICONS.get(code)
                 if icon:
                     pending_icons.append(icon)
@@ -402,7 +411,7 @@ class _Page:
                 current = None
                 pending_space = False
                 continue
-            if current is None and code in SYMBOL_BULLETS:
+            elif current is None and code in SYMBOL_BULLETS:
                 char = "•"  # a bullet from a symbol font (Word's and LibreOffice's lists)
             elif current is None and code in BULLET_GLYPHS:
                 char = "•"  # an unusual bullet glyph starting a line
