@@ -320,13 +320,19 @@ class _Page:
             return []
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
-        # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
-        codes = array("H", bytes(buffer))[:count].tolist()
+        # PDFium indexes UTF-16 units: a character outside the BMP takes two indices, and
+        # ``string`` keeps one character per index.
+        units = array("H", bytes(buffer))[:count]
+        codes = units.tolist()
+        string = units.tobytes().decode("utf-16-le", "surrogatepass")
         if written != count + 1:
             # The page's text leaves out characters PDFium cannot map to Unicode (glyphs
             # without a code, as some producers write for odd spaces), which would shift
             # every index after them: read the codes one by one instead.
             codes = [pdfium_c.FPDFText_GetUnicode(handle, i) for i in range(count)]
+            string = "".join(map(chr, codes))
+        elif len(string) != count:  # a surrogate pair decoded as one character
+            string = "".join(map(chr, codes))
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         box = [ctypes.byref(v) for v in (left, right, bottom, top)]
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
@@ -343,7 +349,6 @@ class _Page:
         size = 10.0
         bold = False
         pending_icons: list[str] = []
-        string = "".join(map(chr, codes))
         index = -1
         skip = False
         while True:
