@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -66,7 +67,12 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
     aligned = 0
     for fragment in small:
         tolerance = max(0.6, fragment.size * 0.12)
-        if any(abs(b - fragment.baseline) <= tolerance for b in baselines):
+        # The nearest baselines are the two around this one.
+        index = bisect.bisect_left(baselines, fragment.baseline)
+        if any(
+            abs(b - fragment.baseline) <= tolerance
+            for b in baselines[max(index - 1, 0) : index + 1]
+        ):
             aligned += 1
     return aligned / len(small)
 
@@ -330,13 +336,14 @@ def build(
                 first = row.fragments[0]
                 text0 = first.string
                 gap = previous is not None and (row.top - previous.bottom) > threshold
-                key = _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
                 in_margin = row.bottom < height * 0.12 or row.top > height * 0.88
                 is_furniture = (
                     (
                         in_margin
+                        and bool(furniture)
                         and (
-                            key in furniture
+                            _DIGITS.sub("#", " ".join(t for t, _, _ in texts).casefold())
+                            in furniture
                             or all(_DIGITS.sub("#", t.casefold()) in furniture for t, _, _ in texts)
                         )
                     )

@@ -14,8 +14,11 @@ import math
 import re
 import statistics
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -163,14 +166,46 @@ def split_at(fragment: Fragment, number: int) -> tuple[Fragment, Fragment]:
     return left, right
 
 
+def _bare(name: str, restype: type) -> Callable[..., Any]:
+    """PDFium's ``name`` called without pypdfium2's conversion of every argument (ctypes
+    argtypes), which is most of the cost of a call made once a word or once a page object.
+    Arguments are passed as they are: handles, ``c_void_p`` and ``c_ulong`` objects,
+    ``byref`` out-parameters, buffers, and ints that fit a C int (character indices)."""
+    address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+    if address is None:
+        raise ImportError(f"PDFium has no {name}")
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+_char_box = _bare("FPDFText_GetCharBox", ctypes.c_int)
+_char_origin = _bare("FPDFText_GetCharOrigin", ctypes.c_int)
+_text_object = _bare("FPDFText_GetTextObject", ctypes.c_void_p)
+_font_size = _bare("FPDFText_GetFontSize", ctypes.c_double)
+_char_matrix = _bare("FPDFText_GetMatrix", ctypes.c_int)
+_fill_color = _bare("FPDFText_GetFillColor", ctypes.c_int)
+_font_info = _bare("FPDFText_GetFontInfo", ctypes.c_ulong)
+_render_mode = _bare("FPDFTextObj_GetTextRenderMode", ctypes.c_int)
+_page_object = _bare("FPDFPage_GetObject", ctypes.c_void_p)
+_object_type = _bare("FPDFPageObj_GetType", ctypes.c_int)
+_object_bounds = _bare("FPDFPageObj_GetBounds", ctypes.c_int)
+
+
 class _StyleBuffers:
     """ctypes out-parameters reused for every style lookup of a page."""
 
     def __init__(self) -> None:
         self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
+        self.color = [ctypes.byref(v) for v in (self.r, self.g, self.b, self.a)]
         self.font_name = ctypes.create_string_buffer(128)
-        self.font_flags = ctypes.c_int()
+        self.font_name_size = ctypes.c_ulong(128)
+        self.font_flags = ctypes.byref(ctypes.c_int())
         self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_out = ctypes.byref(self.matrix)
+
+
+@lru_cache(maxsize=256)
+def _is_bold(font_name: bytes) -> bool:
+    return BOLD_FONT.search(font_name) is not None
 
 
 def _is_private_use(code: int) -> bool:
@@ -187,6 +222,8 @@ class _Page:
         self._backgrounds: list[tuple[float, float, float, float]] = []
         self._scanned = 0
         self._objects = -1
+        # Addresses of the text objects the characters were read from.
+        self._text_objects: set[int] = set()
 
     def _scan_backgrounds(self) -> Iterator[tuple[float, float, float, float]]:
         """Boxes of filled non-white shapes and images (where white text is visible), found
@@ -234,13 +271,17 @@ class _Page:
         fragment: the fragment is a list item, and reads with the "•" a person sees. Not a
         shape before bold text or a pair of them around a fragment (heading decoration)."""
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
         handle = self.page.raw
         markers: list[tuple[float, float, float, float]] = []
         for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
-            obj = pdfium_c.FPDFPage_GetObject(handle, index)
-            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            address = _page_object(handle, index)
+            if address in self._text_objects:
+                continue  # text, no shape
+            obj = ctypes.c_void_p(address)
+            if _object_type(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
                 continue
-            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not _object_bounds(obj, *bounds):
                 continue
             width, height = right.value - left.value, top.value - bottom.value
             if 0.5 < width < 8 and 0.5 < height < 8 and 0.6 < width / height < 1.7:
@@ -279,15 +320,23 @@ class _Page:
             return []
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
-        # PDFium indexes UTF-16 units: a character outside the BMP takes two indices.
-        codes = list(buffer)[:count]
+        # PDFium indexes UTF-16 units: a character outside the BMP takes two indices, and
+        # ``string`` keeps one character per index.
+        units = array("H", bytes(buffer))[:count]
+        codes = units.tolist()
+        string = units.tobytes().decode("utf-16-le", "surrogatepass")
         if written != count + 1:
             # The page's text leaves out characters PDFium cannot map to Unicode (glyphs
             # without a code, as some producers write for odd spaces), which would shift
             # every index after them: read the codes one by one instead.
             codes = [pdfium_c.FPDFText_GetUnicode(handle, i) for i in range(count)]
+            string = "".join(map(chr, codes))
+        elif len(string) != count:  # a surrogate pair decoded as one character
+            string = "".join(map(chr, codes))
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        box = [ctypes.byref(v) for v in (left, right, bottom, top)]
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        origin = [ctypes.byref(v) for v in (origin_x, origin_y)]
         style = _StyleBuffers()
         last_object: int | None = None
         height = self.height
@@ -300,7 +349,6 @@ class _Page:
         size = 10.0
         bold = False
         pending_icons: list[str] = []
-        string = "".join(map(chr, codes))
         index = -1
         skip = False
         while True:
@@ -328,10 +376,12 @@ class _Page:
                 word_start = False
                 # Style is read once a word (per character would double the reading time),
                 # and only when another text object than the last one draws the word.
-                obj = pdfium_c.FPDFText_GetTextObject(handle, index)
-                address = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+                address = _text_object(handle, index)
                 if address is None or address != last_object:
                     last_object = address
+                    if address:
+                        self._text_objects.add(address)
+                    obj = ctypes.c_void_p(address) if address else None
                     size, bold, hidden = self._style(handle, index, obj, size, style)
             if hidden:
                 continue
@@ -352,11 +402,13 @@ class _Page:
                     current.text.append(string[index:end])
                     index = end - 1
                     continue
-            if not pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top):
+            if not _char_box(handle, index, *box):
                 continue
             x0, x1 = left.value, right.value
             y_top, y_bottom = height - top.value, height - bottom.value
-            if _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
+            if 0x61 <= code <= 0x7A or 0x41 <= code <= 0x5A:
+                char = chr(code)  # a Latin letter (most characters): none of the cases below
+            elif _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
                 icon = ICONS.get(code)
                 if icon:
                     pending_icons.append(icon)
@@ -364,7 +416,7 @@ class _Page:
                 current = None
                 pending_space = False
                 continue
-            if current is None and code in SYMBOL_BULLETS:
+            elif current is None and code in SYMBOL_BULLETS:
                 char = "•"  # a bullet from a symbol font (Word's and LibreOffice's lists)
             elif current is None and code in BULLET_GLYPHS:
                 char = "•"  # an unusual bullet glyph starting a line
@@ -449,7 +501,7 @@ class _Page:
                     current.icons = pending_icons
                     pending_icons = []
                 # Box bottoms differ with descenders; the origin is the true baseline.
-                if pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y):
+                if _char_origin(handle, index, *origin):
                     current.baseline = height - origin_y.value
                 else:
                     current.baseline = y_bottom
@@ -475,18 +527,18 @@ class _Page:
         object. The size is the nominal one scaled by the character's matrix: producers set
         text in a 1-pt font scaled up (Word on macOS) or in CSS pixels under a 0.75 matrix
         (Chromium), and only the product is what a reader sees."""
-        nominal = pdfium_c.FPDFText_GetFontSize(handle, index)
+        nominal = _font_size(handle, index)
         if nominal:
             matrix = buffers.matrix
             scale = 1.0
-            if pdfium_c.FPDFText_GetMatrix(handle, index, ctypes.byref(matrix)):
+            if _char_matrix(handle, index, buffers.matrix_out):
                 scale = math.hypot(matrix.c, matrix.d) or 1.0
             size = nominal * scale
         r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
-        pdfium_c.FPDFText_GetFillColor(handle, index, r, g, b, a)
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-        pdfium_c.FPDFText_GetFontInfo(handle, index, buffers.font_name, 128, buffers.font_flags)
-        bold = BOLD_FONT.search(buffers.font_name.value) is not None
+        _fill_color(handle, index, *buffers.color)
+        mode = _render_mode(obj) if obj else 0
+        _font_info(handle, index, buffers.font_name, buffers.font_name_size, buffers.font_flags)
+        bold = _is_bold(buffers.font_name.value)
         hidden = (
             mode in (3, 7)  # invisible, clip only
             or size < MIN_VISIBLE_SIZE

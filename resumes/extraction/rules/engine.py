@@ -8,6 +8,7 @@ document.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
 from collections.abc import Sequence
@@ -18,7 +19,15 @@ from resumes.extraction import schema
 from resumes.extraction.labels import Role, Tag
 from resumes.extraction.labels import Section as Section_
 from resumes.extraction.rules import vocabulary as vocab
-from resumes.extraction.rules.text import TRIM_KEEP_DASH, Piece, join, piece, segments, split_piece
+from resumes.extraction.rules.text import (
+    SEPARATORS,
+    TRIM_KEEP_DASH,
+    Piece,
+    join,
+    piece,
+    segments,
+    split_piece,
+)
 from resumes.normalisers.dates import DateRange, find_dates, is_date_only
 from resumes.reading.model import Line, ResumeText
 
@@ -55,6 +64,29 @@ KEYWORDS_LABEL = re.compile(
     r"technologien|technologies utilisées|tecnologías)\s*:",
     re.IGNORECASE,
 )
+# Name and location checks run on every cell of the header and the first page.
+NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+STACKED_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
+NOT_A_NAME = re.compile(r"curriculum|vitae|resume|lebenslauf|personal|information", re.I)
+REGION_ZIP = re.compile(r"([A-Z]{2})\s+\d{4,5}")
+PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
+US_PLACE = re.compile(r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b")
+DIGIT = re.compile(r"\d")
+NON_DIGITS = re.compile(r"\D")
+DIGITS_SPACES = re.compile(r"[\d\s]+")
+
+
+def _has_url(text: str) -> bool:
+    """Whether ``text`` holds a URL. Every URL has a "." or ":/", which is quicker to look
+    for than the pattern is to fail."""
+    return ("." in text or ":/" in text) and URL.search(text) is not None
+
+
+def _spread(values: Sequence[float]) -> float:
+    """Population standard deviation in float arithmetic (``statistics.pstdev`` is exact,
+    through fractions, and many times slower)."""
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def _strip_bullet(text: str) -> tuple[str, int]:
@@ -169,15 +201,17 @@ class Engine:
 
     # -- sections ------------------------------------------------------------------------
 
-    def _looks_like_heading(self, line: Line, kind: str) -> bool:
-        if len(line.cells) > 1 and kind != "other":
-            # "Languages  English | French" is a skills row, not a heading.
-            return False
+    def _heading(self, line: Line) -> tuple[str, tuple[str, ...]] | None:
+        """The sections a line names when it is shaped like a heading (no list item, at most
+        five words: checked first, as the cheaper test)."""
         text = line.text.strip()
-        if line.bullet or BULLET_START.match(text):
-            return False
-        words = len(text.split())
-        return not words > 5
+        if line.bullet or BULLET_START.match(text) or len(text.split()) > 5:
+            return None
+        found = vocab.heading_kind(text)
+        if found and len(line.cells) > 1 and found[0] != "other":
+            # "Languages  English | French" is a skills row, not a heading.
+            return None
+        return found
 
     def _unknown_heading(self, line: Line) -> bool:
         """An all-capitals or large/bold short line not in our vocabulary ends the section."""
@@ -198,9 +232,9 @@ class Engine:
             return self._labelled_sections(self.labels)
         sections = [Section("header", (), None)]
         for line in self.lines:
-            found = vocab.heading_kind(line.text.strip())
+            found = self._heading(line)
             current = sections[-1]
-            if found and self._looks_like_heading(line, found[0]) and found[0] != current.kind:
+            if found and found[0] != current.kind:
                 sections.append(Section(found[0], found[1], line))
                 continue
             if current.kind != "header" and self._unknown_heading(line):
@@ -247,20 +281,23 @@ class Engine:
     def basics(self, sections: Sequence[Section]) -> schema.Basics:
         basics = schema.Basics()
         header = [line for s in sections if s.kind in ("header", "contact") for line in s.lines]
+        # Lines are told apart by where they start.
+        in_header = {line.start for line in header}
         # Contact details printed in a band or sidebar that reads after some section: the
-        # lines around an e-mail address.
+        # lines around an e-mail address ("@" first: the pattern is slow to fail).
         for index, line in enumerate(self.lines):
-            if line not in header and EMAIL.search(line.text):
+            if "@" in line.text and line.start not in in_header and EMAIL.search(line.text):
                 for near in self.lines[max(index - 2, 0) : index + 3]:
-                    if near not in header and near.block == line.block:
+                    if near.start not in in_header and near.block == line.block:
                         header.append(near)
+                        in_header.add(near.start)
         profile_lines = [line for s in sections if s.kind == "profiles" for line in s.lines]
         confidences: list[float] = []
         search_order = header + profile_lines + self.lines
         raw = self.raw
 
         for line in search_order:
-            match = EMAIL.search(raw, line.start, line.end)
+            match = EMAIL.search(raw, line.start, line.end) if "@" in line.text else None
             if match:
                 basics.email = match.group().rstrip(".")
                 basics.evidence["email"] = [(match.start(), match.start() + len(basics.email))]
@@ -271,10 +308,10 @@ class Engine:
         for line in phone_lines:
             for match in PHONE.finditer(raw, line.start, line.end):
                 value = match.group().strip(" -./")
-                digits = re.sub(r"\D", "", value)
+                digits = NON_DIGITS.sub("", value)
                 if not 7 <= len(digits) <= 15 or (find_dates(value) and is_date_only(value)):
                     continue
-                if re.fullmatch(r"[\d\s]+", value) and len(value.split()) == 1 and len(digits) < 9:
+                if DIGITS_SPACES.fullmatch(value) and len(value.split()) == 1 and len(digits) < 9:
                     continue
                 start = match.start() + match.group().index(value)
                 basics.phone = value
@@ -308,7 +345,7 @@ class Engine:
         if (
             any(lines[0].start <= a < lines[0].end for a, _ in taken)
             or EMAIL.search(text)
-            or URL.search(text)
+            or _has_url(text)
             or PHONE.search(text)
             or find_dates(text)
             or vocab.heading_kind(text)
@@ -475,15 +512,23 @@ class Engine:
         pool = header or self.lines[:10]
         if self.is_pdf:
             # Header bands and sidebars put the name anywhere on the first page.
-            pool = pool + [line for line in self.lines if line.page == 0 and line not in pool]
+            in_pool = {line.start for line in pool}
+            pool = pool + [
+                line for line in self.lines if line.page == 0 and line.start not in in_pool
+            ]
+        in_header = {line.start for line in header}
         for order, line in enumerate(pool):
             for cell in line.cells:
                 whole = piece(self.raw, cell.start, cell.end)
-                parts = segments(self.raw, cell.start, cell.end)
                 # "Name | Title" printed as one header line: the name is its first part.
+                parts = (
+                    segments(self.raw, cell.start, cell.end)
+                    if SEPARATORS.search(self.raw, cell.start, cell.end)
+                    else []
+                )
                 options = [whole] + (parts[:1] if len(parts) > 1 else [])
                 for p in options:
-                    self._name_candidate(p, line, order, header, candidates)
+                    self._name_candidate(p, line, order, line.start in in_header, candidates)
         self._stacked_name(pool, candidates)
         if candidates:
             best = max(candidates, key=lambda c: c[0])[1]
@@ -496,14 +541,14 @@ class Engine:
         p: Piece,
         line: Line,
         order: int,
-        header: list[Line],
+        in_header: bool,
         candidates: list[tuple[float, Piece]],
     ) -> None:
         text = p.text
         words = text.split()
         if not 2 <= len(words) <= 4 or len(text) > 40:
             return
-        if not all(re.fullmatch(r"[^\W\d_][\w'’.\-]*", w) for w in words):
+        if not all(NAME_WORD.fullmatch(w) for w in words):
             return
         if not all(w[0].isupper() for w in words):
             return
@@ -511,10 +556,10 @@ class Engine:
             return
         if vocab.INSTITUTION.search(text) or vocab.COMPANY_WORDS.search(text):
             return
-        if re.search(r"curriculum|vitae|resume|lebenslauf|personal|information", text, re.I):
+        if NOT_A_NAME.search(text):
             return
         score = (line.size or 10.0) * (1.6 if line.bold else 1.0) - order * 0.05
-        if line in header:
+        if in_header:
             score += 2.0
         candidates.append((score, p))
 
@@ -526,7 +571,7 @@ class Engine:
             if not (a.size and a.size == b.size and a.size >= self.body_size * 1.4):
                 continue
             pair = (a.text.strip(), b.text.strip())
-            if all(re.fullmatch(r"[^\W\d_][\w'’\-]+", w) and w[0].isupper() for w in pair):
+            if all(STACKED_NAME_WORD.fullmatch(w) and w[0].isupper() for w in pair):
                 if any(vocab.heading_kind(w) for w in pair):
                     continue
                 p = join([piece(self.raw, a.start, a.end), piece(self.raw, b.start, b.end)])
@@ -546,9 +591,7 @@ class Engine:
                     return
         # A location inside a run of text ("… 555-0142 San Francisco, CA linkedin…").
         for line in header:
-            match = re.search(
-                r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b", line.text
-            )
+            match = US_PLACE.search(line.text) if ", " in line.text else None
             if match and match.group(2) in vocab.US_STATES:
                 start = line.start + match.start()
                 p = piece(self.raw, start, line.start + match.end())
@@ -563,7 +606,7 @@ class Engine:
         self, p: Piece
     ) -> tuple[schema.Location, dict[str, list[tuple[int, int]]]] | None:
         text = p.text
-        if "@" in text or URL.search(text) or len(text) > 80:
+        if "@" in text or len(text) > 80 or _has_url(text):
             return None
         parts = [s.strip() for s in text.split(",")]
         start = p.spans[0][0] if p.spans else 0
@@ -576,13 +619,13 @@ class Engine:
         keep = [
             (t, o)
             for t, o in zip(parts, offsets, strict=True)
-            if (t and not re.search(r"\d", t)) or (t and re.fullmatch(r"[A-Z]{2}\s+\d{4,5}", t))
+            if (t and not DIGIT.search(t)) or (t and REGION_ZIP.fullmatch(t))
         ]
         if not keep or len(keep) > 3:
             return None
         cleaned: list[tuple[str, tuple[int, int]]] = []
         for value, (begin, finish) in keep:
-            region_zip = re.fullmatch(r"([A-Z]{2})\s+\d{4,5}", value)
+            region_zip = REGION_ZIP.fullmatch(value)
             if region_zip:
                 value = region_zip.group(1)
                 finish = begin + 2
@@ -594,8 +637,6 @@ class Engine:
             location.country_code = country
             spans["location.countryCode"] = [cleaned[-1][1]]
             cleaned = cleaned[:-1]
-        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
-            return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         if len(cleaned) == 2:
             city, region = cleaned
             if not (
@@ -604,18 +645,21 @@ class Engine:
                 or (location.country_code and vocab.REGION_WORD.search(region[0]))
             ):
                 return None
-            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", city[0]) or len(city[0].split()) > 4:
+            if not PLACE_NAME.fullmatch(city[0]) or len(city[0].split()) > 4:
                 return None
             location.city, location.region = city[0], region[0]
             spans["location.city"] = [city[1]]
             spans["location.region"] = [region[1]]
         elif len(cleaned) == 1 and location.country_code:
-            if not re.fullmatch(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}", cleaned[0][0]):
+            if not PLACE_NAME.fullmatch(cleaned[0][0]):
                 return None
             location.city = cleaned[0][0]
             spans["location.city"] = [cleaned[0][1]]
         elif not (len(cleaned) == 0 and location.country_code):
             return None
+        # Checked last, as the slowest test.
+        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
+            return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         return location, spans
 
     # -- entries -------------------------------------------------------------------------
@@ -631,7 +675,7 @@ class Engine:
         if self.is_pdf and len(lines) >= 3:
             centres = [(line.x0 + line.x1) / 2 for line in lines]
             lefts = [line.x0 for line in lines]
-            centred = statistics.pstdev(centres) < 4 and statistics.pstdev(lefts) > 8
+            centred = _spread(centres) < 4 and _spread(lefts) > 8
         return base, centred
 
     def _x0(self, line: Line) -> float:
@@ -1178,7 +1222,7 @@ class Engine:
                 area = Piece(degree.text[split.end() :], [(area_start, degree.spans[0][1])])
         if area is None and leftovers and degree is not None:
             candidate = leftovers[0]
-            if not self._parse_location(candidate) and not URL.search(candidate.text):
+            if not self._parse_location(candidate) and not _has_url(candidate.text):
                 area = candidate
         if institution is None and degree is None:
             return None
@@ -1257,7 +1301,7 @@ class Engine:
                 len(p.text.split()) <= 5
                 and (vocab.is_title(p.text) or len(p.text.split()) <= 2)
                 and not p.text.endswith(".")
-                and not URL.search(p.text)
+                and not _has_url(p.text)
             ):
                 project.evidence[f"roles.{len(project.roles)}"] = p.spans
                 project.roles.append(p.text)

@@ -9,6 +9,9 @@ Span = tuple[int, int]
 # Characters trimmed from the ends of a value: whitespace, bullets, separators, markup.
 TRIM = " \t\n\r|•·◦▪‣⁃∙*_#>:;,–—-\u2022\u00b7\u25cf\u25aa\u2013\u2014"
 TRIM_KEEP_DASH = " \t\n\r|•·◦▪‣⁃∙*_#>:;,\u2022\u00b7\u25cf\u25aa"
+# The end of a value keeps its "#" ("C#").
+_END_TRIM = {trim: trim.replace("#", "") for trim in (TRIM, TRIM_KEEP_DASH)}
+_MARKUP = re.compile(r"\*\*|__")
 
 
 @dataclass(slots=True)
@@ -24,14 +27,15 @@ def piece(raw: str, start: int, end: int, trim: str = TRIM) -> Piece:
     """The value at raw[start:end], trimmed of separators at both ends."""
     while start < end and raw[start] in trim:
         start += 1
-    end_trim = trim.replace("#", "")  # "C#"
+    end_trim = _END_TRIM.get(trim) or trim.replace("#", "")
     while end > start and raw[end - 1] in end_trim:
         end -= 1
     # Keep a trailing period of an abbreviation ("Inc.") and closing brackets.
     if end < len(raw) and raw[end : end + 1] == ")" and "(" in raw[start:end]:
         end += 1
-    text = re.sub(r"\s+", " ", raw[start:end]).strip()
-    text = re.sub(r"\*\*|__", "", text)
+    text = " ".join(raw[start:end].split())  # whitespace runs as one space
+    if "**" in text or "__" in text:
+        text = _MARKUP.sub("", text)
     return Piece(text, [(start, end)] if text else [])
 
 
@@ -49,19 +53,22 @@ def join(pieces: list[Piece]) -> Piece:
     return Piece(text, spans)
 
 
-_SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
+SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
 
 
 def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[Piece]:
     """Split raw[start:end] at separators (tabs, ``|``, `` • ``, wide spaces)."""
     from resumes.normalisers.dates import find_dates
 
-    pattern = _SEPARATORS if extra is None else re.compile(_SEPARATORS.pattern + "|" + extra)
+    pattern = SEPARATORS if extra is None else re.compile(SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []
     position = start
-    # A dash inside "Jan 2014 – Present" is part of the range, not a separator.
-    protected = [(start + d.span[0], start + d.span[1]) for d in find_dates(raw[start:end])]
+    protected: list[Span] | None = None
     for match in pattern.finditer(raw, start, end):
+        if protected is None:
+            # A dash inside "Jan 2014 – Present" is part of the range, not a separator.
+            dates = find_dates(raw[start:end])
+            protected = [(start + d.span[0], start + d.span[1]) for d in dates]
         if any(a < match.end() and match.start() < b for a, b in protected):
             continue
         p = piece(raw, position, match.start(), TRIM_KEEP_DASH)

@@ -297,12 +297,13 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 }
 _HEADING_INDEX = {fold(phrase): kind for kind, phrases in HEADINGS.items() for phrase in phrases}
 _SPLIT_HEADING = re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|/|,|\+)\s*")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def heading_kind(text: str) -> tuple[str, tuple[str, ...]] | None:
     """The section a heading names, and any others it names ("Projects & Associations")."""
     key = fold(text).strip(" :.-–—|•#*_")
-    key = re.sub(r"\s+", " ", key)
+    key = _SPACE_RUN.sub(" ", key)
     if not key or len(key) > 48:
         return None
     if key in _HEADING_INDEX:
@@ -723,8 +724,10 @@ def canonical_skill(name: str) -> str | None:
     return skills_vocabulary().get(fold(name))
 
 
+@lru_cache(maxsize=8192)
 def title_score(text: str) -> int:
-    """How many job-title words a text holds (accents ignored: "Chargée" is "chargee")."""
+    """How many job-title words a text holds (accents ignored: "Chargée" is "chargee").
+    Cached: an entry's parts are scored several times, and the pattern is slow to scan."""
     return len(TITLE_WORDS.findall(fold(text)))
 
 
