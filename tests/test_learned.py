@@ -175,3 +175,71 @@ def test_an_item_is_no_more_confident_than_its_least_probable_line() -> None:
     weigh(extraction, document, [0.99, 0.99, 0.99, 0.4, 0.99, 0.99, 0.99, 0.99])
     assert first.confidence == 0.4  # its date line was a guess
     assert second.confidence == before  # none of its lines was
+
+
+def test_a_heading_is_not_read_as_the_end_of_a_paragraph_that_used_its_word() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nBuilt tools for developer\nexperience.\n\n"
+        b"Experience\n\n- Wrote programs\n",
+        "txt",
+    )
+    lines = [
+        printed("header", "name", "Ada Lovelace"),
+        printed("summary", "text", "Built tools for developer experience."),
+        printed("work", "heading", "Experience"),
+        printed("work", "bullet", "Wrote programs", 0),
+    ]
+    assert align(document, lines) == [
+        "header:name",
+        "summary:text",
+        "summary:cont",
+        "work:heading",
+        "work:bullet",
+    ]
+
+
+def test_line_words_keep_the_case_of_the_line_start() -> None:
+    document = read_document(b"Built tools for developer\nexperience.\n\nExperience\n", "txt")
+    wrapped, heading = line_features(document)[1:]
+    assert wrapped["w0=experience"] == wrapped["text=experience"] == 1.0
+    assert heading["w0=^experience"] == heading["text=^experience"] == 1.0
+
+
+class Fixed:
+    """A stand-in for a CRF tagger that gives fixed labels, each with probability 1."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+
+    def tag(self, items: object) -> list[str]:
+        return self.labels
+
+    def marginal(self, label: str, index: int) -> float:
+        return 1.0
+
+
+def test_prose_that_opens_a_column_is_the_summary() -> None:
+    # A sidebar read first ("Skills"), then the main column opening with a paragraph.
+    labeller = Labeller.__new__(Labeller)
+    labeller._roles = Fixed(["heading", "skills", "text", "cont", "heading", "text"])
+    labeller._headings = Fixed(["skills"])
+    features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(6)]
+    features[2]["column_start"] = 1.0
+    labels = [label for label, _ in labeller.tag(features)]
+    assert labels == [
+        "skills:heading",
+        "skills:skills",
+        "summary:text",
+        "summary:cont",
+        "skills:heading",
+        "skills:text",
+    ]
+
+
+def test_both_lines_of_a_wrapped_heading_are_heading_lines() -> None:
+    document = read_document(b"Professional\nExperience\n\n- Wrote programs\n", "txt")
+    lines = [
+        printed("work", "heading", "Professional Experience"),
+        printed("work", "bullet", "Wrote programs", 0),
+    ]
+    assert align(document, lines) == ["work:heading", "work:heading", "work:bullet"]

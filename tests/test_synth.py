@@ -17,8 +17,10 @@ import pypdfium2 as pdfium
 import pytest
 
 from resumes.extraction.evaluation import normalise, score_document, total
+from resumes.extraction.labels import Role, Section
 from resumes.extraction.rules import extract
-from resumes.extraction.synth.families import families, generate
+from resumes.extraction.synth.compose import compose
+from resumes.extraction.synth.families import base_style, families, generate
 from resumes.extraction.synth.people import LANGUAGES, make_person
 from resumes.reading import read_document
 
@@ -149,3 +151,20 @@ def test_rules_extractor_stays_above_a_sanity_floor(corpus: list[Path]) -> None:
         predicted = extract(text).to_json_resume()
         scores.append(total(score_document(gold, predicted).values()).f1)
     assert sum(scores) / len(scores) >= 0.4
+
+
+def test_a_template_may_print_the_summary_unheaded_and_entries_without_weight() -> None:
+    rng = random.Random("unheaded")  # noqa: S311
+    person = make_person(rng, "en")
+    style = base_style(rng, "en", summary_heading=False, weights=False)
+    doc = compose(person, style, family="test", producer="test")
+    summary = [line for line in doc.lines if line.section is Section.SUMMARY]
+    assert [line.role for line in summary] == [Role.TEXT]
+    assert not any("bold" in line.style for line in doc.lines)
+    style = base_style(rng, "en", summary_heading=True, weights=True)
+    headed = compose(person, style, family="test", producer="test")
+    assert [ln.role for ln in headed.lines if ln.section is Section.SUMMARY] == [
+        Role.HEADING,
+        Role.TEXT,
+    ]
+    assert any("bold" in line.style for line in headed.lines)

@@ -3,9 +3,11 @@
 The generator knows every printed line's section and role (``<id>.labels.json``); the
 reader sees the rendered file, whose lines may be wrapped, set side by side in cells, or
 read in another order (sidebars). Each reader line takes the label of the printed line its
-words came from: the printed line sharing most of its words, the nearest one after the
-previous match winning a tie. A reader line that starts inside a printed line another
-reader line already started is that line's continuation (``cont``).
+words came from: the printed line sharing most of its words among those no earlier reader
+line took from it (a heading "Experience" after a paragraph that says "experience"), the
+nearest one after the previous match winning a tie. A reader line that starts inside a
+printed line another reader line already started is that line's continuation (``cont``),
+except in a heading.
 
     labels = align(document, json.loads(path.read_text())["lines"])
 """
@@ -54,15 +56,13 @@ def align_owners(
             index[word].add(number)
     out: list[str] = []
     owners: list[int | None] = []
+    left = [counter.copy() for counter in words]
     started: set[int] = set()
     previous = -1
     section = Section.HEADER.value
     for line in document.lines:
         tokens = _words(line.text)
-        candidates: Counter[int] = Counter()
-        for word, n in Counter(tokens).items():
-            for number in index.get(word, ()):
-                candidates[number] += min(n, words[number][word])
+        candidates = _shared(Counter(tokens), index, left) or _shared(Counter(tokens), index, words)
         if not tokens or not candidates:
             missing = Role.FURNITURE if line.furniture or not tokens else Role.OTHER
             out.append(label(section, missing.value))
@@ -84,9 +84,12 @@ def align_owners(
             )
         item = printed[owner]
         role = item["role"]
-        if owner in started and tokens[0] != firsts[owner]:
+        # A heading wrapped over two lines is two heading lines: its second line looks
+        # like a heading, not like the rest of a paragraph.
+        if owner in started and tokens[0] != firsts[owner] and role != Role.HEADING:
             role = Role.CONT.value
         started.add(owner)
+        left[owner].subtract(tokens)
         previous = owner
         section = item["section"]
         if line.furniture:
@@ -94,6 +97,18 @@ def align_owners(
         out.append(label(section, role))
         owners.append(owner)
     return _entry_starts(out, owners, printed), owners
+
+
+def _shared(
+    tokens: Counter[str], index: dict[str, set[int]], available: list[Counter[str]]
+) -> Counter[int]:
+    """How many of the tokens each printed line has ``available``."""
+    shared: Counter[int] = Counter()
+    for word, n in tokens.items():
+        for number in index.get(word, ()):
+            if (count := min(n, available[number][word])) > 0:
+                shared[number] += count
+    return shared
 
 
 def _entry_starts(

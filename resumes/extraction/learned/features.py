@@ -21,6 +21,9 @@ from resumes.reading.model import Line, ResumeText
 
 Features = dict[str, float]
 
+# The first line of another column (sidebar, main column) of the same page.
+COLUMN_START = "column_start"
+
 WORD = re.compile(r"\w+", re.UNICODE)
 RULER = re.compile(r"^\s*([=\-_~*#])\1{2,}\s*$")
 LABELLED = re.compile(r"^[^:]{1,40}:\s*\S")
@@ -109,6 +112,8 @@ def line_features(document: ResumeText) -> list[Features]:
         f[f"position={min(int(10 * index / count), 9)}"] = 1.0
         if index == 0:
             f["first_line"] = 1.0
+        elif lines[index - 1].page == line.page and lines[index - 1].block != line.block:
+            f[COLUMN_START] = 1.0
         key = (line.page, line.block)
         if line.x1:
             indent = line.x0 - usual[key]
@@ -170,9 +175,12 @@ def line_features(document: ResumeText) -> list[Features]:
         if line.links:
             f["link"] = 1.0
         if words:
-            f[f"w0={words[0]}"] = 1.0
+            # The words with the case of the line's start: "Experience" alone on a line is
+            # a heading's word, "experience." the end of a wrapped sentence.
+            case = "^" if text[:1].isupper() else ""
+            f[f"w0={case}{words[0]}"] = 1.0
             if len(words) <= 3:
-                f[f"text={' '.join(words)}"] = 1.0
+                f[f"text={case}{' '.join(words)}"] = 1.0
         for offset, name in ((-1, "prev"), (1, "next"), (-2, "prev2"), (2, "next2")):
             other = index + offset
             if not 0 <= other < count:

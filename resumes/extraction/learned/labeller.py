@@ -7,6 +7,7 @@ bullet), and the chain decodes the whole document at once (Viterbi) with a proba
 each line. Sections are not left to the chain: a section runs from its heading to the next,
 so only headings need one, and what a heading names is decided from the heading itself
 (its words above all), not from which sections followed which in the training corpus.
+Prose above the first heading, or opening a column of its own, is the summary.
 
     labeller = Labeller.default()          # the committed model, or None when it is missing
     for (label, probability) in labeller.label(document): ...   # "work:bullet", 0.97
@@ -20,7 +21,7 @@ from pathlib import Path
 import pycrfsuite
 
 from resumes.extraction.labels import Role, Section
-from resumes.extraction.learned.features import Features, line_features
+from resumes.extraction.learned.features import COLUMN_START, Features, line_features
 from resumes.reading.model import ResumeText
 
 MODEL = Path(__file__).resolve().parent / "model"
@@ -55,6 +56,10 @@ class Labeller:
         section: str | None = None
         for index, role in enumerate(roles):
             probability = self._roles.marginal(role, index)
+            if COLUMN_START in features[index] and role == Role.TEXT:
+                # A column that opens with prose, not a heading, opens as a page does:
+                # with the summary (a main column beside a sidebar that came first).
+                section = Section.SUMMARY
             if role == Role.HEADING:
                 [section] = self._headings.tag(pycrfsuite.ItemSequence([features[index]]))
                 probability *= self._headings.marginal(section, 0)

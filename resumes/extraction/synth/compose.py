@@ -280,6 +280,11 @@ class Style:
     print_location: bool = True
     print_country: bool = False
     summary: bool = True
+    # The summary printed without a heading, under the header or atop the main column.
+    summary_heading: bool = True
+    # Entries set apart by colour alone, or by a weight the text layer does not show (one
+    # variable font for every weight): no "bold" hint on any line.
+    weights: bool = True
     headline: bool = True
     extras: bool = True
     order: tuple[str, ...] = (
@@ -315,7 +320,8 @@ class Composer:
         return self.style.language
 
     def line(self, section: Section, role: Role, entry: int | None = None, *hints: str) -> Line:
-        style = tuple(hints) + (("side",) if self.side else ())
+        style = tuple(h for h in hints if self.style.weights or h != "bold")
+        style += ("side",) if self.side else ()
         return self.doc.line(section, role, entry, style=style)
 
     def heading(self, section: Section, key: str) -> None:
@@ -406,7 +412,8 @@ class Composer:
         person = self.person
         self.side = key in self.style.side
         if key == "summary" and self.style.summary and person.basics.summary:
-            self.heading(Section.SUMMARY, "summary")
+            if self.style.summary_heading:
+                self.heading(Section.SUMMARY, "summary")
             self.line(Section.SUMMARY, Role.TEXT, None, "text").add(person.basics.summary)
         elif key == "contact":
             self.heading(Section.CONTACT, "contact")

@@ -57,6 +57,8 @@ def base_style(rng: random.Random, language: str, **overrides: object) -> Style:
         certificate=rng.choice(("stacked", "joined")),
         certificate_separator=rng.choice((", ", " — ", " | ", " - ")),
         project_role=rng.choice(("labelled", "bare", "joined")),
+        summary_heading=rng.random() < 0.7,
+        weights=rng.random() < 0.8,
     )
     return replace(style, **overrides)  # type: ignore[arg-type]
 
