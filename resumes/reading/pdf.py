@@ -190,6 +190,17 @@ _object_type = _bare("FPDFPageObj_GetType", ctypes.c_int)
 _object_bounds = _bare("FPDFPageObj_GetBounds", ctypes.c_int)
 
 
+class _Buffers:
+    """ctypes out-parameters for character boxes and origins, reused on every page of a
+    document (read only after a successful call)."""
+
+    def __init__(self) -> None:
+        self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
+        self.box = [ctypes.byref(v) for v in (self.left, self.right, self.bottom, self.top)]
+        self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
+        self.origin = [ctypes.byref(v) for v in (self.origin_x, self.origin_y)]
+
+
 class _StyleBuffers:
     """ctypes out-parameters reused for every style lookup of a page."""
 
@@ -215,10 +226,12 @@ def _is_private_use(code: int) -> bool:
 class _Page:
     """Character-level reading of one page."""
 
-    def __init__(self, page: pdfium.PdfPage, number: int) -> None:
-        self.page = page
+    def __init__(self, page: Any, number: int, buffers: _Buffers) -> None:
+        self.page = page  # PDFium's page handle
         self.number = number
-        self.width, self.height = page.get_size()
+        self.buffers = buffers
+        self.width = pdfium_c.FPDF_GetPageWidthF(page)
+        self.height = pdfium_c.FPDF_GetPageHeightF(page)
         self._backgrounds: list[tuple[float, float, float, float]] = []
         self._scanned = 0
         self._objects = -1
@@ -230,7 +243,7 @@ class _Page:
         lazily: a band behind white text is usually among the first objects drawn."""
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        handle = self.page.raw
+        handle = self.page
         if self._objects < 0:
             self._objects = pdfium_c.FPDFPage_CountObjects(handle)
         while self._scanned < self._objects:
@@ -258,11 +271,13 @@ class _Page:
         return any(inside(box) for box in self._scan_backgrounds())
 
     def fragments(self) -> list[Fragment]:
-        textpage = self.page.get_textpage()
+        textpage = pdfium_c.FPDFText_LoadPage(self.page)
+        if not textpage:
+            raise pdfium.PdfiumError("Failed to load text page.")
         try:
-            fragments = self._fragments(textpage.raw)
+            fragments = self._fragments(textpage)
         finally:
-            textpage.close()
+            pdfium_c.FPDFText_ClosePage(textpage)
         self._drawn_bullets(fragments)
         return fragments
 
@@ -272,7 +287,7 @@ class _Page:
         shape before bold text or a pair of them around a fragment (heading decoration)."""
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
         bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-        handle = self.page.raw
+        handle = self.page
         markers: list[tuple[float, float, float, float]] = []
         for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
             address = _page_object(handle, index)
@@ -333,10 +348,9 @@ class _Page:
             string = "".join(map(chr, codes))
         elif len(string) != count:  # a surrogate pair decoded as one character
             string = "".join(map(chr, codes))
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        box = [ctypes.byref(v) for v in (left, right, bottom, top)]
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        origin = [ctypes.byref(v) for v in (origin_x, origin_y)]
+        buffers = self.buffers
+        left, right, bottom, top = buffers.left, buffers.right, buffers.bottom, buffers.top
+        box, origin, origin_y = buffers.box, buffers.origin, buffers.origin_y
         style = _StyleBuffers()
         last_object: int | None = None
         height = self.height
@@ -560,7 +574,7 @@ class _Page:
 
 
 def _links(
-    document: pdfium.PdfDocument, page: pdfium.PdfPage, height: float
+    document: pdfium.PdfDocument, page: Any, height: float
 ) -> list[tuple[float, float, float, float, str]]:
     """URI link areas of a page (top-down boxes): the target tells which network a bare
     handle under a logo links to."""
@@ -568,7 +582,7 @@ def _links(
     position = ctypes.c_int(0)
     link = pdfium_c.FPDF_LINK()
     rect = pdfium_c.FS_RECTF()
-    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(position), ctypes.byref(link)):
         action = pdfium_c.FPDFLink_GetAction(link)
         if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
             continue
@@ -599,11 +613,19 @@ def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float
     try:
         pages: list[list[Fragment]] = []
         sizes: list[tuple[float, float]] = []
+        buffers = _Buffers()
         for number in range(len(document)):
-            page = document[number]
-            reader = _Page(page, number)
-            fragments = reader.fragments()
-            links = _links(document, page, reader.height)
+            # Handles without pypdfium2's page and text page objects, whose setup (a
+            # finalizer, a parent's weak reference) costs as much as reading a short page.
+            page = pdfium_c.FPDF_LoadPage(document.raw, number)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
+            try:
+                reader = _Page(page, number, buffers)
+                fragments = reader.fragments()
+                links = _links(document, page, reader.height)
+            finally:
+                pdfium_c.FPDF_ClosePage(page)
             for fragment in fragments if links else ():
                 x = (fragment.x0 + fragment.x1) / 2
                 y = (fragment.top + fragment.bottom) / 2
@@ -613,7 +635,6 @@ def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float
                         break
             pages.append(fragments)
             sizes.append((reader.width, reader.height))
-            page.close()
         return pages, sizes
     finally:
         document.close()
