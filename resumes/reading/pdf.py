@@ -183,7 +183,8 @@ _text_object = _bare("FPDFText_GetTextObject", ctypes.c_void_p)
 _font_size = _bare("FPDFText_GetFontSize", ctypes.c_double)
 _char_matrix = _bare("FPDFText_GetMatrix", ctypes.c_int)
 _fill_color = _bare("FPDFText_GetFillColor", ctypes.c_int)
-_font_info = _bare("FPDFText_GetFontInfo", ctypes.c_ulong)
+_object_font = _bare("FPDFTextObj_GetFont", ctypes.c_void_p)
+_font_name = _bare("FPDFFont_GetBaseFontName", ctypes.c_ulong)
 _render_mode = _bare("FPDFTextObj_GetTextRenderMode", ctypes.c_int)
 _page_object = _bare("FPDFPage_GetObject", ctypes.c_void_p)
 _object_type = _bare("FPDFPageObj_GetType", ctypes.c_int)
@@ -209,7 +210,6 @@ class _StyleBuffers:
         self.color = [ctypes.byref(v) for v in (self.r, self.g, self.b, self.a)]
         self.font_name = ctypes.create_string_buffer(128)
         self.font_name_size = ctypes.c_ulong(128)
-        self.font_flags = ctypes.byref(ctypes.c_int())
         self.matrix = pdfium_c.FS_MATRIX()
         self.matrix_out = ctypes.byref(self.matrix)
 
@@ -235,6 +235,8 @@ class _Page:
         self._backgrounds: list[tuple[float, float, float, float]] = []
         self._scanned = 0
         self._objects = -1
+        # Boldness by PDFium font handle: a page has a few fonts and many text objects.
+        self._bold_fonts: dict[int, bool] = {}
         # Addresses of the text objects the characters were read from.
         self._text_objects: set[int] = set()
 
@@ -396,7 +398,7 @@ class _Page:
                     if address:
                         self._text_objects.add(address)
                     obj = ctypes.c_void_p(address) if address else None
-                    size, bold, hidden = self._style(handle, index, obj, size, style)
+                    size, bold, hidden = self._style(handle, index, obj, size, bold, style)
             if hidden:
                 continue
             if (
@@ -535,12 +537,20 @@ class _Page:
         return [f for f in fragments if f.string]
 
     def _style(
-        self, handle: object, index: int, obj: object, size: float, buffers: _StyleBuffers
+        self,
+        handle: object,
+        index: int,
+        obj: object,
+        size: float,
+        bold: bool,
+        buffers: _StyleBuffers,
     ) -> tuple[float, bool, bool]:
         """Visual font size, boldness and whether the text is hidden, for the character's
-        object. The size is the nominal one scaled by the character's matrix: producers set
-        text in a 1-pt font scaled up (Word on macOS) or in CSS pixels under a 0.75 matrix
-        (Chromium), and only the product is what a reader sees."""
+        object (``size`` and ``bold`` stand where PDFium has none). The size is the nominal
+        one scaled by the character's matrix: producers set text in a 1-pt font scaled up
+        (Word on macOS) or in CSS pixels under a 0.75 matrix (Chromium), and only the product
+        is what a reader sees. Boldness is the font's: looked up by font handle, its name
+        read once a page."""
         nominal = _font_size(handle, index)
         if nominal:
             matrix = buffers.matrix
@@ -550,9 +560,18 @@ class _Page:
             size = nominal * scale
         r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
         _fill_color(handle, index, *buffers.color)
-        mode = _render_mode(obj) if obj else 0
-        _font_info(handle, index, buffers.font_name, buffers.font_name_size, buffers.font_flags)
-        bold = _is_bold(buffers.font_name.value)
+        mode = 0
+        if obj:
+            mode = _render_mode(obj)
+            font = _object_font(obj)
+            known = self._bold_fonts.get(font)
+            if known is None:
+                name = buffers.font_name
+                needed = _font_name(ctypes.c_void_p(font), name, buffers.font_name_size)
+                known = _is_bold(name.value)  # the last name read where this one is too long
+                if needed <= buffers.font_name_size.value:
+                    self._bold_fonts[font] = known
+            bold = known
         hidden = (
             mode in (3, 7)  # invisible, clip only
             or size < MIN_VISIBLE_SIZE
