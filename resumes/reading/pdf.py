@@ -183,11 +183,23 @@ _text_object = _bare("FPDFText_GetTextObject", ctypes.c_void_p)
 _font_size = _bare("FPDFText_GetFontSize", ctypes.c_double)
 _char_matrix = _bare("FPDFText_GetMatrix", ctypes.c_int)
 _fill_color = _bare("FPDFText_GetFillColor", ctypes.c_int)
-_font_info = _bare("FPDFText_GetFontInfo", ctypes.c_ulong)
+_object_font = _bare("FPDFTextObj_GetFont", ctypes.c_void_p)
+_font_name = _bare("FPDFFont_GetBaseFontName", ctypes.c_ulong)
 _render_mode = _bare("FPDFTextObj_GetTextRenderMode", ctypes.c_int)
 _page_object = _bare("FPDFPage_GetObject", ctypes.c_void_p)
 _object_type = _bare("FPDFPageObj_GetType", ctypes.c_int)
 _object_bounds = _bare("FPDFPageObj_GetBounds", ctypes.c_int)
+
+
+class _Buffers:
+    """ctypes out-parameters for character boxes and origins, reused on every page of a
+    document (read only after a successful call)."""
+
+    def __init__(self) -> None:
+        self.left, self.right, self.bottom, self.top = (ctypes.c_double() for _ in range(4))
+        self.box = [ctypes.byref(v) for v in (self.left, self.right, self.bottom, self.top)]
+        self.origin_x, self.origin_y = ctypes.c_double(), ctypes.c_double()
+        self.origin = [ctypes.byref(v) for v in (self.origin_x, self.origin_y)]
 
 
 class _StyleBuffers:
@@ -198,7 +210,6 @@ class _StyleBuffers:
         self.color = [ctypes.byref(v) for v in (self.r, self.g, self.b, self.a)]
         self.font_name = ctypes.create_string_buffer(128)
         self.font_name_size = ctypes.c_ulong(128)
-        self.font_flags = ctypes.byref(ctypes.c_int())
         self.matrix = pdfium_c.FS_MATRIX()
         self.matrix_out = ctypes.byref(self.matrix)
 
@@ -215,13 +226,17 @@ def _is_private_use(code: int) -> bool:
 class _Page:
     """Character-level reading of one page."""
 
-    def __init__(self, page: pdfium.PdfPage, number: int) -> None:
-        self.page = page
+    def __init__(self, page: Any, number: int, buffers: _Buffers) -> None:
+        self.page = page  # PDFium's page handle
         self.number = number
-        self.width, self.height = page.get_size()
+        self.buffers = buffers
+        self.width = pdfium_c.FPDF_GetPageWidthF(page)
+        self.height = pdfium_c.FPDF_GetPageHeightF(page)
         self._backgrounds: list[tuple[float, float, float, float]] = []
         self._scanned = 0
         self._objects = -1
+        # Boldness by PDFium font handle: a page has a few fonts and many text objects.
+        self._bold_fonts: dict[int, bool] = {}
         # Addresses of the text objects the characters were read from.
         self._text_objects: set[int] = set()
 
@@ -230,7 +245,7 @@ class _Page:
         lazily: a band behind white text is usually among the first objects drawn."""
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        handle = self.page.raw
+        handle = self.page
         if self._objects < 0:
             self._objects = pdfium_c.FPDFPage_CountObjects(handle)
         while self._scanned < self._objects:
@@ -258,11 +273,13 @@ class _Page:
         return any(inside(box) for box in self._scan_backgrounds())
 
     def fragments(self) -> list[Fragment]:
-        textpage = self.page.get_textpage()
+        textpage = pdfium_c.FPDFText_LoadPage(self.page)
+        if not textpage:
+            raise pdfium.PdfiumError("Failed to load text page.")
         try:
-            fragments = self._fragments(textpage.raw)
+            fragments = self._fragments(textpage)
         finally:
-            textpage.close()
+            pdfium_c.FPDFText_ClosePage(textpage)
         self._drawn_bullets(fragments)
         return fragments
 
@@ -272,7 +289,7 @@ class _Page:
         shape before bold text or a pair of them around a fragment (heading decoration)."""
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
         bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-        handle = self.page.raw
+        handle = self.page
         markers: list[tuple[float, float, float, float]] = []
         for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
             address = _page_object(handle, index)
@@ -333,10 +350,9 @@ class _Page:
             string = "".join(map(chr, codes))
         elif len(string) != count:  # a surrogate pair decoded as one character
             string = "".join(map(chr, codes))
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        box = [ctypes.byref(v) for v in (left, right, bottom, top)]
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-        origin = [ctypes.byref(v) for v in (origin_x, origin_y)]
+        buffers = self.buffers
+        left, right, bottom, top = buffers.left, buffers.right, buffers.bottom, buffers.top
+        box, origin, origin_y = buffers.box, buffers.origin, buffers.origin_y
         style = _StyleBuffers()
         last_object: int | None = None
         height = self.height
@@ -382,7 +398,7 @@ class _Page:
                     if address:
                         self._text_objects.add(address)
                     obj = ctypes.c_void_p(address) if address else None
-                    size, bold, hidden = self._style(handle, index, obj, size, style)
+                    size, bold, hidden = self._style(handle, index, obj, size, bold, style)
             if hidden:
                 continue
             if (
@@ -521,12 +537,20 @@ class _Page:
         return [f for f in fragments if f.string]
 
     def _style(
-        self, handle: object, index: int, obj: object, size: float, buffers: _StyleBuffers
+        self,
+        handle: object,
+        index: int,
+        obj: object,
+        size: float,
+        bold: bool,
+        buffers: _StyleBuffers,
     ) -> tuple[float, bool, bool]:
         """Visual font size, boldness and whether the text is hidden, for the character's
-        object. The size is the nominal one scaled by the character's matrix: producers set
-        text in a 1-pt font scaled up (Word on macOS) or in CSS pixels under a 0.75 matrix
-        (Chromium), and only the product is what a reader sees."""
+        object (``size`` and ``bold`` stand where PDFium has none). The size is the nominal
+        one scaled by the character's matrix: producers set text in a 1-pt font scaled up
+        (Word on macOS) or in CSS pixels under a 0.75 matrix (Chromium), and only the product
+        is what a reader sees. Boldness is the font's: looked up by font handle, its name
+        read once a page."""
         nominal = _font_size(handle, index)
         if nominal:
             matrix = buffers.matrix
@@ -536,9 +560,18 @@ class _Page:
             size = nominal * scale
         r, g, b, a = buffers.r, buffers.g, buffers.b, buffers.a
         _fill_color(handle, index, *buffers.color)
-        mode = _render_mode(obj) if obj else 0
-        _font_info(handle, index, buffers.font_name, buffers.font_name_size, buffers.font_flags)
-        bold = _is_bold(buffers.font_name.value)
+        mode = 0
+        if obj:
+            mode = _render_mode(obj)
+            font = _object_font(obj)
+            known = self._bold_fonts.get(font)
+            if known is None:
+                name = buffers.font_name
+                needed = _font_name(ctypes.c_void_p(font), name, buffers.font_name_size)
+                known = _is_bold(name.value)  # the last name read where this one is too long
+                if needed <= buffers.font_name_size.value:
+                    self._bold_fonts[font] = known
+            bold = known
         hidden = (
             mode in (3, 7)  # invisible, clip only
             or size < MIN_VISIBLE_SIZE
@@ -560,7 +593,7 @@ class _Page:
 
 
 def _links(
-    document: pdfium.PdfDocument, page: pdfium.PdfPage, height: float
+    document: pdfium.PdfDocument, page: Any, height: float
 ) -> list[tuple[float, float, float, float, str]]:
     """URI link areas of a page (top-down boxes): the target tells which network a bare
     handle under a logo links to."""
@@ -568,7 +601,7 @@ def _links(
     position = ctypes.c_int(0)
     link = pdfium_c.FPDF_LINK()
     rect = pdfium_c.FS_RECTF()
-    while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(position), ctypes.byref(link)):
         action = pdfium_c.FPDFLink_GetAction(link)
         if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
             continue
@@ -599,11 +632,19 @@ def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float
     try:
         pages: list[list[Fragment]] = []
         sizes: list[tuple[float, float]] = []
+        buffers = _Buffers()
         for number in range(len(document)):
-            page = document[number]
-            reader = _Page(page, number)
-            fragments = reader.fragments()
-            links = _links(document, page, reader.height)
+            # Handles without pypdfium2's page and text page objects, whose setup (a
+            # finalizer, a parent's weak reference) costs as much as reading a short page.
+            page = pdfium_c.FPDF_LoadPage(document.raw, number)
+            if not page:
+                raise pdfium.PdfiumError("Failed to load page.")
+            try:
+                reader = _Page(page, number, buffers)
+                fragments = reader.fragments()
+                links = _links(document, page, reader.height)
+            finally:
+                pdfium_c.FPDF_ClosePage(page)
             for fragment in fragments if links else ():
                 x = (fragment.x0 + fragment.x1) / 2
                 y = (fragment.top + fragment.bottom) / 2
@@ -613,7 +654,6 @@ def read_pdf(data: bytes) -> tuple[list[list[Fragment]], list[tuple[float, float
                         break
             pages.append(fragments)
             sizes.append((reader.width, reader.height))
-            page.close()
         return pages, sizes
     finally:
         document.close()

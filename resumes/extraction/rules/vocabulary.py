@@ -18,6 +18,22 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).strip()
 
 
+def by_first_letter(alternatives: str) -> str:
+    """A case-insensitive alternation of words regrouped by first letter (after any leading
+    ``\\b``), each group behind a lookahead for its letter and in its original order. Python's
+    regex engine tries every alternative at every position of the text when they start with
+    case-insensitive letters; this way it tries the groups' letters and one group. Same matches:
+    a character is at most one letter case-insensitively, so at any position only that letter's
+    alternatives can match, tried in the same order as before."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        letter = alternative.removeprefix(r"\b")[:1]
+        if not letter.isalpha() or "(" in alternative:
+            raise ValueError(f"not a plain word alternative: {alternative!r}")
+        groups.setdefault(letter, []).append(alternative)
+    return "|".join(f"(?={letter})(?:{'|'.join(words)})" for letter, words in groups.items())
+
+
 HEADINGS: dict[str, tuple[str, ...]] = {
     "work": (
         "experience",
@@ -316,21 +332,23 @@ def heading_kind(text: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 TITLE_WORDS = re.compile(
-    r"engineer|developer|programmer|manager|analyst|intern\b|internship|director|consultant|"
-    r"designer|scientist|\blead\b|head of|officer|specialist|architect|administrator|"
-    r"assistant|associate|coordinator|founder|president|\bvp\b|\bcto\b|\bceo\b|\bcfo\b|"
-    r"teacher|lecturer|professor|researcher|research|nurse|technician|accountant|"
-    r"representative|advisor|adviser|supervisor|executive|editor|writer|owner|partner|"
-    r"trainee|apprentice|student|fellow|volunteer|member|contributor|maintainer|creator|"
-    r"entwickler|ingenieur|leiter|berater|praktikant|werkstudent|referent|mitarbeiter|"
-    r"sachbearbeiter|kaufmann|kauffrau|geschaftsfuhrer|developpeur|ingenieur|chef de|"
-    r"stagiaire|responsable|directeur|directrice|charge|chargee|alternant|"
-    r"desarrollador|ingeniero|jefe|gerente|analista|becario|practicante|consultor|"
-    r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b|"
-    r"cheffe|tresorier|secretaire|secretary|treasurer|chair|trainer|coach|tutor|mentor|"
-    r"betreuer|vorstand|gruppenleiter|planer|postdoc|reviewer|ayudante|auxiliar|profesor|enseignant|formateur|"
-    r"administrateur|administratrice|administrador|technicien|conseiller|conseillere|"
-    r"gestionnaire|architecte|arquitecto|redacteur|redactrice|comptable|assistente",
+    by_first_letter(
+        r"engineer|developer|programmer|manager|analyst|intern\b|internship|director|consultant|"
+        r"designer|scientist|\blead\b|head of|officer|specialist|architect|administrator|"
+        r"assistant|associate|coordinator|founder|president|\bvp\b|\bcto\b|\bceo\b|\bcfo\b|"
+        r"teacher|lecturer|professor|researcher|research|nurse|technician|accountant|"
+        r"representative|advisor|adviser|supervisor|executive|editor|writer|owner|partner|"
+        r"trainee|apprentice|student|fellow|volunteer|member|contributor|maintainer|creator|"
+        r"entwickler|ingenieur|leiter|berater|praktikant|werkstudent|referent|mitarbeiter|"
+        r"sachbearbeiter|kaufmann|kauffrau|geschaftsfuhrer|developpeur|ingenieur|chef de|"
+        r"stagiaire|responsable|directeur|directrice|charge|chargee|alternant|"
+        r"desarrollador|ingeniero|jefe|gerente|analista|becario|practicante|consultor|"
+        r"programador|responsable|tecnico|\bsenior\b|\bjunior\b|\bstaff\b|\bprincipal\b|"
+        r"cheffe|tresorier|secretaire|secretary|treasurer|chair|trainer|coach|tutor|mentor|"
+        r"betreuer|vorstand|gruppenleiter|planer|postdoc|reviewer|ayudante|auxiliar|profesor|enseignant|formateur|"
+        r"administrateur|administratrice|administrador|technicien|conseiller|conseillere|"
+        r"gestionnaire|architecte|arquitecto|redacteur|redactrice|comptable|assistente"
+    ),
     re.IGNORECASE,
 )
 COMPANY_WORDS = re.compile(
@@ -357,9 +375,11 @@ DEGREE = re.compile(
     re.IGNORECASE,
 )
 INSTITUTION = re.compile(
-    r"universit|college|school|institut|academy|akademie|hochschule|fachhochschule|"
-    r"gymnasium|schule|ecole|école|lycée|lycee|universidad|escuela|instituto|polytechn|"
-    r"conservato|seminary|\bmit\b|\bucla\b|\bnyu\b|\beth\b|\bepfl\b|\btu\b|\bkit\b",
+    by_first_letter(
+        r"universit|college|school|institut|academy|akademie|hochschule|fachhochschule|"
+        r"gymnasium|schule|ecole|école|lycée|lycee|universidad|escuela|instituto|polytechn|"
+        r"conservato|seminary|\bmit\b|\bucla\b|\bnyu\b|\beth\b|\bepfl\b|\btu\b|\bkit\b"
+    ),
     re.IGNORECASE,
 )
 LEVELS = {
