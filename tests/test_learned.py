@@ -14,7 +14,7 @@ from resumes.extraction.learned.align import align, split_label
 from resumes.extraction.learned.confidence import weigh
 from resumes.extraction.learned.features import line_features
 from resumes.extraction.learned.fields import FIELDS, FieldTagger
-from resumes.extraction.learned.labeller import Labeller
+from resumes.extraction.learned.labeller import Labeller, states
 from resumes.extraction.learned.training import evaluate, load, tag_accuracy
 from resumes.extraction.rules import extract
 from resumes.reading import read_document
@@ -203,6 +203,9 @@ def test_line_words_keep_the_case_of_the_line_start() -> None:
     wrapped, heading = line_features(document)[1:]
     assert wrapped["w0=experience"] == wrapped["text=experience"] == 1.0
     assert heading["w0=^experience"] == heading["text=^experience"] == 1.0
+    # What follows a sentence knows it does.
+    assert heading["prev.prose"] == 1.0
+    assert "prev.prose" not in wrapped
 
 
 class Fixed:
@@ -223,6 +226,7 @@ def test_prose_that_opens_a_column_is_the_summary() -> None:
     labeller = Labeller.__new__(Labeller)
     labeller._roles = Fixed(["heading", "skills", "text", "cont", "heading", "text"])
     labeller._headings = Fixed(["skills"])
+    labeller._states = ("heading", "skills", "text", "cont")
     features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(6)]
     features[2]["column_start"] = 1.0
     labels = [label for label, _ in labeller.tag(features)]
@@ -243,3 +247,17 @@ def test_both_lines_of_a_wrapped_heading_are_heading_lines() -> None:
         printed("work", "bullet", "Wrote programs", 0),
     ]
     assert align(document, lines) == ["work:heading", "work:heading", "work:bullet"]
+
+
+def test_the_chain_tells_a_wrapped_header_from_a_wrapped_paragraph() -> None:
+    roles = ["heading", "heading", "entry", "cont", "detail", "text", "cont", "entry"]
+    assert states(roles) == [
+        "heading",
+        "heading",
+        "entry",
+        "cont-header",
+        "detail",
+        "text",
+        "cont",
+        "entry",
+    ]

@@ -129,6 +129,43 @@ def test_pdf_right_aligned_dates_stay_on_their_row() -> None:
     assert text.lines[0].text == "Software Engineer\tJan 2020 - Present"
 
 
+def test_pdf_dates_in_a_narrow_column_of_headings_stay_with_their_entries() -> None:
+    """A left column of contact lines, headings and dates is not a sidebar when its dates
+    sit on the rows of the entries beside them: each date is read with its entry."""
+    left = [
+        (66, "+1 555 0100"),
+        (80, "Berlin"),
+        (94, "ada.dev"),
+        (116, "Experience"),
+        (130, "2019 - 2022"),
+        (172, "2016 - 2019"),
+        (214, "2014 - 2016"),
+        (256, "Education"),
+        (270, "2010 - 2014"),
+    ]
+    right = [
+        (60, "A summary paragraph whose first line is long"),
+        (74, "and the second line of it"),
+        (130, "Engineer at Acme"),
+        (144, "- Built the first thing"),
+        (158, "- Built the second thing"),
+        (172, "Analyst at Initech"),
+        (186, "- Wrote reports"),
+        (200, "- Ran the numbers"),
+        (214, "Intern at Globex"),
+        (228, "- Learned a lot"),
+        (270, "BSc Mathematics, University of Berlin"),
+    ]
+    page: list[Text | Rect] = [Text(40, y, s) for y, s in left]
+    page += [Text(170, y, s) for y, s in right]
+    pdf = make_pdf([page])
+    text = read_document(pdf, "pdf")
+    by_date = {line.cells[0].text: line.text for line in text.lines if line.cells}
+    assert by_date["2019 - 2022"] == "2019 - 2022\tEngineer at Acme"
+    assert by_date["2014 - 2016"] == "2014 - 2016\tIntern at Globex"
+    assert_offsets(text)
+
+
 def test_pdf_hidden_text_is_dropped() -> None:
     """White text on a white page and tiny text are not read; white text on a dark band is."""
     pdf = make_pdf(

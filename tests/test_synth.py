@@ -22,6 +22,7 @@ from resumes.extraction.rules import extract
 from resumes.extraction.synth.compose import compose
 from resumes.extraction.synth.families import base_style, families, generate
 from resumes.extraction.synth.people import LANGUAGES, make_person
+from resumes.extraction.synth.render_html import _flow
 from resumes.reading import read_document
 
 VENV_PRODUCERS = ("text", "markdown", "python-docx", "typst", "reportlab")
@@ -168,3 +169,14 @@ def test_a_template_may_print_the_summary_unheaded_and_entries_without_weight() 
         Role.TEXT,
     ]
     assert any("bold" in line.style for line in headed.lines)
+
+
+def test_html_templates_may_set_entries_as_cards_side_by_side() -> None:
+    rngs = (random.Random(f"cards-{n}") for n in range(100))  # noqa: S311
+    rng, person = next((r, p) for r in rngs if len((p := make_person(r, "en")).projects) > 1)
+    doc = compose(person, base_style(rng, "en"), family="test", producer="test")
+    projects = [line for line in doc.lines if line.section is Section.PROJECTS]
+    page = _flow(projects, "right", icons=False, cards=("projects",))
+    assert page.count('class="card"') == len(person.projects) >= 1
+    assert page.count('class="cards"') == 1
+    assert 'class="card"' not in _flow(projects, "right", icons=False)

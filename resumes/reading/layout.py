@@ -20,6 +20,10 @@ GUTTER_MIN = 7.0  # points of empty space between two columns
 # (Europass date column, "Label  value" skill rows), not two independent columns.
 ROW_ALIGNED = 0.55
 TABLE_GAP = 60.0
+# A narrow column with at least this many dates, this share of them on a row of the column
+# beside it, is a date column (read row by row), not a sidebar.
+DATE_ROWS = 3
+DATES_ALIGNED = 0.8
 # A column edge: at least this many fragments start at the same x (within EDGE_TOLERANCE).
 EDGE_COUNT = 3
 EDGE_TOLERANCE = 1.0
@@ -141,6 +145,15 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     left_rows, right_rows = len(_rows(left)), len(_rows(right))
     left_width = max(f.x1 for f in left) - lo
     if left_rows <= right_rows * 0.4 and left_width < span * 0.3:
+        return None
+    # So does a narrow column whose dates sit on the rows of the entries beside them, even
+    # among headings and contact lines of its own (a date column under a sidebar header).
+    dates = [f for f in left if is_date_only(f.string) and find_dates(f.string)]
+    if (
+        left_width < span * 0.3
+        and len(dates) >= DATE_ROWS
+        and _aligned_share(dates, right) >= DATES_ALIGNED
+    ):
         return None
     return gutter
 

@@ -70,6 +70,8 @@ def _shape(line: Line, body: float) -> dict[str, str | bool]:
         "heading": vocab.heading_kind(text) is not None,
         "date": bool(find_dates(text)),
         "upper": text.isupper() and sum(c.isalpha() for c in text) >= 3,
+        # A sentence, or the end of one: what comes after it starts something new more often.
+        "prose": text.endswith((".", "!", "?")) or len(text.split()) >= 8,
     }
 
 
@@ -188,7 +190,7 @@ def line_features(document: ResumeText) -> list[Features]:
                 continue
             neighbour = shapes[other]
             f[f"{name}.size={neighbour['size']}"] = 1.0
-            for flag in ("bold", "bullet", "gap", "heading", "date"):
+            for flag in ("bold", "bullet", "gap", "heading", "date", "prose"):
                 if neighbour[flag]:
                     f[f"{name}.{flag}"] = 1.0
             if lines[other].block != line.block:

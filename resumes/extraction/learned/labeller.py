@@ -29,6 +29,25 @@ ROLES = "roles.crfsuite"
 HEADINGS = "headings.crfsuite"
 
 
+# The chain's states are the roles, with a continuation split by what it continues: a
+# header line (an entry's name wrapped) or anything else (a paragraph, a bullet). A
+# first-order chain sees one line back, and what follows "25%." at the end of a description
+# (the next entry) is not what follows a wrapped entry name (its details).
+HEADER_CONT = "cont-header"
+STATE_ROLES = {HEADER_CONT: Role.CONT}
+CONTINUED_HEADERS = frozenset({Role.ENTRY, Role.DETAIL, Role.HEADING, Role.SUBHEADING})
+
+
+def states(roles: list[str]) -> list[str]:
+    out = []
+    continued: str | None = None
+    for role in roles:
+        if role != Role.CONT:
+            continued = role
+        out.append(HEADER_CONT if role == Role.CONT and continued in CONTINUED_HEADERS else role)
+    return out
+
+
 def before_headings(role: str) -> str:
     """The section of a line above the first heading: a paragraph there is the summary."""
     return Section.SUMMARY if role in (Role.TEXT, Role.CONT) else Section.HEADER
@@ -41,6 +60,7 @@ class Labeller:
         self._roles.open(str(folder / ROLES))
         self._headings = pycrfsuite.Tagger()
         self._headings.open(str(folder / HEADINGS))
+        self._states = tuple(self._roles.labels())
 
     @staticmethod
     @cache
@@ -51,11 +71,17 @@ class Labeller:
         """The ``section:role`` of every line and its probability."""
         if not features:
             return []
-        roles = self._roles.tag(pycrfsuite.ItemSequence(features))
+        chain = self._roles.tag(pycrfsuite.ItemSequence(features))
         out = []
         section: str | None = None
-        for index, role in enumerate(roles):
-            probability = self._roles.marginal(role, index)
+        for index, state in enumerate(chain):
+            role = STATE_ROLES.get(state, state)
+            # The role's probability: the marginals of every state it has in the model.
+            probability = sum(
+                self._roles.marginal(other, index)
+                for other in self._states
+                if STATE_ROLES.get(other, other) == role
+            )
             if COLUMN_START in features[index] and role == Role.TEXT:
                 # A column that opens with prose, not a heading, opens as a page does:
                 # with the summary (a main column beside a sidebar that came first).

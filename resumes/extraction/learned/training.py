@@ -30,7 +30,7 @@ from resumes.extraction.learned.fields import (
     tokens,
     without_position,
 )
-from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller
+from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller, states
 from resumes.extraction.rules.engine import Engine
 from resumes.reading import UnreadableDocument, read_document
 from resumes.reading.model import ResumeText
@@ -181,7 +181,7 @@ def train(
             continue
         pairs = [label.split(":") for label in example.labels]
         for features in (example.features, without(example.features, STYLE)):
-            roles.append(pycrfsuite.ItemSequence(features), [role for _, role in pairs])
+            roles.append(pycrfsuite.ItemSequence(features), states([role for _, role in pairs]))
             for item, (section, role) in zip(features, pairs, strict=True):
                 if role == Role.HEADING:
                     headings.append(pycrfsuite.ItemSequence([item]), [section])

@@ -90,11 +90,20 @@ def _groups(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
-def _flow(lines: list[Line], layout: str, icons: bool) -> str:
-    """The lines of one column, entries laid out as ``layout`` says."""
+def _flow(lines: list[Line], layout: str, icons: bool, cards: tuple[str, ...] = ()) -> str:
+    """The lines of one column, entries laid out as ``layout`` says; the entries of the
+    ``cards`` sections set as cards, two side by side."""
     out: list[str] = []
+    deck: list[str] = []
     for group in _groups(lines):
         head = group[0]
+        card = head.entry is not None and head.section.value in cards
+        if deck and not card:
+            out.append(f'<div class="cards">{"".join(deck)}</div>')
+            deck = []
+        if card:
+            deck.append(f'<div class="card">{_flow(group, layout, icons)}</div>')
+            continue
         if head.role is Role.HEADING:
             if layout == "europass":
                 out.append(
@@ -138,6 +147,8 @@ def _flow(lines: list[Line], layout: str, icons: bool) -> str:
                 else:
                     parts.append(_line(line, icons))
             out.append(f'<div class="item">{_wrap_bullets(parts)}</div>')
+    if deck:
+        out.append(f'<div class="cards">{"".join(deck)}</div>')
     return "\n".join(out)
 
 
@@ -194,12 +205,15 @@ a { color: inherit; text-decoration: none; }
 .eu-label { text-align: right; }
 .eu-label.heading { margin: 0; font-size: 1.05em; }
 .eu-rule { border-top: 1px solid #7a9; }
+.cards { display: grid; grid-template-columns: 1fr 1fr; column-gap: 20px; row-gap: 6px; }
 .europass .dcell { text-align: right; color: #335; }
 """
 
 
 def render_html(doc: Doc, rng: random.Random, *, layout: str) -> str:
     icons = rng.random() < 0.5
+    # Projects and certificates as cards, two to a row (entries side by side).
+    cards = ("projects", "certificates") if rng.random() < 0.3 else ()
     upper = rng.random() < 0.5
     serif = layout == "academic"
     values = {
@@ -243,32 +257,33 @@ def render_html(doc: Doc, rng: random.Random, *, layout: str) -> str:
     side = [ln for ln in rest if "side" in ln.style]
     main = [ln for ln in rest if "side" not in ln.style]
     header_html = "\n".join(_line(ln, icons) for ln in head)
+    main_html, side_html = _flow(main, entry_layout, icons, cards), _flow(side, "right", icons)
     if side:
         shade = rng.choice(("#eef1f4", "#f4efe8", "#e8f0ec", "#ffffff"))
         values["side_css"] = f"background: {shade}; padding: 10px;"
         if layout == "sidebar-left":
             values["columns"] = "32% 1fr"
             body = (
-                f'<div class="page"><div class="side">{_flow(side, "right", icons)}</div>'
-                f'<div class="main">{_flow(main, entry_layout, icons)}</div></div>'
+                f'<div class="page"><div class="side">{side_html}</div>'
+                f'<div class="main">{main_html}</div></div>'
             )
         elif layout == "sidebar-right":
             values["columns"] = "1fr 31%"
             body = (
-                f'<div class="page"><div class="main">{_flow(main, entry_layout, icons)}</div>'
-                f'<div class="side">{_flow(side, "right", icons)}</div></div>'
+                f'<div class="page"><div class="main">{main_html}</div>'
+                f'<div class="side">{side_html}</div></div>'
             )
         else:  # two columns of equal weight
             values["columns"] = "1.25fr 1fr"
             values["side_css"] = ""
             body = (
-                f'<div class="page"><div class="main">{_flow(main, entry_layout, icons)}</div>'
-                f'<div class="side">{_flow(side, "right", icons)}</div></div>'
+                f'<div class="page"><div class="main">{main_html}</div>'
+                f'<div class="side">{side_html}</div></div>'
             )
         if rng.random() < 0.5 and layout != "twocol":
             header_html = f'<div class="side" style="margin-bottom:10px">{header_html}</div>'
     else:
-        body = f'<div class="{layout}">{_flow(main, entry_layout, icons)}</div>'
+        body = f'<div class="{layout}">{main_html}</div>'
     css = CSS % values
     language = doc.person.language
     return (
