@@ -81,8 +81,12 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
     return aligned / len(small)
 
 
+def _is_date(fragment: Fragment) -> bool:
+    return bool(find_dates(fragment.string)) and is_date_only(fragment.string)
+
+
 def _dates_only(fragments: Sequence[Fragment]) -> bool:
-    return all(find_dates(f.string) and is_date_only(f.string) for f in fragments)
+    return all(_is_date(f) for f in fragments)
 
 
 def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
@@ -148,7 +152,7 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         return None
     # So does a narrow column whose dates sit on the rows of the entries beside them, even
     # among headings and contact lines of its own (a date column under a sidebar header).
-    dates = [f for f in left if is_date_only(f.string) and find_dates(f.string)]
+    dates = [f for f in left if _is_date(f)]
     if (
         left_width < span * 0.3
         and len(dates) >= DATE_ROWS
