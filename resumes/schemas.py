@@ -90,7 +90,7 @@ class Failure(StrEnum):
     AI_UNAVAILABLE = "ai_unavailable"
     # Reading the file itself hit its time or CPU limit.
     TOO_LONG = "too_long"
-    # Its worker died on it repeatedly.
+    # Its worker died on it repeatedly, or on its last attempt of the budget.
     INTERRUPTED = "interrupted"
     # Another transient failure (storage, the database, the broker) outlasted the budget.
     UNAVAILABLE = "unavailable"
@@ -102,7 +102,7 @@ class Failure(StrEnum):
             Failure.PERMANENT: "This file could not be read",
             Failure.AI_UNAVAILABLE: "The AI service is unavailable — retry later",
             Failure.TOO_LONG: "This file took too long to read",
-            Failure.INTERRUPTED: "Reading this file was interrupted repeatedly",
+            Failure.INTERRUPTED: "Reading this file was interrupted",
             Failure.UNAVAILABLE: "A service this file needs is unavailable — retry later",
         }[self]
 

@@ -27,12 +27,28 @@ pending for the task to retry after a backoff, until the stage has used
 too. Then it fails as ``Failure.AI_UNAVAILABLE``, "The AI service is unavailable — retry
 later", with the Retry button, never a stage left pending.
 
+Every way into an attempt (a pending stage, a held claim taken back, an expired lease taken
+over) goes through the claim, which makes none past the cap: the stage fails instead, typed
+by how its last attempt ended: ``Failure.AI_UNAVAILABLE``, ``Failure.UNAVAILABLE`` (another
+service, the database), or ``Failure.INTERRUPTED``, saying how many of its attempts were
+interrupted. A takeover of an expired lease counts an interruption, its worker presumed
+dead; ``MAX_STAGE_INTERRUPTIONS`` of them end the stage "interrupted repeatedly" whatever
+is left of the budget.
+
 A transient database error anywhere in a stage (``careeros.db.transient.DATABASE_ERRORS``:
 a PostgreSQL restart, a dropped connection) is one more transient failure of the same
 budget, typed ``Failure.UNAVAILABLE``: the broken connections are closed, the attempt is
 recorded if the database answers again, and the task retries with the same backoff. If
 even the record fails, the retry is told which of its claims it left in progress
 (``held``) and takes it back at once, as a further attempt, never as an interruption.
+A database that stays down past the lease makes that claim's lease run out too: if the
+task's retries gave up before the server was back, or the reconciler's delivery comes
+before the held retry, a delivery without ``held`` finds the lease expired. Its last
+renewal then predates the server's start (``pg_postmaster_start_time()``), which no live
+worker could have renewed across: the takeover is a further attempt ended by the database,
+as if held, never an interruption. (A worker that loses the database while the server stays
+up, behind a network partition, looks dead to the claim and is counted so; the attempt cap
+bounds both.)
 """
 
 from __future__ import annotations
@@ -56,7 +72,12 @@ from django.utils import timezone
 
 from careeros.celery import retry_countdown
 from careeros.db.rls import user_context
-from careeros.db.transient import DATABASE_ERRORS, connections_checked, connections_reset
+from careeros.db.transient import (
+    DATABASE_ERRORS,
+    connections_checked,
+    connections_reset,
+    server_started_at,
+)
 from careeros.db.versioning import Source
 from merges.models import MergeDecision
 from merges.services import merge_decisions_propose
@@ -88,8 +109,8 @@ from resumes.signals import version_completed
 
 logger = logging.getLogger(__name__)
 
-# A stage whose worker was found dead (its lease ran out) this many times fails. Counted
-# apart from its attempts, so transient failures never count towards it.
+# A stage whose worker was found dead (its lease ran out, the database up) this many times
+# fails. Counted apart from its attempts, so transient failures never count towards it.
 MAX_STAGE_INTERRUPTIONS = 3
 UNAVAILABLE = (
     "The AI service is unavailable — retry later. Your file is kept; use Retry once the "
@@ -99,6 +120,10 @@ STILL_UNAVAILABLE = "A service this file needs stayed unavailable; retry later."
 DATABASE_UNAVAILABLE = "The database was unavailable"
 INTERRUPTED = (
     "Processing this file was interrupted repeatedly, so it was stopped. "
+    "Retry, or upload the resume exported again."
+)
+INTERRUPTED_OUT_OF_ATTEMPTS = (
+    "Processing this file was interrupted and had no attempts left, so it was stopped. "
     "Retry, or upload the resume exported again."
 )
 TOO_LONG = "Processing took too long and was stopped. Retry, or upload the resume exported again."
@@ -276,7 +301,8 @@ def resume_stage_claim(
     """Compare-and-set: take ``stage`` of the version if it is runnable now, else None.
 
     ``held``: the attempt of this delivery's own claim, left in progress after a database
-    error that could not be recorded; it is taken back at once as the next attempt.
+    error that could not be recorded; it is taken back at once as the next attempt. A stage
+    whose attempts are spent is failed here instead of claimed (see the module's rules).
     """
     with transaction.atomic():
         version = (
@@ -289,25 +315,34 @@ def resume_stage_claim(
             return None
         state = stages.get(stage)
         expired = timezone.now() - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS)
+        lapsed = state.status == StageStatus.IN_PROGRESS and version.updated_at < expired
         interrupted = False
-        if state.status == StageStatus.IN_PROGRESS and held is not None and state.attempts == held:
-            # Our own claim, ended by a database error: a transient failure like the others.
-            if state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
-                _mark_exhausted(version, stage, Failure.UNAVAILABLE, DATABASE_UNAVAILABLE)
-                return None
-        elif state.status == StageStatus.IN_PROGRESS and version.updated_at < expired:
-            # Its worker died (the lease ran out): this claim takes it over.
+        detail: str | None  # what the failure names, should the budget be spent
+        if state.status == StageStatus.IN_PROGRESS and (
+            held == state.attempts or (lapsed and version.updated_at < server_started_at())
+        ):
+            # Ended by a database error: our own claim, left in progress after an error that
+            # could not be recorded; or one whose lease ran out across a restart of the
+            # database, which not even a live worker could renew. A transient failure.
+            failure, detail = Failure.UNAVAILABLE, DATABASE_UNAVAILABLE
+        elif lapsed:
+            # Its worker died (the lease ran out, the database up): this claim takes it over.
             if state.interruptions + 1 >= MAX_STAGE_INTERRUPTIONS:
                 version.mark_stage(
                     stage, StageStatus.FAILED, error=INTERRUPTED, failure=Failure.INTERRUPTED
                 )
                 return None
+            failure = Failure.INTERRUPTED
+            detail = f"{state.interruptions + 1} of its {state.attempts} attempts were interrupted"
             interrupted = True
-        elif state.status != StageStatus.PENDING:
+        elif state.status == StageStatus.PENDING:
+            # Not tried yet, or after a transient failure, which names the end if it is one.
+            failure, detail = state.failure or Failure.AI_UNAVAILABLE, state.error
+        else:
             return None
-        elif state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
-            # Its budget is spent (the reconciler found it pending again): never try again.
-            _mark_exhausted(version, stage, state.failure or Failure.AI_UNAVAILABLE, state.error)
+        if state.attempts >= settings.RESUME_STAGE_ATTEMPT_CAP:
+            # Its budget is spent, whichever way the last attempt ended: never try again.
+            _mark_exhausted(version, stage, failure, detail)
             return None
         version.mark_stage(
             stage, StageStatus.IN_PROGRESS, progress=stage.progress[0], interrupted=interrupted
@@ -466,14 +501,20 @@ def _release(claim: Claim, stage: Stage, failure: StageFailed) -> bool:
 def _mark_exhausted(
     version: ResumeVersion, stage: Stage, failure: Failure, detail: str | None
 ) -> None:
-    """The stage's attempt budget is spent on transient failures: it fails for good, in the
-    state its failure names (the AI service's own, or another service's)."""
-    message = UNAVAILABLE if failure == Failure.AI_UNAVAILABLE else STILL_UNAVAILABLE
+    """The stage's attempt budget is spent: it fails for good, in the state its last
+    attempt's end names (the AI service's own, an interruption, or another service's)."""
+    if failure not in (Failure.AI_UNAVAILABLE, Failure.INTERRUPTED):
+        failure = Failure.UNAVAILABLE
+    message = {
+        Failure.AI_UNAVAILABLE: UNAVAILABLE,
+        Failure.INTERRUPTED: INTERRUPTED_OUT_OF_ATTEMPTS,
+        Failure.UNAVAILABLE: STILL_UNAVAILABLE,
+    }[failure]
     version.mark_stage(
         stage,
         StageStatus.FAILED,
         error=f"{message} ({detail})" if detail else message,
-        failure=failure if failure == Failure.AI_UNAVAILABLE else Failure.UNAVAILABLE,
+        failure=failure,
     )
 
 

@@ -102,9 +102,10 @@ def _retry(
     The database not answering at all leaves nothing recorded (no countdown): the retries
     in a row that could not reach it are counted in the message (``unreachable``), which
     sets their backoff; after RESUME_STAGE_ATTEMPT_CAP of them the task stops, leaving the
-    row as it was last committed for the reconciler once the database is back. A refused
-    publish (the broker is down) is logged: the stage's row says it is pending with its
-    retry due, and the reconciler enqueues it then.
+    row as it was last committed for the reconciler once the database is back (a claim it
+    held, its lease run out across the restart, is taken over as no interruption). A
+    refused publish (the broker is down) is logged: the stage's row says it is pending with
+    its retry due, and the reconciler enqueues it then.
     """
     held = failure.held if isinstance(failure, services.DatabaseUnavailable) else None
     # Carried forward: a retry that cannot reach the database even for an earlier stage

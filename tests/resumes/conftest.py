@@ -54,14 +54,16 @@ def upload(
     return client.post("/resumes/upload/", data)
 
 
-def uploaded_version(user: User, content: bytes = b"Ada Lovelace\nAnalyst") -> ResumeVersion:
-    """``content`` uploaded as ``user`` into a new stream "Main", its stages not enqueued:
-    the version's first stage is the caller's to run."""
+def uploaded_version(
+    user: User, content: bytes = b"Ada Lovelace\nAnalyst", *, stream: str = "Main"
+) -> ResumeVersion:
+    """``content`` uploaded as ``user`` into the stream ``stream`` (created if new), its
+    stages not enqueued: the version's first stage is the caller's to run."""
     with user_context(user.pk):
-        stream = services.resume_stream_create(user=user, name="Main")
+        found = services.resume_stream_create(user=user, name=stream)
         return services.resume_version_upload(
             user=user,
-            stream=stream,
+            stream=found,
             filename="cv.txt",
             content=io.BytesIO(content),
             size=len(content),

@@ -4,7 +4,6 @@ visible "AI service unavailable" state, and its Retry completes once the service
 
 from __future__ import annotations
 
-import io
 import json
 import time
 import uuid
@@ -20,7 +19,7 @@ from resumes.models import ParsedResumeEntity, ResumeVersion
 from resumes.schemas import Failure, Stage
 from resumes.tasks import resume_versions_reconcile
 from tests.conftest import celery_worker
-from tests.resumes.conftest import upload, wait_for
+from tests.resumes.conftest import upload, uploaded_version, wait_for
 from tests.test_openai_provider import (  # noqa: F401
     RESUME,
     FakeOpenAI,
@@ -130,16 +129,7 @@ def test_a_hung_ai_call_is_the_ai_service_unavailable_not_a_slow_file(
     settings.OPENAI_MAX_RETRIES = 0
     settings.RESUME_PARSE_LIMITS = {**settings.RESUME_PARSE_LIMITS, "wall_seconds": 1}
     settings.RESUME_STAGE_ATTEMPT_CAP = 1
-    with user_context(user.pk):
-        stream = services.resume_stream_create(user=user, name="Main")
-        version = services.resume_version_upload(
-            user=user,
-            stream=stream,
-            filename="cv.txt",
-            content=io.BytesIO(RESUME.encode()),
-            size=len(RESUME),
-            enqueue=False,
-        )
+    version = uploaded_version(user, RESUME.encode())
     for stage in (Stage.UPLOAD, Stage.PARSE):
         services.resume_stage_run(
             version_id=version.pk, stage=stage, user_id=user.pk, enqueue_next=False

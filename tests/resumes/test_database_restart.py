@@ -236,6 +236,31 @@ def test_a_held_claim_past_the_budget_ends_typed_unavailable(
     assert services.DATABASE_UNAVAILABLE in (ended.error or "")
 
 
+def test_a_lease_that_ran_out_while_the_database_was_down_is_no_interruption(
+    user: User, media_root: Path, settings: Any, embedded_postgres: EmbeddedPostgres
+) -> None:
+    """PostgreSQL stops with a stage in progress and stays down past its lease (as when the
+    task's retries gave up holding the claim, or the reconciler comes before them): the
+    takeover once the server is back is a further attempt ended by the database, not an
+    interruption; past RESUME_STAGE_ATTEMPT_CAP it ends typed "unavailable", naming it."""
+    settings.RESUME_STAGE_LEASE_SECONDS = 1
+    settings.RESUME_STAGE_ATTEMPT_CAP = 2
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
+    for attempt in (1, 2):
+        with user_context(user.pk):
+            claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.UPLOAD)
+        assert claim is not None
+        assert (claim.attempt, _reload(version).stages.upload.interruptions) == (attempt, 0)
+        embedded_postgres.restart(down_seconds=1.5)  # longer than the lease
+        connections.close_all()  # this process's sessions ended with the server
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.UPLOAD) is None
+    ended = _reload(version)
+    assert ended.failure == Failure.UNAVAILABLE
+    assert services.DATABASE_UNAVAILABLE in (ended.error or "")
+    assert (ended.stages.upload.attempts, ended.stages.upload.interruptions) == (2, 0)
+
+
 def test_an_enrichment_job_the_broker_refuses_is_not_an_error(user: User, monkeypatch: Any) -> None:
     """A completed version queues its enrichment on commit; a broker that refuses the
     message leaves the job queued for the reconciler instead of failing the caller."""

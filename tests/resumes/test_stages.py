@@ -3,7 +3,7 @@ stage function, diffs."""
 
 from __future__ import annotations
 
-import io
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -18,28 +18,32 @@ from careeros.db.rls import system_context, unprotected_tables, user_context
 from profiles.entities import SkillData, WorkExperienceData
 from profiles.models import Skill, User
 from profiles.services import entity_create
-from resumes import services
+from resumes import services, tasks
 from resumes.diffs import comparable, compare
 from resumes.models import ParsedResumeEntity, ResumeDiff, ResumeStream, ResumeVersion
 from resumes.schemas import STAGES, Failure, Stage, StageStatus
 from tests.resumes import hostile
+from tests.resumes.conftest import uploaded_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _upload(
-    user: User, content: bytes, name: str = "cv.txt", stream: str = "Main"
-) -> ResumeVersion:
-    with user_context(user.pk):
-        found = services.resume_stream_create(user=user, name=stream)
-        return services.resume_version_upload(
-            user=user,
-            stream=found,
-            filename=name,
-            content=io.BytesIO(content),
-            size=len(content),
-            enqueue=False,
-        )
+def _checked(user: User) -> ResumeVersion:
+    """A resume uploaded as ``user`` with its upload stage run: parse is next."""
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
+    services.resume_stage_run(
+        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
+    )
+    return version
+
+
+@pytest.fixture
+def lapse(settings: Any) -> Callable[[], None]:
+    """Leases short enough to run out for real: calling it waits one out, as a dead
+    worker's does. (Moving ``updated_at`` back instead could put the last renewal before
+    the test server's start, which the claim reads as a database restart.)"""
+    settings.RESUME_STAGE_LEASE_SECONDS = 0.2
+    return lambda: time.sleep(0.3)
 
 
 def _run_all(version: ResumeVersion, user: User) -> list[str]:
@@ -63,7 +67,7 @@ def _count(model: Any, user: User, version: ResumeVersion) -> int:
 
 def test_stages_run_in_order_and_a_second_run_changes_nothing(user: User, media_root: Path) -> None:
     """Each stage runs once; running every stage again is a no-op (claims are refused)."""
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     assert _run_all(version, user) == ["completed"] * 4
     done = _reload(version)
     entities = _count(ParsedResumeEntity, user, version)
@@ -76,7 +80,7 @@ def test_stages_run_in_order_and_a_second_run_changes_nothing(user: User, media_
 
 def test_a_stage_cannot_start_before_the_previous_one(user: User, media_root: Path) -> None:
     """Parse is refused while upload has not completed."""
-    version = _upload(user, b"Ada Lovelace\nAnalyst")
+    version = uploaded_version(user)
     result = services.resume_stage_run(
         version_id=version.pk, stage=Stage.PARSE, user_id=user.pk, enqueue_next=False
     )
@@ -86,7 +90,7 @@ def test_a_stage_cannot_start_before_the_previous_one(user: User, media_root: Pa
 
 def test_rerunning_parse_replaces_entities_instead_of_adding(user: User, media_root: Path) -> None:
     """A parse that runs again (a retry) leaves one set of parsed entities."""
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     _run_all(version, user)
     before = _count(ParsedResumeEntity, user, version)
     with user_context(user.pk):
@@ -110,10 +114,7 @@ def test_claim_is_compare_and_set_and_a_superseded_worker_stores_nothing(
 ) -> None:
     """A claimed stage is refused to others until its lease runs out; then the stale
     claimer's result is discarded."""
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     with user_context(user.pk):
         first = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
         assert first is not None
@@ -143,17 +144,15 @@ def test_reconciler_requeues_only_stuck_versions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Versions unchanged for longer than the timeout get their next stage enqueued."""
-    stuck = _upload(user, b"Ada Lovelace\nAnalyst", stream="A")
-    fresh = _upload(user, b"Ada Lovelace\nAnalyst", stream="B")
-    done = _upload(user, hostile.plain_text().read_bytes(), stream="C")
+    stuck = uploaded_version(user, stream="A")
+    fresh = uploaded_version(user, stream="B")
+    done = uploaded_version(user, hostile.plain_text().read_bytes(), stream="C")
     _run_all(done, user)
     with system_context():
         ResumeVersion.objects.filter(pk__in=[stuck.pk, done.pk]).update(
             updated_at=F("updated_at") - timedelta(hours=1)
         )
     sent: list[tuple[str, str]] = []
-    from resumes import tasks
-
     for stage, task in tasks.STAGE_TASKS.items():
         monkeypatch.setattr(
             task,
@@ -176,7 +175,7 @@ def test_rls_hides_other_users_streams_versions_entities_and_diffs(
     user: User, other_user: User, media_root: Path
 ) -> None:
     """Another user's context sees none of the resume rows, and cannot write into them."""
-    version = _upload(user, hostile.plain_text().read_bytes())
+    version = uploaded_version(user, hostile.plain_text().read_bytes())
     _run_all(version, user)
     with user_context(other_user.pk):
         assert not ResumeStream.objects.exists()
@@ -200,7 +199,7 @@ def test_stage_function_runs_as_the_caller_so_rls_applies(
     user: User, other_user: User, media_root: Path
 ) -> None:
     """update_resume_processing_stage is SECURITY INVOKER: a stranger's call changes nothing."""
-    version = _upload(user, b"Ada")
+    version = uploaded_version(user, b"Ada")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT prosecdef FROM pg_proc WHERE proname = 'update_resume_processing_stage'"
@@ -226,8 +225,7 @@ def test_stage_function_runs_as_the_caller_so_rls_applies(
 
 def test_version_to_profile_diff_sees_the_current_profile(user: User, media_root: Path) -> None:
     """Skills already in the profile are unchanged in the diff; the rest are added."""
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk)
+    version = _checked(user)
     services.resume_stage_run(
         version_id=version.pk, stage=Stage.PARSE, user_id=user.pk, enqueue_next=False
     )
@@ -281,13 +279,8 @@ def test_a_working_stage_renews_its_lease_and_keeps_its_claim(
 ) -> None:
     """While the work runs past the lease, the renewals keep others off the stage; once the
     renewals stop, the lease runs out and the stage may be taken over."""
-    import time
-
     settings.RESUME_STAGE_LEASE_SECONDS = 1.5
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     with user_context(user.pk):
         claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
     assert claim is not None
@@ -308,10 +301,7 @@ def test_a_stage_that_keeps_failing_transiently_ends_visible_not_pending(
     """Each transient failure within RESUME_STAGE_ATTEMPT_CAP leaves the stage pending with
     its retry due later; the last attempt ends it failed, typed "AI service unavailable"."""
     settings.RESUME_STAGE_ATTEMPT_CAP = 3
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     rate_limited = services.StageFailed(
         "The AI service is rate limiting requests (429).",
         transient=True,
@@ -348,10 +338,7 @@ def test_a_pending_stage_past_its_cap_is_not_claimed_again(
 ) -> None:
     """The reconciler's claim of a pending stage whose budget is spent fails it instead of
     calling the AI service once more."""
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     with user_context(user.pk):
         for _ in range(2):
             claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
@@ -373,14 +360,9 @@ def test_the_reconciler_waits_out_a_pending_stages_backoff(
 ) -> None:
     """A stage pending for a retry due later is not re-enqueued early (which would cut its
     backoff short); once due, it is."""
-    from resumes import tasks
-
     settings.RESUME_UNQUEUED_AFTER_SECONDS = 0
     settings.PIPELINE_RETRY_BACKOFF_SECONDS = 60
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     with user_context(user.pk):
         claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
         assert claim is not None
@@ -407,35 +389,32 @@ def test_the_reconciler_waits_out_a_pending_stages_backoff(
     assert sent == [str(version.pk)]
 
 
-def _expire_lease(version: ResumeVersion, settings: Any) -> None:
-    with system_context():
-        ResumeVersion.objects.filter(pk=version.pk).update(
-            updated_at=F("updated_at") - timedelta(seconds=settings.RESUME_STAGE_LEASE_SECONDS + 1)
-        )
-
-
-def test_transient_failures_do_not_count_as_interruptions(
-    user: User, media_root: Path, settings: Any
-) -> None:
-    """Four 429s and then a lost worker: the takeover is the first interruption, not the
-    "interrupted repeatedly" end; three lost workers in a row still end it so."""
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
-    rate_limited = services.StageFailed(
+def _rate_limited(version: ResumeVersion, user: User, *, times: int) -> None:
+    """``times`` attempts at parsing, each meeting a 429: the stage is pending again."""
+    failure = services.StageFailed(
         "The AI service is rate limiting requests (429).",
         transient=True,
         failure=Failure.AI_UNAVAILABLE,
     )
     with user_context(user.pk):
-        for _ in range(4):
+        for _ in range(times):
             claim = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
             assert claim is not None
-            assert services._release(claim, Stage.PARSE, rate_limited) is True
+            assert services._release(claim, Stage.PARSE, failure) is True
+
+
+def test_transient_failures_do_not_count_as_interruptions(
+    user: User, media_root: Path, settings: Any, lapse: Callable[[], None]
+) -> None:
+    """Four 429s and then a lost worker: the takeover is the first interruption, not the
+    "interrupted repeatedly" end; three lost workers in a row still end it so."""
+    settings.RESUME_STAGE_ATTEMPT_CAP = 8  # room for all seven attempts
+    version = _checked(user)
+    _rate_limited(version, user, times=4)
+    with user_context(user.pk):
         assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is not None
     for interruption in (1, 2):  # the worker dies; the next delivery takes the stage over
-        _expire_lease(version, settings)
+        lapse()
         with user_context(user.pk):
             taken = services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
         assert taken is not None
@@ -443,24 +422,24 @@ def test_transient_failures_do_not_count_as_interruptions(
         assert state.status == StageStatus.IN_PROGRESS
         assert state.interruptions == interruption
         assert state.attempts == 5 + interruption
-    _expire_lease(version, settings)
+    lapse()
     with user_context(user.pk):
         assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
     ended = _reload(version)
     assert ended.failure == Failure.INTERRUPTED
+    assert ended.error == services.INTERRUPTED
     assert ended.stages.parse.interruptions == 2
 
 
-def test_a_retry_forgets_the_interruptions(user: User, media_root: Path, settings: Any) -> None:
+def test_a_retry_forgets_the_interruptions(
+    user: User, media_root: Path, lapse: Callable[[], None]
+) -> None:
     """The Retry button starts the failed stage afresh: attempts and interruptions at 0."""
-    version = _upload(user, hostile.plain_text().read_bytes())
-    services.resume_stage_run(
-        version_id=version.pk, stage=Stage.UPLOAD, user_id=user.pk, enqueue_next=False
-    )
+    version = _checked(user)
     for _ in range(3):
         with user_context(user.pk):
             services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE)
-        _expire_lease(version, settings)
+        lapse()
     with user_context(user.pk):
         assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
         failed = ResumeVersion.objects.get(pk=version.pk)
@@ -468,3 +447,29 @@ def test_a_retry_forgets_the_interruptions(user: User, media_root: Path, setting
         services.resume_version_retry(user=user, version=failed)
     state = _reload(version).stages.parse
     assert (state.status, state.attempts, state.interruptions) == (StageStatus.PENDING, 0, 0)
+
+
+def test_a_takeover_past_the_attempt_cap_ends_the_stage_instead(
+    user: User, media_root: Path, settings: Any, lapse: Callable[[], None]
+) -> None:
+    """A 429, then lost workers: a takeover is an attempt of RESUME_STAGE_ATTEMPT_CAP like
+    any other, so the one that would be past it ends the stage, typed interrupted and
+    saying how many of its attempts were."""
+    settings.RESUME_STAGE_ATTEMPT_CAP = 3
+    version = _checked(user)
+    _rate_limited(version, user, times=1)
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is not None
+    lapse()  # the worker of attempt 2 dies; attempt 3 takes over
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is not None
+    lapse()  # and its worker too
+    with user_context(user.pk):
+        assert services.resume_stage_claim(version_id=version.pk, stage=Stage.PARSE) is None
+    ended = _reload(version)
+    assert ended.processing_status == "failed"
+    assert ended.failure == Failure.INTERRUPTED
+    assert (ended.stages.parse.attempts, ended.stages.parse.interruptions) == (3, 1)
+    assert ended.error == (
+        f"{services.INTERRUPTED_OUT_OF_ATTEMPTS} (2 of its 3 attempts were interrupted)"
+    )
