@@ -100,33 +100,30 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     total = len(fragments)
     best: tuple[float, float, float] | None = None  # (crossing, -run, x)
     step = 1.5
-    x = lo + span * 0.12
+    origin = lo + span * 0.12  # the first sampled x
     steps = int((span * 0.76) / step) + 1
     # How many fragments cross each sampled x, by a difference array (one pass).
     delta = [0] * (steps + 2)
     for f in fragments:
-        first = max(0, math.floor((f.x0 - x) / step) + 1)
-        last = min(steps, math.ceil((f.x1 - x) / step) - 1)
+        first = max(0, math.floor((f.x0 - origin) / step) + 1)
+        last = min(steps, math.ceil((f.x1 - origin) / step) - 1)
         if first <= last:
             delta[first] += 1
             delta[last + 1] -= 1
-    crossings = list(itertools.accumulate(delta))
-    run_start: float | None = None
-    run_cross = -1
-    for index in range(steps):
-        x = lo + span * 0.12 + index * step
-        crossing = crossings[index]
-        if crossing <= total * 0.12:
-            if run_start is None or crossing != run_cross:
-                run_start, run_cross = x, crossing
-            run = x - run_start
-            if run >= GUTTER_MIN:
-                middle = (run_start + x) / 2
-                key = (crossing, -run, middle)
-                if best is None or key < best:
-                    best = key
-        else:
-            run_start, run_cross = None, -1
+    crossings = itertools.accumulate(delta[:steps])
+    # Runs of sampled x that the same few fragments cross: the widest stretch of a run is
+    # the whole run, so each is judged once, from its first and last x.
+    index = 0
+    for crossing, run_samples in itertools.groupby(crossings):
+        first_index, index = index, index + len(list(run_samples))
+        if crossing > total * 0.12:
+            continue
+        run_start, run_end = origin + first_index * step, origin + (index - 1) * step
+        run = run_end - run_start
+        if run >= GUTTER_MIN:
+            key = (crossing, -run, (run_start + run_end) / 2)
+            if best is None or key < best:
+                best = key
     if best is None:
         return None
     gutter = best[2]

@@ -91,6 +91,9 @@ BULLETS = frozenset("•◦▪▫■□●○‣⁃∙·–-*➢➤►▶✓✔�
 SYMBOL_BULLETS = frozenset((0xF0B7, 0xF0A7, 0xF0D8, 0xF076, 0xF0FC, 0xF06E, 0xF0A8))
 # Other glyphs templates start list items with, read as "•" where they start a line.
 BULLET_GLYPHS = frozenset(ord(c) for c in "▸▹►▻◆◇◼◾◽⬤⦿◉➔➜➝➞✦✧★☆❯›»⁍⦁◘◙▰▱⯈⯀")
+# Below the pictographs, the characters the character loop reads specially; every other
+# printable one there (most of any text) reads as itself, and is tested for first.
+_SPECIAL_TEXT = frozenset((0xAD, 0x2010, 0x2011, *map(ord, SUPERSCRIPT_MARKS), *BULLET_GLYPHS))
 # A bullet drawn as a shape (a CSS list marker): at most this many font sizes wide or high.
 MARKER_SIZE = 0.6
 
@@ -373,20 +376,16 @@ class _Page:
             if index >= count:
                 break
             code = codes[index]
-            if code in (10, 13):
-                if code == 10 or (index + 1 < len(codes) and codes[index + 1] != 10):
-                    row += 1
-                current = None
-                pending_space = False
+            if code in WORD_BREAKS:
+                if code in (10, 13):
+                    if code == 10 or (index + 1 < count and codes[index + 1] != 10):
+                        row += 1
+                    current = None
+                    pending_space = False
+                else:
+                    pending_space = True
                 word_start = True
                 continue
-            if code in SPACES:
-                pending_space = True
-                word_start = True
-                continue
-            if 0xD800 <= code < 0xDC00 and index + 1 < count:
-                code = 0x10000 + ((code - 0xD800) << 10) + (codes[index + 1] - 0xDC00)
-                skip = True
             first = word_start
             if word_start:
                 word_start = False
@@ -416,14 +415,19 @@ class _Page:
                     end -= 1  # the word's last character is read with its box
                 if end > index:
                     current.text.append(string[index:end])
-                    index = end - 1
-                    continue
+                    # The character after the run (the word's last, or one that is no
+                    # plain text) is read below, with its box.
+                    index = end
+                    code = codes[index]
+            if 0xD800 <= code < 0xDC00 and index + 1 < count:
+                code = 0x10000 + ((code - 0xD800) << 10) + (codes[index + 1] - 0xDC00)
+                skip = True
             if not _char_box(handle, index, *box):
                 continue
             x0, x1 = left.value, right.value
             y_top, y_bottom = height - top.value, height - bottom.value
-            if 0x61 <= code <= 0x7A or 0x41 <= code <= 0x5A:
-                char = chr(code)  # a Latin letter (most characters): none of the cases below
+            if 0x20 < code < FIRST_PICTOGRAPH and code not in _SPECIAL_TEXT:
+                char = chr(code)  # most characters: none of the cases below
             elif _is_private_use(code) and not (current is None and code in SYMBOL_BULLETS):
                 icon = ICONS.get(code)
                 if icon:
@@ -486,15 +490,16 @@ class _Page:
                     continue
             if current is not None and first:
                 gap = x0 - current.last_right
-                same_row = abs(y_bottom - current.bottom) < max(size, current.size) * 0.6
-                resized = abs(size - current.size) > 0.25 * max(size, current.size)
+                larger = max(size, current.size)
+                same_row = abs(y_bottom - current.bottom) < larger * 0.6
+                resized = abs(size - current.size) > 0.25 * larger
                 # A bullet and its item's text (set at a hanging indent) are one fragment.
                 after_bullet = len(current.text) == 1 and current.text[0] in BULLETS
                 if (
                     not same_row
                     or resized
                     or gap < -size * 0.5
-                    or gap > max(size, current.size) * (BULLET_GAP if after_bullet else CELL_GAP)
+                    or gap > larger * (BULLET_GAP if after_bullet else CELL_GAP)
                 ):
                     current = None
                 elif pending_space or gap > size * WORD_GAP:
@@ -523,13 +528,19 @@ class _Page:
                     current.baseline = y_bottom
                 fragments.append(current)
             current.text.append(char)
-            current.x0 = min(current.x0, x0)
-            current.x1 = max(current.x1, x1)
+            # Comparisons, not min() and max(): this runs for most characters read.
+            if x0 < current.x0:
+                current.x0 = x0
+            if x1 > current.x1:
+                current.x1 = x1
             current.last_right = x1
             if char.isalnum():
-                current.top = min(current.top, y_top)
-                current.bottom = max(current.bottom, y_bottom)
-                current.size = max(current.size, size)
+                if y_top < current.top:
+                    current.top = y_top
+                if y_bottom > current.bottom:
+                    current.bottom = y_bottom
+                if size > current.size:
+                    current.size = size
             pending_space = False
         for fragment in fragments:
             if len(fragment.gaps) >= 3:
