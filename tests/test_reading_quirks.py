@@ -131,11 +131,13 @@ def test_spaces_written_as_other_code_points_separate_words() -> None:
     def draw(canvas: Canvas) -> None:
         write(canvas, 50, 60, "Lake\u00a0Earl,\u2002WA\u2009United  States", 10, font=font)
         write(canvas, 50, 80, "Built\u00a0 the\u2009billing platform", 10, font=font)
+        write(canvas, 50, 100, "Remote\u202fEurope\u205fand\u202fAmericas", 10, font=font)
 
     text = read_document(pdf(draw), "pdf")
     assert [line.text.replace("\u00a0", " ") for line in text.lines] == [
         "Lake Earl, WA United States",
         "Built the billing platform",
+        "Remote Europe and Americas",
     ]
 
 

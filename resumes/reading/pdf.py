@@ -62,8 +62,9 @@ BULLET_GAP = 3.0
 SPACES = frozenset((9, 32, 0xA0, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000))
 WORD_BREAKS = frozenset((10, 13, *SPACES))
 # Characters copied without their boxes in the middle of a word: anything printable but
-# spaces, soft hyphens and the Unicode hyphens (read one by one).
-_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u218f]+")
+# spaces (U+202F and U+205F among them), soft hyphens and the Unicode hyphens (read one
+# by one).
+_PLAIN_RUN = re.compile("[\x21-\x9f\xa1-\xac\xae-\u1fff\u2012-\u202e\u2030-\u205e\u2060-\u218f]+")
 # Pictographs outside the Private Use Area that icon fonts and emoji draw before contact
 # details (arrows, technical symbols, dingbats and emoji from U+2190 on): not text.
 PICTOGRAPHS = {
