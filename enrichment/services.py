@@ -24,6 +24,21 @@ before the claim and the finish (a dead one is replaced), broken ones closed aft
 query, the job queued again if the database answers, else its claim is left for the retry
 to take back at once (``held``). A budget spent on it ends the job failed, "A service this
 job needs is unavailable — retry later", never processing or queued without a task.
+
+Every way into an attempt (a queued job, a held claim taken back, an expired lease taken
+over) goes through the claim, which makes none past the cap: the job fails instead, saying
+how its last attempt ended: the AI service, the database, or an interruption ("interrupted
+and had no attempts left", with how many of its attempts were). A takeover of an expired
+lease counts an interruption, its worker presumed dead; ``MAX_INTERRUPTIONS`` of them end
+the job "interrupted repeatedly" whatever is left of the budget. ``careeros.E011`` keeps
+every backoff shorter than the lease, but a database that stays down past the lease makes
+a held claim's lease run out too: if the task's retries gave up before the server was
+back, or the reconciler's delivery comes before the held retry, a delivery without
+``held`` finds the lease expired. Its last renewal then predates the server's start
+(``pg_postmaster_start_time()``), which no live worker could have renewed across: the
+takeover is a further attempt ended by the database, as if held, never an interruption. (A
+worker that loses the database while the server stays up, behind a network partition, looks
+dead to the claim and is counted so; the attempt cap bounds both.)
 """
 
 from __future__ import annotations
@@ -45,7 +60,12 @@ from django.utils import timezone
 from careeros.ai import PermanentProviderError, ProviderError, TransientProviderError
 from careeros.celery import retry_countdown
 from careeros.db.rls import user_context
-from careeros.db.transient import DATABASE_ERRORS, connections_checked, connections_reset
+from careeros.db.transient import (
+    DATABASE_ERRORS,
+    connections_checked,
+    connections_reset,
+    server_started_at,
+)
 from careeros.db.versioning import Source
 from enrichment import selectors
 from enrichment.facts import Entry, Facts, compute, skills_in
@@ -77,9 +97,19 @@ from profiles.models import User
 
 logger = logging.getLogger(__name__)
 
-# A job whose worker stopped mid-job this many times in a row (each claim's lease ran out)
-# fails. Counted apart from its attempts: a transient failure is no interruption.
+# A job whose worker stopped mid-job this many times in a row (each claim's lease ran out,
+# the database up) fails. Counted apart from its attempts: a transient failure is no
+# interruption.
 MAX_INTERRUPTIONS = 3
+INTERRUPTED = (
+    "This job was interrupted repeatedly (its worker stopped each time), so it was stopped. "
+    "Retry it; if it stops again, tell us."
+)
+# Its attempts ran out on a takeover, named with how many of them were interrupted.
+INTERRUPTED_OUT_OF_ATTEMPTS = (
+    "This job was interrupted and had no attempts left, so it was stopped. "
+    "Retry it; if it stops again, tell us."
+)
 # A job whose AI calls keep failing transiently ends so, once its attempts (counted in its
 # row, the reconciler's included) reach ENRICHMENT_JOB_ATTEMPT_CAP.
 UNAVAILABLE = "The AI service is unavailable — retry later."
@@ -237,33 +267,46 @@ def enrichment_job_claim(*, job_id: UUID | str, held: datetime | None = None) ->
     ``SKIP LOCKED``: a worker that finds another worker claiming the row at this instant
     goes away instead of waiting, and that worker's claim then makes the job not queued.
     ``held``: the token of this delivery's own claim, left processing after a database
-    error that could not be recorded; it is taken back at once as the next attempt.
+    error that could not be recorded; it is taken back at once as the next attempt. A job
+    whose attempts are spent is failed here instead of claimed (see the module's rules).
     """
     with transaction.atomic():
         job = EnrichmentJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
         if job is None:
             return None
-        if job.status == JobStatus.PROCESSING and held is not None and job.started_at == held:
-            # Our own claim, ended by a database error: a transient failure like the others.
-            if job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
-                _mark_failed(job, SERVICE_UNAVAILABLE)
-                return None
-        elif job.status == JobStatus.PROCESSING and job.updated_at < timezone.now() - _lease():
-            # Its worker stopped mid-job (the lease ran out): this claim takes it over.
+        processing = job.status == JobStatus.PROCESSING
+        lapsed = processing and job.updated_at < timezone.now() - _lease()
+        interrupted = False
+        if processing and (
+            (held is not None and job.started_at == held)
+            or (lapsed and job.updated_at < server_started_at())
+        ):
+            # Ended by a database error: our own claim, left processing after an error that
+            # could not be recorded; or one whose lease ran out across a restart of the
+            # database, which not even a live worker could renew. A transient failure.
+            exhausted = SERVICE_UNAVAILABLE
+        elif lapsed:
+            # Its worker stopped mid-job (the lease ran out, the database up): this claim
+            # takes it over.
             if job.interruptions + 1 >= MAX_INTERRUPTIONS:
-                _mark_failed(
-                    job,
-                    "This job was interrupted repeatedly (its worker stopped each time), so it "
-                    "was stopped. Retry it; if it stops again, tell us.",
-                )
+                _mark_failed(job, INTERRUPTED)
                 return None
+            exhausted = (
+                f"{INTERRUPTED_OUT_OF_ATTEMPTS} ({job.interruptions + 1} of its "
+                f"{job.attempts} attempts were interrupted)"
+            )
+            interrupted = True
+        elif job.status == JobStatus.QUEUED:
+            # Not tried yet, or queued again after a transient failure.
+            exhausted = UNAVAILABLE
+        else:
+            return None
+        if job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
+            # Its budget is spent, whichever way the last attempt ended: never try again.
+            _mark_failed(job, exhausted)
+            return None
+        if interrupted:
             job.interruptions += 1
-        elif job.status != JobStatus.QUEUED:
-            return None
-        elif job.attempts >= settings.ENRICHMENT_JOB_ATTEMPT_CAP:
-            # Its budget is spent (the reconciler found it queued again): never try again.
-            _mark_failed(job, UNAVAILABLE)
-            return None
         now = timezone.now()
         job.status = JobStatus.PROCESSING
         job.attempts += 1

@@ -207,6 +207,33 @@ def test_a_held_claim_past_the_budget_ends_the_job_failed(user: User, settings: 
     assert ended.error_details == services.SERVICE_UNAVAILABLE
 
 
+def test_a_lease_that_ran_out_while_the_database_was_down_is_no_interruption(
+    user: User,
+    settings: Any,
+    embedded_postgres: EmbeddedPostgres,  # noqa: F811
+) -> None:
+    """PostgreSQL stops with a job processing and stays down past its lease (as when the
+    task's retries gave up holding the claim, or the reconciler comes before them): the
+    takeover once the server is back is a further attempt ended by the database, not an
+    interruption; past ENRICHMENT_JOB_ATTEMPT_CAP it ends failed, naming the database."""
+    settings.ENRICHMENT_JOB_LEASE_SECONDS = 1
+    settings.ENRICHMENT_JOB_ATTEMPT_CAP = 2
+    job = _queue(user)
+    for attempt in (1, 2):
+        with user_context(user.pk):
+            assert services.enrichment_job_claim(job_id=job.pk) is not None
+        claimed = _reload(job)
+        assert (claimed.attempts, claimed.interruptions) == (attempt, 0)
+        embedded_postgres.restart(down_seconds=1.5)  # longer than the lease
+        connections.close_all()  # this process's sessions ended with the server
+    with user_context(user.pk):
+        assert services.enrichment_job_claim(job_id=job.pk) is None
+    ended = _reload(job)
+    assert ended.status == JobStatus.FAILED
+    assert ended.error_details == services.SERVICE_UNAVAILABLE
+    assert (ended.attempts, ended.interruptions) == (2, 0)
+
+
 class _Task:
     """What tasks._retry needs of a bound Celery task: retry()."""
 

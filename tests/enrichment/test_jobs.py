@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -198,46 +200,82 @@ def test_failed_job_says_why_and_retries(user: User) -> None:
         assert CareerEnrichment.objects.filter(job=job).count() == 1
 
 
-def _expire_lease(job: EnrichmentJob, settings: Any) -> None:
-    with system_context():
-        EnrichmentJob.objects.filter(pk=job.pk).update(
-            updated_at=timezone.now() - timedelta(seconds=settings.ENRICHMENT_JOB_LEASE_SECONDS + 1)
-        )
+@pytest.fixture
+def lapse(settings: Any) -> Callable[[], None]:
+    """Leases short enough to run out for real: calling it waits one out, as a dead
+    worker's does. (Moving ``updated_at`` back instead could put the last renewal before
+    the test server's start, which the claim reads as a database restart.)"""
+    settings.ENRICHMENT_JOB_LEASE_SECONDS = 0.2
+    return lambda: time.sleep(0.3)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_transient_failures_do_not_count_as_interruptions(user: User, settings: Any) -> None:
-    """Four 429s and then a lost worker: the takeover is the first interruption, not the
-    "interrupted repeatedly" end; three lost workers in a row still end it so."""
-    job = queue(user, JobType.PROFILE_ANALYSIS, enqueue=False)
+def _rate_limited(job: EnrichmentJob, user: User, *, times: int) -> None:
+    """``times`` claims of the job, each meeting a 429: it is queued again."""
     busy = TransientProviderError("The AI service is rate limiting requests (429).")
     with user_context(user.pk):
-        for _ in range(4):
+        for _ in range(times):
             claim = services.enrichment_job_claim(job_id=job.pk)
             assert claim is not None
             assert services._release(claim, busy) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transient_failures_do_not_count_as_interruptions(
+    user: User, settings: Any, lapse: Callable[[], None]
+) -> None:
+    """Four 429s and then a lost worker: the takeover is the first interruption, not the
+    "interrupted repeatedly" end; three lost workers in a row still end it so."""
+    settings.ENRICHMENT_JOB_ATTEMPT_CAP = 8  # room for all seven attempts
+    job = queue(user, JobType.PROFILE_ANALYSIS, enqueue=False)
+    _rate_limited(job, user, times=4)
+    with user_context(user.pk):
         assert services.enrichment_job_claim(job_id=job.pk) is not None
     for interruption in (1, 2):  # the worker dies; the next delivery takes the job over
-        _expire_lease(job, settings)
+        lapse()
         with user_context(user.pk):
             taken = services.enrichment_job_claim(job_id=job.pk)
             assert taken is not None
             state = EnrichmentJob.objects.get(pk=job.pk)
         assert state.status == JobStatus.PROCESSING
         assert (state.attempts, state.interruptions) == (5 + interruption, interruption)
-    _expire_lease(job, settings)
+    lapse()
     with user_context(user.pk):
         assert services.enrichment_job_claim(job_id=job.pk) is None
         ended = EnrichmentJob.objects.get(pk=job.pk)
     assert ended.status == JobStatus.FAILED
-    assert ended.error_details is not None
-    assert "interrupted repeatedly" in ended.error_details
+    assert ended.error_details == services.INTERRUPTED
     assert ended.interruptions == 2
     # The Retry button starts it afresh: attempts and interruptions at 0.
     with user_context(user.pk):
         services.enrichment_job_retry(user=user, job_id=job.pk)
         again = EnrichmentJob.objects.get(pk=job.pk)
     assert (again.status, again.attempts, again.interruptions) == (JobStatus.QUEUED, 0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_takeover_past_the_attempt_cap_ends_the_job_instead(
+    user: User, settings: Any, lapse: Callable[[], None]
+) -> None:
+    """A 429, then lost workers: a takeover is an attempt of ENRICHMENT_JOB_ATTEMPT_CAP like
+    any other, so the one that would be past it ends the job, interrupted and saying how
+    many of its attempts were."""
+    settings.ENRICHMENT_JOB_ATTEMPT_CAP = 3
+    job = queue(user, JobType.PROFILE_ANALYSIS, enqueue=False)
+    _rate_limited(job, user, times=1)
+    with user_context(user.pk):
+        assert services.enrichment_job_claim(job_id=job.pk) is not None
+    lapse()  # the worker of attempt 2 dies; attempt 3 takes over
+    with user_context(user.pk):
+        assert services.enrichment_job_claim(job_id=job.pk) is not None
+    lapse()  # and its worker too
+    with user_context(user.pk):
+        assert services.enrichment_job_claim(job_id=job.pk) is None
+        ended = EnrichmentJob.objects.get(pk=job.pk)
+    assert ended.status == JobStatus.FAILED
+    assert (ended.attempts, ended.interruptions) == (3, 1)
+    assert ended.error_details == (
+        f"{services.INTERRUPTED_OUT_OF_ATTEMPTS} (2 of its 3 attempts were interrupted)"
+    )
 
 
 def test_abandoned_job_is_taken_over_and_completes_once(pipeline_worker: str, user: User) -> None:
