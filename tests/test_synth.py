@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,9 @@ from resumes.extraction.evaluation import normalise, score_document, total
 from resumes.extraction.labels import Role, Section
 from resumes.extraction.rules import extract
 from resumes.extraction.synth.compose import compose
-from resumes.extraction.synth.families import base_style, families, generate
+from resumes.extraction.synth.families import _sidebar, base_style, families, generate
 from resumes.extraction.synth.people import LANGUAGES, make_person
-from resumes.extraction.synth.render_html import _flow
+from resumes.extraction.synth.render_html import _flow, render_html
 from resumes.reading import read_document
 
 VENV_PRODUCERS = ("text", "markdown", "python-docx", "typst", "reportlab")
@@ -132,6 +135,25 @@ def test_a_seed_gives_the_same_corpus(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
 
 
+def test_a_seed_gives_the_same_people_whatever_the_string_hashing() -> None:
+    """Faker builds some word lists from sets: their order must not follow PYTHONHASHSEED."""
+    script = (
+        "import random; from resumes.extraction.synth.people import LANGUAGES, make_person; "
+        "print([repr(make_person(random.Random(n), lang)) for n in range(3) for lang in LANGUAGES])"
+    )
+    people = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(people) == 1
+
+
 def test_people_come_in_every_language() -> None:
     """Each language gives a person with its own locale and section headings."""
     for language in LANGUAGES:
@@ -180,3 +202,24 @@ def test_html_templates_may_set_entries_as_cards_side_by_side() -> None:
     assert page.count('class="card"') == len(person.projects) >= 1
     assert page.count('class="cards"') == 1
     assert 'class="card"' not in _flow(projects, "right", icons=False)
+
+
+def test_sidebars_may_hold_projects_and_education_too() -> None:
+    make = _sidebar(("contact", "skills"))
+    sides = {make(random.Random(f"side-{n}"), "en").side for n in range(40)}  # noqa: S311
+    assert ("contact", "skills") in sides
+    assert any("projects" in side for side in sides)
+    assert any("education" in side for side in sides)
+
+
+def test_html_templates_may_set_entry_names_larger_than_the_body() -> None:
+    person = make_person(random.Random("entry-size"), "en")  # noqa: S311
+    doc = compose(person, base_style(random.Random(1), "en"), family="t", producer="t")  # noqa: S311
+    sizes = set()
+    for n in range(20):
+        page = render_html(doc, random.Random(f"entry-size-{n}"), layout="onecol")  # noqa: S311
+        found = re.search(r"\.entry \{[^}]*font-size: ([\d.]+)em", page)
+        assert found
+        sizes.add(float(found[1]))
+    assert 1.0 in sizes
+    assert max(sizes) > 1.0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from resumes.normalisers.dates import find_dates
+
 Span = tuple[int, int]
 # Characters trimmed from the ends of a value: whitespace, bullets, separators, markup.
 TRIM = " \t\n\r|•·◦▪‣⁃∙*_#>:;,–—-\u2022\u00b7\u25cf\u25aa\u2013\u2014"
@@ -58,8 +60,6 @@ SEPARATORS = re.compile(r"\s+[|•·◦▪–—]\s+|\s*\|\s*|\t|\s{3,}")
 
 def segments(raw: str, start: int, end: int, extra: str | None = None) -> list[Piece]:
     """Split raw[start:end] at separators (tabs, ``|``, `` • ``, wide spaces)."""
-    from resumes.normalisers.dates import find_dates
-
     pattern = SEPARATORS if extra is None else re.compile(SEPARATORS.pattern + "|" + extra)
     out: list[Piece] = []
     position = start

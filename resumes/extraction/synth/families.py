@@ -64,8 +64,12 @@ def base_style(rng: random.Random, language: str, **overrides: object) -> Style:
 
 
 def _sidebar(side: tuple[str, ...]) -> StyleMaker:
+    """Sidebars hold ``side`` and, in some documents, the short entries of projects or of
+    education too."""
+
     def make(rng: random.Random, language: str) -> Style:
-        return base_style(rng, language, side=side, skills="one-a-line", contact="lines")
+        extra = tuple(s for s in ("projects", "education") if s not in side and rng.random() < 0.35)
+        return base_style(rng, language, side=side + extra, skills="one-a-line", contact="lines")
 
     return make
 

@@ -181,7 +181,7 @@ body { font-family: %(font)s; font-size: %(size)spx; color: #222; margin: 0; lin
 .contact { margin: 1px 0; %(contact_align)s }
 .heading { font-size: %(heading_size)sem; font-weight: %(heading_weight)s; color: %(accent)s;
   margin: 14px 0 6px; %(heading)s }
-.entry { font-weight: %(entry_weight)s; margin-top: 7px; }
+.entry { font-weight: %(entry_weight)s; font-size: %(entry_size)sem; margin-top: 7px; }
 .item { margin-bottom: 4px; }
 .detail.italic { font-style: italic; }
 .small { font-size: 0.88em; }
@@ -236,6 +236,8 @@ def render_html(doc: Doc, rng: random.Random, *, layout: str) -> str:
         "heading_weight": rng.choice((400, 600, 700, 700)),
         "accent": rng.choice(("#222", "#1f4e79", "#8a2d2d", "#2d6a4f")),
         "entry_weight": rng.choice((400, 600, 700)),
+        # Entry names larger than the body in some templates, as large as headings even.
+        "entry_size": rng.choice((1.0, 1.0, 1.0, 1.1, 1.2)),
         "bullet": rng.choice(("disc", "circle", "square", '"– "', '"▸ "')),
         "date_col": rng.choice((96, 110, 130)),
         "gap": rng.choice((8, 14, 24, 40)),

@@ -44,6 +44,8 @@ def _body(lines: list[Line], look: dict[str, Any]) -> str:
     for line, aside in paired(lines):
         role = line.role
         inner = content(line, bold=role is Role.ENTRY, italic="italic" in line.style)
+        if role is Role.ENTRY and look["entry_size"] != "1em":
+            inner = f"[#text(size: {look['entry_size']}, {inner})]"
         if role is Role.NAME:
             out.append(f'#text(size: {look["name"]}pt, weight: "bold", {inner})')
         elif role is Role.HEADING:
@@ -76,6 +78,8 @@ def render_typst(doc: Doc, rng: random.Random, *, dates: str, sidebar: bool) -> 
     look = {
         "dates": dates,
         "name": rng.choice((18, 20, 22, 24)),
+        # Entry names larger than the body in some templates, as large as headings even.
+        "entry_size": rng.choice(("1em", "1em", "1em", "1.1em", "1.25em")),
         "marker": rng.choice(("•", "–", "▪")),
         "center": rng.random() < 0.4,
     }
