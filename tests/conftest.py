@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -61,6 +61,17 @@ def _test_http_settings(settings: object) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def lapse(settings: Any) -> Callable[[], None]:
+    """Leases (resume stages', enrichment jobs') short enough to run out for real: calling
+    it waits one out, as a dead worker's does. (Moving ``updated_at`` back instead could put
+    the last renewal before the test server's start, which a claim reads as a database
+    restart.)"""
+    settings.RESUME_STAGE_LEASE_SECONDS = 0.2
+    settings.ENRICHMENT_JOB_LEASE_SECONDS = 0.2
+    return lambda: time.sleep(0.3)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -198,15 +197,6 @@ def test_failed_job_says_why_and_retries(user: User) -> None:
         assert job.status == JobStatus.COMPLETED
         assert job.error_details is None
         assert CareerEnrichment.objects.filter(job=job).count() == 1
-
-
-@pytest.fixture
-def lapse(settings: Any) -> Callable[[], None]:
-    """Leases short enough to run out for real: calling it waits one out, as a dead
-    worker's does. (Moving ``updated_at`` back instead could put the last renewal before
-    the test server's start, which the claim reads as a database restart.)"""
-    settings.ENRICHMENT_JOB_LEASE_SECONDS = 0.2
-    return lambda: time.sleep(0.3)
 
 
 def _rate_limited(job: EnrichmentJob, user: User, *, times: int) -> None:

@@ -37,15 +37,6 @@ def _checked(user: User) -> ResumeVersion:
     return version
 
 
-@pytest.fixture
-def lapse(settings: Any) -> Callable[[], None]:
-    """Leases short enough to run out for real: calling it waits one out, as a dead
-    worker's does. (Moving ``updated_at`` back instead could put the last renewal before
-    the test server's start, which the claim reads as a database restart.)"""
-    settings.RESUME_STAGE_LEASE_SECONDS = 0.2
-    return lambda: time.sleep(0.3)
-
-
 def _run_all(version: ResumeVersion, user: User) -> list[str]:
     return [
         services.resume_stage_run(
