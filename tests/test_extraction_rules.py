@@ -211,3 +211,48 @@ def test_contact_details_under_the_name_are_no_headline() -> None:
     basics = extract(document).basics
     assert basics.label is None
     assert basics.summary is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "location"),
+    [
+        ("Hauptstr. 5, 10115 Berlin", {"city": "Berlin"}),
+        ("12, rue Martin, 75001 Paris, France", {"city": "Paris", "countryCode": "FR"}),
+        ("Travessa Borges 87, 1317-066 Mealhada", {"city": "Mealhada"}),
+        ("Lucasboulevard 7, 8631 BY Schaijk", {"city": "Schaijk"}),
+        ("290 Bremner Blvd, Toronto, Ontario, M5V 3L9", {"city": "Toronto", "region": "Ontario"}),
+        ("141 Hodges Mountains, Kramerville, CA 85906", {"city": "Kramerville", "region": "CA"}),
+    ],
+)
+def test_a_street_address_gives_its_city(printed: str, location: dict[str, str]) -> None:
+    text = f"Ada Lovelace\nada@example.com\n{printed}\n\nExperience\n\nEngineer, Acme\t2019\n"
+    document = read_document(text.encode(), "txt")
+    basics = extract(document).to_json_resume()["basics"]
+    assert basics["location"] == location
+    assert basics["email"] == "ada@example.com"
+
+
+def test_skills_one_a_line_keep_the_level_printed_under_each() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nSkills\n\nPython\nExpert\nHaskell\nFortgeschritten\nCOBOL\n", "txt"
+    )
+    skills = extract(document).to_json_resume()["skills"]
+    assert [(s["name"], s.get("level")) for s in skills] == [
+        ("Python", "Expert"),
+        ("Haskell", "Fortgeschritten"),
+        ("COBOL", None),
+    ]
+
+
+def test_a_level_in_brackets_after_a_group_label_is_its_level() -> None:
+    document = read_document(
+        b"Ada Lovelace\n\nSkills\n\nFrameworks (Advanced): React, Vue\n"
+        b"Languages (C1 Level): Python, Go\n",
+        "txt",
+    )
+    extraction = extract(document)
+    first, second = extraction.skills
+    assert (first.name, first.level, first.keywords) == ("Frameworks", "Advanced", ["React", "Vue"])
+    [(start, end)] = first.evidence["level"]
+    assert document.raw[start:end] == "Advanced"
+    assert (second.name, second.level) == ("Languages (C1 Level)", None)  # not a level word

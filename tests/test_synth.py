@@ -26,6 +26,7 @@ from resumes.extraction.synth.compose import compose
 from resumes.extraction.synth.families import _sidebar, base_style, families, generate
 from resumes.extraction.synth.people import LANGUAGES, make_person
 from resumes.extraction.synth.render_html import _flow, render_html
+from resumes.extraction.synth.render_text import TextLook, render_txt
 from resumes.reading import read_document
 
 VENV_PRODUCERS = ("text", "markdown", "python-docx", "typst", "reportlab")
@@ -223,3 +224,34 @@ def test_html_templates_may_set_entry_names_larger_than_the_body() -> None:
         sizes.add(float(found[1]))
     assert 1.0 in sizes
     assert max(sizes) > 1.0
+
+
+def _levelled(shape: str) -> tuple[random.Random, Any]:
+    """A person whose skills carry levels: in groups (``shape`` "groups") or one a skill."""
+    for n in range(200):
+        rng = random.Random(f"levels-{n}")  # noqa: S311
+        person = make_person(rng, "en")
+        levelled = [group for group in person.skills if group.level]
+        if levelled and all(bool(g.keywords) == (shape == "groups") for g in levelled):
+            return rng, person
+    raise AssertionError(f"no person with levelled {shape}")
+
+
+@pytest.mark.parametrize("shape", ["groups", "single"])
+@pytest.mark.parametrize("skills", ["labelled", "one-a-line"])
+def test_skills_may_carry_levels_printed_as_words(shape: str, skills: str) -> None:
+    rng, person = _levelled(shape)
+    style = base_style(rng, "en", skills=skills)
+    doc = compose(person, style, family="test", producer="test")
+    lines = [line.text for line in doc.lines if line.section is Section.SKILLS]
+    for number, group in enumerate(person.skills):
+        assert doc.gt["skills"][number]["level"] == group.level
+        assert any(group.level in text for text in lines)
+        if skills == "one-a-line":
+            # The level on a line of its own, under the group's label or the skill.
+            assert group.level in lines
+    # Read back from plain text, the rules engine finds the same skills and levels.
+    text = read_document(render_txt(doc, TextLook()), "txt")
+    found = {(s["name"], s.get("level")) for s in extract(text).to_json_resume()["skills"]}
+    if shape == "single":
+        assert {(g.name, g.level) for g in person.skills} <= found

@@ -164,6 +164,8 @@ def line_features(document: ResumeText) -> list[Features]:
         found = vocab.heading_kind(text)
         if found:
             f[f"heading_kind={found[0]}"] = 1.0
+        if vocab.fold(text) in vocab.LEVELS:
+            f["level_word"] = 1.0
         if vocab.TITLE_WORDS.search(vocab.fold(text)):
             f["title_word"] = 1.0
         if vocab.DEGREE.search(text):

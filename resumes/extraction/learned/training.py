@@ -159,6 +159,12 @@ STYLE = (
 )
 
 
+# What the lines around a heading look like. Each heading is also learned without them, so
+# that its own words name its section when they can: "Certificates" over dated lines is not
+# the education its neighbours suggest.
+NEIGHBOURS = ("prev.", "next.", "prev2.", "next2.", "prev=", "next=", "prev2=", "next2=")
+
+
 def without(features: list[Features], prefixes: Sequence[str]) -> list[Features]:
     return [
         {name: value for name, value in item.items() if not any(p in name for p in prefixes)}
@@ -184,7 +190,9 @@ def train(
             roles.append(pycrfsuite.ItemSequence(features), states([role for _, role in pairs]))
             for item, (section, role) in zip(features, pairs, strict=True):
                 if role == Role.HEADING:
-                    headings.append(pycrfsuite.ItemSequence([item]), [section])
+                    alone = {k: v for k, v in item.items() if not k.startswith(NEIGHBOURS)}
+                    for copy in (item, alone):
+                        headings.append(pycrfsuite.ItemSequence([copy]), [section])
     fields = pycrfsuite.Trainer(verbose=False)
     for example in examples:
         for features, tags in example.headers:

@@ -69,9 +69,13 @@ NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 STACKED_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
 NOT_A_NAME = re.compile(r"curriculum|vitae|resume|lebenslauf|personal|information", re.I)
 REGION_ZIP = re.compile(r"([A-Z]{2})\s+\d{4,5}")
+# "10115 Berlin", "D-80331 München", "1317-066 Mealhada", "8631 BY Schaijk": a postcode, then
+# the city.
+POSTCODE_CITY = re.compile(r"(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{3})?(?: [A-Z]{2})? (?P<city>\D+)")
 PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
 US_PLACE = re.compile(r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b")
 DIGIT = re.compile(r"\d")
+LEVEL_IN_BRACKETS = re.compile(r"\s*\((?P<level>[^()]{2,40})\)\s*$")
 NON_DIGITS = re.compile(r"\D")
 DIGITS_SPACES = re.compile(r"[\d\s]+")
 
@@ -166,6 +170,15 @@ REQUIRED = {
     "certificates": ("name",),
 }
 T = TypeVar("T", schema.Work, schema.Education, schema.Project, schema.Certificate)
+
+
+def _lone_skill(name: Piece, level: Piece | None) -> schema.Skill:
+    """A label no list followed: one skill, with the level printed under it if any."""
+    skill = schema.Skill(name=name.text, confidence=0.6, evidence={"name": name.spans})
+    if level is not None:
+        skill.level = level.text
+        skill.evidence["level"] = level.spans
+    return skill
 
 
 class Engine:
@@ -616,6 +629,16 @@ class Engine:
             lead = len(s) - len(s.lstrip())
             offsets.append((start + position + lead, start + position + lead + len(s.strip())))
             position += len(s) + 1
+        postcode_city = False
+        for number, part in enumerate(parts):
+            found = POSTCODE_CITY.fullmatch(part)
+            if found:
+                # What comes before the postcode is the street.
+                begin = offsets[number][0] + found.start("city")
+                parts = [found["city"], *parts[number + 1 :]]
+                offsets = [(begin, offsets[number][1]), *offsets[number + 1 :]]
+                postcode_city = True
+                break
         keep = [
             (t, o)
             for t, o in zip(parts, offsets, strict=True)
@@ -650,7 +673,7 @@ class Engine:
             location.city, location.region = city[0], region[0]
             spans["location.city"] = [city[1]]
             spans["location.region"] = [region[1]]
-        elif len(cleaned) == 1 and location.country_code:
+        elif len(cleaned) == 1 and (location.country_code or postcode_city):
             if not PLACE_NAME.fullmatch(cleaned[0][0]):
                 return None
             location.city = cleaned[0][0]
@@ -1532,6 +1555,7 @@ class Engine:
                 skill = schema.Skill(
                     name=label.text, confidence=0.9, evidence={"name": label.spans}
                 )
+                self._level_in_brackets(skill, label)
                 self._add_keywords(skill, items_piece)
                 skills.append(skill)
                 last_list = skill
@@ -1590,34 +1614,33 @@ class Engine:
                 and len(whole.text.split()) <= 5
             ):
                 if pending_label is not None:
-                    skills.append(
-                        schema.Skill(
-                            name=pending_label.text,
-                            confidence=0.6,
-                            evidence={"name": pending_label.spans},
-                        )
-                    )
+                    skills.append(_lone_skill(pending_label, pending_level))
                 pending_label = whole
                 pending_level = None
                 continue
             if pending_label is not None:
-                skills.append(
-                    schema.Skill(
-                        name=pending_label.text,
-                        confidence=0.6,
-                        evidence={"name": pending_label.spans},
-                    )
-                )
+                skills.append(_lone_skill(pending_label, pending_level))
                 pending_label = None
+                pending_level = None
             for p in self._split_words(whole):
                 skills.append(schema.Skill(name=p.text, confidence=0.7, evidence={"name": p.spans}))
         if pending_label is not None:
-            skills.append(
-                schema.Skill(
-                    name=pending_label.text, confidence=0.6, evidence={"name": pending_label.spans}
-                )
-            )
+            skills.append(_lone_skill(pending_label, pending_level))
         return skills
+
+    def _level_in_brackets(self, skill: schema.Skill, label: Piece) -> None:
+        """ "Frameworks (Advanced): React, Vue": the group is "Frameworks", its level
+        "Advanced"."""
+        if len(label.spans) != 1:
+            return
+        start, end = label.spans[0]
+        found = LEVEL_IN_BRACKETS.search(self.raw, start, end)
+        if found is None or vocab.fold(found["level"].strip()) not in vocab.LEVELS:
+            return
+        name = piece(self.raw, start, found.start())
+        level = piece(self.raw, found.start("level"), found.end("level"))
+        skill.name, skill.level = name.text, level.text
+        skill.evidence["name"], skill.evidence["level"] = name.spans, level.spans
 
     def _is_list(self, text: str) -> bool:
         return bool(re.search(r"[,;|]|\s[•·]\s", text))

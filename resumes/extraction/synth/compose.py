@@ -256,12 +256,16 @@ class Style:
     # "lines": one contact item a line; "joined": one line with separators.
     contact: str = "joined"
     contact_separator: str = " | "
-    # "url": profiles printed as URLs; "label": "GitHub: handle".
+    # "url": profiles printed as URLs; "label": "GitHub: handle"; "stacked": where contact
+    # items go one a line, a block of their own under a heading ("Profiles"), each the
+    # handle over the network's name ("stacked-network": the name over the handle).
     profiles: str = "url"
     # "labelled": "Label: a, b"; "one-a-line": one skill a line (sidebars).
     skills: str = "labelled"
     # ", " or " · ", " | ", or only spaces ("Python Docker REST APIs").
     skill_separator: str = ", "
+    # Between one skill and its level on one line ("Python — Expert", "Python: Expert").
+    level_separator: str = " — "
     # The GPA printed in the degree line ("MSc in Physics, GPA 3.8") instead of below it.
     score_inline: bool = False
     # "degree-first", "institution-first" (each on its own line) or "one-line" ("MSc in
@@ -365,7 +369,10 @@ class Composer:
 
             def place(ln: Line) -> None:
                 text = self.doc.location(
-                    basics.location, country=self.style.print_country, gt=("basics", "location")
+                    basics.location,
+                    country=self.style.print_country,
+                    gt=("basics", "location"),
+                    address=True,
                 )
                 ln.add(text, Tag.LOCATION, style=("icon:location",))
 
@@ -376,7 +383,8 @@ class Composer:
                     basics.url or "", Tag.URL, gt=("basics", "url"), style=("icon:website", "link")
                 )
             )
-        for profile in basics.profiles:
+        stacked = self.style.profiles.startswith("stacked") and self.style.contact == "lines"
+        for profile in [] if stacked else basics.profiles:
 
             def social(ln: Line, profile: SocialProfile = profile) -> None:
                 profiles = self.doc.gt["basics"].setdefault("profiles", [])
@@ -405,6 +413,20 @@ class Composer:
         else:
             for item in items:
                 item(self.line(section, Role.CONTACT, None, "contact"))
+        if stacked and basics.profiles:
+            self.heading(Section.CONTACT, "profiles")
+            for profile in basics.profiles:
+                profiles = self.doc.gt["basics"].setdefault("profiles", [])
+                profiles.append({"network": profile.network})
+                gt = ("basics", "profiles", len(profiles) - 1, "username")
+                pair = [(profile.username, Tag.USERNAME, gt), (profile.network, Tag.NETWORK, None)]
+                if self.style.profiles == "stacked-network":
+                    pair.reverse()
+                icon = (f"icon:{profile.network.lower()}",)
+                for number, (text, tag, path) in enumerate(pair):
+                    self.line(Section.CONTACT, Role.CONTACT, None, "contact").add(
+                        text, tag, gt=path, style=() if number else icon
+                    )
 
     # -- sections ------------------------------------------------------------------
 
@@ -619,10 +641,26 @@ class Composer:
                     ln.add(keyword, Tag.SKILL, gt=("skills", index, "name"))
                 continue
             index = self.doc.entry("skills")
+            if not group.keywords:
+                # One skill and its level: "Python — Expert", or the level on a line below.
+                assert group.level is not None
+                ln = self.line(Section.SKILLS, Role.SKILLS, index, "skills")
+                ln.add(group.name, Tag.SKILL, gt=("skills", index, "name"))
+                if self.style.skills == "one-a-line":
+                    ln = self.line(Section.SKILLS, Role.SKILLS, index, "skills", "small")
+                else:
+                    ln.add(self.style.level_separator)
+                ln.add(group.level, Tag.LEVEL, gt=("skills", index, "level"))
+                continue
             if self.style.skills == "one-a-line":
                 self.line(Section.SKILLS, Role.SKILLS, index, "skills", "bold").add(
                     group.name, Tag.SKILL_GROUP, gt=("skills", index, "name")
                 )
+                if group.level:
+                    # The group's level between its label and its skills.
+                    self.line(Section.SKILLS, Role.SKILLS, index, "skills", "small").add(
+                        group.level, Tag.LEVEL, gt=("skills", index, "level")
+                    )
                 self.line(Section.SKILLS, Role.SKILLS, index, "skills").add(
                     ", ".join(group.keywords), Tag.SKILL
                 )
@@ -631,6 +669,10 @@ class Composer:
                 continue
             ln = self.line(Section.SKILLS, Role.SKILLS, index, "skills")
             ln.add(group.name, Tag.SKILL_GROUP, gt=("skills", index, "name"), style=("bold",))
+            if group.level:
+                ln.add(" (")
+                ln.add(group.level, Tag.LEVEL, gt=("skills", index, "level"))
+                ln.add(")")
             ln.add(": ")
             for number, keyword in enumerate(group.keywords):
                 if number:

@@ -187,9 +187,19 @@ class Doc:
         else:
             node[key] = value
 
-    def location(self, location: Location, *, country: bool, gt: GtPath | None) -> str:
-        """``City, Region[, Country]`` as printed, recording city/region/countryCode."""
+    def location(
+        self, location: Location, *, country: bool, gt: GtPath | None, address: bool = False
+    ) -> str:
+        """``City, Region[, Country]`` as printed, recording city/region/countryCode; with
+        ``address``, the street and postcode too where the person has them ("12 Main St,
+        Springfield, CA 94588", "Hauptstr. 5, 10115 Berlin")."""
         parts = [p for p in (location.city, location.region) if p]
+        if address and location.address and location.postal_code:
+            if location.region:
+                parts[-1] = f"{location.region} {location.postal_code}"
+            else:
+                parts[0] = f"{location.postal_code} {location.city}"
+            parts.insert(0, location.address)
         if country and location.country:
             parts.append(location.country)
         if gt is not None:

@@ -286,6 +286,16 @@ SKILL_GROUPS = {
         "Microservices",
     ),
 }
+# Skill levels printed as words, under a group's label or beside one skill.
+SKILL_LEVELS = {
+    "en": ("Beginner", "Intermediate", "Advanced", "Expert", "Proficient"),
+    "de": ("Grundkenntnisse", "Gut", "Sehr gut", "Fortgeschritten", "Experte"),
+    "fr": ("Débutant", "Intermédiaire", "Avancé", "Expert", "Confirmé"),
+    "es": ("Básico", "Intermedio", "Avanzado", "Experto"),
+    "it": ("Base", "Intermedio", "Avanzato", "Esperto", "Ottimo"),
+    "pt": ("Básico", "Intermediário", "Avançado", "Especialista"),
+    "nl": ("Basis", "Gemiddeld", "Gevorderd", "Expert", "Goed"),
+}
 GROUP_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "languages": ("Languages", "Programming Languages", "Programming"),
@@ -347,6 +357,7 @@ HEADINGS = {
         "projects": ("Projects", "Selected Projects", "Personal Projects"),
         "certificates": ("Certifications", "Certificates", "Licenses & Certifications"),
         "contact": ("Contact", "Contact Details"),
+        "profiles": ("Profiles", "Links", "Online"),
         "languages": ("Languages",),
         "interests": ("Interests", "Hobbies"),
         "awards": ("Awards", "Honors & Awards"),
@@ -362,6 +373,7 @@ HEADINGS = {
         "projects": ("Projekte", "Ausgewählte Projekte"),
         "certificates": ("Zertifikate", "Zertifizierungen", "Weiterbildung"),
         "contact": ("Kontakt",),
+        "profiles": ("Links", "Online-Profile"),
         "languages": ("Sprachen",),
         "interests": ("Interessen", "Hobbys"),
         "awards": ("Auszeichnungen",),
@@ -377,6 +389,7 @@ HEADINGS = {
         "projects": ("Projets", "Projets personnels"),
         "certificates": ("Certifications", "Certificats"),
         "contact": ("Contact", "Coordonnées"),
+        "profiles": ("Profils", "Liens"),
         "languages": ("Langues",),
         "interests": ("Centres d'intérêt", "Loisirs"),
         "awards": ("Distinctions", "Prix"),
@@ -392,6 +405,7 @@ HEADINGS = {
         "projects": ("Proyectos",),
         "certificates": ("Certificaciones", "Certificados"),
         "contact": ("Contacto",),
+        "profiles": ("Perfiles", "Enlaces"),
         "languages": ("Idiomas",),
         "interests": ("Intereses", "Aficiones"),
         "awards": ("Premios",),
@@ -407,6 +421,7 @@ HEADINGS = {
         "projects": ("Progetti",),
         "certificates": ("Certificazioni",),
         "contact": ("Contatti",),
+        "profiles": ("Profili", "Link"),
         "languages": ("Lingue",),
         "interests": ("Interessi",),
         "awards": ("Premi",),
@@ -422,6 +437,7 @@ HEADINGS = {
         "projects": ("Projetos",),
         "certificates": ("Certificações", "Certificados"),
         "contact": ("Contato",),
+        "profiles": ("Perfis", "Links"),
         "languages": ("Idiomas",),
         "interests": ("Interesses",),
         "awards": ("Prêmios",),
@@ -437,6 +453,7 @@ HEADINGS = {
         "projects": ("Projecten",),
         "certificates": ("Certificaten", "Certificeringen"),
         "contact": ("Contact", "Contactgegevens"),
+        "profiles": ("Profielen", "Links"),
         "languages": ("Talen",),
         "interests": ("Interesses", "Hobby's"),
         "awards": ("Prijzen",),
@@ -888,6 +905,10 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
     city = fake.city()
     region = rng.choice(US_STATES) if language == "en" else None
     location = Location(city=city, region=region, country=country, country_code=code)
+    if rng.random() < 0.25:
+        # The street and postcode, printed with the city in the contact details.
+        location.address = fake.street_address().replace(",", "")
+        location.postal_code = fake.postcode()
     handle = (
         ascii_slug(first)[:1] + ascii_slug(last) + rng.choice(("", "", str(rng.randint(1, 99))))
     )
@@ -992,16 +1013,24 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
             degree.score_label = SCORE_LABELS[language]
         person.education.append(degree)
 
-    # Skills: labelled groups or one flat list.
-    if rng.random() < 0.65:
+    # Skills: labelled groups (each with a level, in some), one flat list, or single skills
+    # each with its level ("Python — Expert").
+    levels = SKILL_LEVELS[language]
+    shape = rng.random()
+    if shape < 0.6:
         groups = rng.sample(list(SKILL_GROUPS), rng.randint(2, 4))
+        levelled = rng.random() < 0.3
         for group in groups:
             label = rng.choice(GROUP_LABELS[language][group])
-            person.skills.append(
-                SkillGroup(label, rng.sample(SKILL_GROUPS[group], rng.randint(2, 5)))
-            )
-    else:
+            keywords = rng.sample(SKILL_GROUPS[group], rng.randint(2, 5))
+            level = rng.choice(levels) if levelled else None
+            person.skills.append(SkillGroup(label, keywords, level))
+    elif shape < 0.85:
         person.skills.append(SkillGroup(None, _skills(rng, rng.randint(4, 10))))
+    else:
+        person.skills.extend(
+            SkillGroup(skill, [], rng.choice(levels)) for skill in _skills(rng, rng.randint(3, 7))
+        )
 
     if rng.random() < 0.45:
         for index in range(rng.randint(1, 3)):
