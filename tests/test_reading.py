@@ -166,6 +166,44 @@ def test_pdf_dates_in_a_narrow_column_of_headings_stay_with_their_entries() -> N
     assert_offsets(text)
 
 
+def test_pdf_dates_and_places_set_right_stay_with_their_entries() -> None:
+    """A narrow right column of dates and places, far from the text beside it, is no
+    sidebar when its dates sit on the rows of the entries: each is read on its entry's row."""
+    left = [
+        (60, "Experience"),
+        (80, "Engineer"),
+        (94, "Acme Corporation"),
+        (108, "Built the first thing that many people used every single day"),
+        (130, "Analyst"),
+        (144, "Initech"),
+        (158, "Wrote the reports and ran the numbers behind them each quarter"),
+        (180, "Intern"),
+        (194, "Globex"),
+        (216, "Education"),
+        (236, "BSc Mathematics"),
+        (250, "University of Berlin"),
+    ]
+    right = [
+        (80, "2019 - 2022"),
+        (94, "Berlin, DE"),
+        (130, "2016 - 2019"),
+        (144, "Hamburg, DE"),
+        (180, "2014 - 2016"),
+        (236, "2010 - 2014"),
+    ]
+    page: list[Text | Rect] = [Text(40, y, s) for y, s in left]
+    page += [Text(480, y, s, 9) for y, s in right]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text)[1:5] == [
+        "Engineer\t2019 - 2022",
+        "Acme Corporation\tBerlin, DE",
+        "Built the first thing that many people used every single day",
+        "Analyst\t2016 - 2019",
+    ]
+    assert "BSc Mathematics\t2010 - 2014" in lines(text)
+    assert_offsets(text)
+
+
 def test_pdf_hidden_text_is_dropped() -> None:
     """White text on a white page and tiny text are not read; white text on a dark band is."""
     pdf = make_pdf(

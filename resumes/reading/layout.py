@@ -147,15 +147,18 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     left_width = max(f.x1 for f in left) - lo
     if left_rows <= right_rows * 0.4 and left_width < span * 0.3:
         return None
-    # So does a narrow column whose dates sit on the rows of the entries beside them, even
-    # among headings and contact lines of its own (a date column under a sidebar header).
-    dates = [f for f in left if _is_date(f)]
-    if (
-        left_width < span * 0.3
-        and len(dates) >= DATE_ROWS
-        and _aligned_share(dates, right) >= DATES_ALIGNED
-    ):
-        return None
+    # So does a narrow column, on either side, whose dates sit on the rows of the entries
+    # beside them, even among headings and contact lines of its own (a date column under a
+    # sidebar header) or the entries' places (dates and places set right).
+    right_width = hi - min(f.x0 for f in right)
+    for side, other, side_width in ((left, right, left_width), (right, left, right_width)):
+        dates = [f for f in side if _is_date(f)]
+        if (
+            side_width < span * 0.3
+            and len(dates) >= DATE_ROWS
+            and _aligned_share(dates, other) >= DATES_ALIGNED
+        ):
+            return None
     return gutter
 
 
