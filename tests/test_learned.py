@@ -18,6 +18,7 @@ from resumes.extraction.learned.labeller import Labeller, states
 from resumes.extraction.learned.training import evaluate, load, tag_accuracy
 from resumes.extraction.rules import extract
 from resumes.reading import read_document
+from tests.fixtures.resumes.build import Rect, Text, make_pdf
 
 
 def printed(section: str, role: str, text: str, entry: int | None = None) -> dict[str, object]:
@@ -261,3 +262,34 @@ def test_the_chain_tells_a_wrapped_header_from_a_wrapped_paragraph() -> None:
         "cont",
         "entry",
     ]
+
+
+def test_a_labelled_continuation_carries_on_its_bullet_however_it_is_set() -> None:
+    # A bullet that ends well short of the column, its next line set at the hanging indent:
+    # the rules alone read the second line as an item of its own; labelled, it continues.
+    page: list[Text | Rect] = [
+        Text(40, 60, "Ada Lovelace", 18, "Helvetica-Bold"),
+        Text(40, 100, "Experience", 13, "Helvetica-Bold"),
+        Text(40, 120, "Analyst, Babbage & Co", 11, "Helvetica-Bold"),
+        Text(470, 120, "2019 - 2022"),
+        Text(40, 136, "• Ran the reporting that the whole engine team used for"),
+        Text(52, 150, "planning"),
+        Text(40, 164, "• Wrote the first program ever published, with notes on it for the board"),
+    ]
+    document = read_document(make_pdf([page]), "pdf")
+    assert [line.text for line in document.lines][4] == "planning"
+    labels = [
+        (Section.HEADER, Role.NAME),
+        (Section.WORK, Role.HEADING),
+        (Section.WORK, Role.ENTRY),
+        (Section.WORK, Role.BULLET),
+        (Section.WORK, Role.CONT),
+        (Section.WORK, Role.BULLET),
+    ]
+    [work] = extract(document, labels).work
+    assert work.highlights == [
+        "Ran the reporting that the whole engine team used for planning",
+        "Wrote the first program ever published, with notes on it for the board",
+    ]
+    [rules] = extract(document).work
+    assert "planning" in rules.highlights  # what the labels fix

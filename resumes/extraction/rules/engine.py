@@ -963,6 +963,17 @@ class Engine:
                 and not centred
                 and self._x0(line) > base.get((line.page, line.block), 0) + 10
             )
+            role = self.labels[line.start][1] if self.labels is not None else None
+            if role is not None and items and role in (Role.CONT, Role.BULLET, Role.TEXT):
+                # Labelled lines say themselves where an item starts: a continuation
+                # carries on the item above, however its line is set (a hanging indent
+                # after a short line is no new item).
+                if role == Role.CONT:
+                    items[-1][0].append(p)
+                else:
+                    items.append(([p], role == Role.BULLET or bullet))
+                previous = line
+                continue
             new_item = previous is None or bullet or line.gap_before
             if not new_item and previous is not None:
                 prev_text = previous.text.rstrip()
