@@ -958,11 +958,6 @@ class Engine:
             p = piece(self.raw, line.start + offset, line.end, " \t")
             if not p:
                 continue
-            indented = (
-                self.is_pdf
-                and not centred
-                and self._x0(line) > base.get((line.page, line.block), 0) + 10
-            )
             role = self.labels[line.start][1] if self.labels is not None else None
             if role is not None and items and role in (Role.CONT, Role.BULLET, Role.TEXT):
                 # Labelled lines say themselves where an item starts: a continuation
@@ -974,6 +969,11 @@ class Engine:
                     items.append(([p], role == Role.BULLET or bullet))
                 previous = line
                 continue
+            indented = (
+                self.is_pdf
+                and not centred
+                and self._x0(line) > base.get((line.page, line.block), 0) + 10
+            )
             new_item = previous is None or bullet or line.gap_before
             if not new_item and previous is not None:
                 prev_text = previous.text.rstrip()
@@ -1640,8 +1640,8 @@ class Engine:
         return skills
 
     def _level_in_brackets(self, skill: schema.Skill, label: Piece) -> None:
-        """ "Frameworks (Advanced): React, Vue": the group is "Frameworks", its level
-        "Advanced"."""
+        """A level in brackets after a group's label: in "Frameworks (Advanced): React,
+        Vue" the group is "Frameworks", its level "Advanced"."""
         if len(label.spans) != 1:
             return
         start, end = label.spans[0]

@@ -387,9 +387,7 @@ class Composer:
         for profile in [] if stacked else basics.profiles:
 
             def social(ln: Line, profile: SocialProfile = profile) -> None:
-                profiles = self.doc.gt["basics"].setdefault("profiles", [])
-                profiles.append({"network": profile.network})
-                index = len(profiles) - 1
+                index = self._record_profile(profile)
                 if self.style.profiles == "url":
                     ln.add(
                         profile.url,
@@ -416,9 +414,7 @@ class Composer:
         if stacked and basics.profiles:
             self.heading(Section.CONTACT, "profiles")
             for profile in basics.profiles:
-                profiles = self.doc.gt["basics"].setdefault("profiles", [])
-                profiles.append({"network": profile.network})
-                gt = ("basics", "profiles", len(profiles) - 1, "username")
+                gt = ("basics", "profiles", self._record_profile(profile), "username")
                 pair = [(profile.username, Tag.USERNAME, gt), (profile.network, Tag.NETWORK, None)]
                 if self.style.profiles == "stacked-network":
                     pair.reverse()
@@ -427,6 +423,12 @@ class Composer:
                     self.line(Section.CONTACT, Role.CONTACT, None, "contact").add(
                         text, tag, gt=path, style=() if number else icon
                     )
+
+    def _record_profile(self, profile: SocialProfile) -> int:
+        """A new profile in the ground truth, with its network; its index."""
+        profiles = self.doc.gt["basics"].setdefault("profiles", [])
+        profiles.append({"network": profile.network})
+        return len(profiles) - 1
 
     # -- sections ------------------------------------------------------------------
 
