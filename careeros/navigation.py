@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.module_loading import import_string
 
 
@@ -32,6 +32,13 @@ def _counter(path: str) -> Callable[[Any], int]:
     return counter
 
 
+@cache
+def _url(name: str, prefix: str) -> str:
+    """The entry's URL, reversed once a process for each script prefix (it is the same on
+    every request, and the header shows it on every page)."""
+    return reverse(name)
+
+
 def _is_current(request: HttpRequest, url: str) -> bool:
     # The root matches itself only; every other entry matches its whole subtree.
     return request.path == url if url == "/" else request.path.startswith(url)
@@ -44,7 +51,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:
         return {"navigation": []}
     items = []
     for entry in settings.NAVIGATION:
-        url = reverse(entry["url"])
+        url = _url(entry["url"], get_script_prefix())
         count_path = entry.get("count")
         count = _counter(count_path)(user) if count_path else None
         items.append(NavItem(entry["label"], url, _is_current(request, url), count))

@@ -10,7 +10,7 @@ from pathlib import Path
 from resumes.extraction import get_provider
 from resumes.extraction.labels import Role, Section
 from resumes.extraction.learned.__main__ import main as train_extractor
-from resumes.extraction.learned.align import align, split_label
+from resumes.extraction.learned.align import align, align_owners, split_label
 from resumes.extraction.learned.confidence import weigh
 from resumes.extraction.learned.features import line_features
 from resumes.extraction.learned.fields import FIELDS, FieldTagger
@@ -53,6 +53,34 @@ def test_the_first_line_shown_of_an_entry_starts_it_whichever_was_printed_first(
     assert align(document, lines) == ["work:heading", "work:entry", "work:detail"]
 
 
+def test_an_entry_name_set_beside_its_dates_takes_its_own_entry_not_a_namesake() -> None:
+    # "University of Leeds ⇥ 2007 – 2009": the dates share more words than the name, and
+    # the next entry's "University of York" is nearer to the dates than "of Leeds" is.
+    document = read_document(
+        b"Education\n\nUniversity of Leeds   Oct 2007 - Sep 2009\nMSc Physics\n"
+        b"University of York   2003 - 2006\nBSc Physics\n",
+        "txt",
+    )
+    lines = [
+        printed("education", "heading", "Education"),
+        printed("education", "entry", "University of Leeds", 0),
+        printed("education", "detail", "MSc Physics", 0),
+        printed("education", "detail", "Oct 2007 - Sep 2009", 0),
+        printed("education", "entry", "University of York", 1),
+        printed("education", "detail", "BSc Physics", 1),
+        printed("education", "detail", "2003 - 2006", 1),
+    ]
+    labels, owners = align_owners(document, lines)
+    assert labels == [
+        "education:heading",
+        "education:entry",
+        "education:detail",
+        "education:entry",
+        "education:detail",
+    ]
+    assert owners == [0, 1, 2, 4, 5]
+
+
 def test_text_the_generator_never_printed_is_other_or_furniture() -> None:
     document = read_document(b"Experience\n\nSomething else entirely\n", "txt")
     labels = align(document, [printed("work", "heading", "Experience")])
@@ -76,6 +104,22 @@ def test_features_describe_a_line_against_its_document() -> None:
     assert bullet["date"] == 1.0
     assert "heading_kind=work" not in bullet
     assert by_text["Ada Lovelace"]["first_line"] == 1.0
+
+
+def test_a_line_starts_lower_with_a_word_not_with_an_address() -> None:
+    """ "and then…" carries on a sentence; "github.com/ada" and "ada@example.org" do not."""
+    document = read_document(
+        b"Ada Lovelace\ngithub.com/ada\nada@example.org\n\n"
+        b"Summary\n\nWrote the first program for the engine\nand then, its notes.\n",
+        "txt",
+    )
+    starts = {
+        line.text.strip(): "starts_lower" in f
+        for line, f in zip(document.lines, line_features(document), strict=True)
+    }
+    assert starts["and then, its notes."]
+    assert not starts["github.com/ada"]
+    assert not starts["ada@example.org"]
 
 
 def test_the_engine_follows_the_labels_where_its_rules_see_no_section() -> None:

@@ -112,6 +112,17 @@ def test_pdf_sidebar_is_read_before_the_main_column() -> None:
     assert_offsets(text)
 
 
+def test_pdf_a_short_sidebar_beside_a_long_main_column_is_a_column() -> None:
+    """A sidebar of a few lines set one under another (contact, skills) beside a main column
+    three times as long is read on its own, not row by row like a label column."""
+    side = ["ada@example.org", "+44 20 7946 0000", "London", "Skills", "Python, Go"]
+    page: list[Text | Rect] = [Text(40, 60 + 13 * n, s, 9) for n, s in enumerate(side)]
+    main = [f"Main column line {n} of a long description" for n in range(18)]
+    page += [Text(200, 61 + 14 * n, s) for n, s in enumerate(main)]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == side + main
+
+
 def test_pdf_right_aligned_dates_stay_on_their_row() -> None:
     """A right-aligned date is a second cell of its title's line."""
     pdf = make_pdf(
@@ -299,3 +310,21 @@ def test_txt_rulers_are_decoration_and_mark_the_heading_above() -> None:
     assert not by_text["- Built things"].bold
     assert by_text["------------------"].furniture
     assert_offsets(text)
+
+
+def test_a_word_hyphenated_at_a_line_end_leaves_the_two_lines_apart() -> None:
+    """PDFium joins a line that ends in a hyphen to the next without a line feed (its
+    U+FFFE mark): the reader still reads the two lines, one under the other."""
+    pdf = make_pdf(
+        [
+            [
+                Text(40, 80, "Owned the roadmap and reported to the head of engineer-"),
+                Text(40, 94, "ing and design. Responsible for the operation of services."),
+            ]
+        ]
+    )
+    text = read_document(pdf, "pdf")
+    assert [line.text for line in text.lines] == [
+        "Owned the roadmap and reported to the head of engineer-",
+        "ing and design. Responsible for the operation of services.",
+    ]

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -26,6 +27,7 @@ from resumes.extraction.synth.compose import compose
 from resumes.extraction.synth.families import _sidebar, base_style, families, generate
 from resumes.extraction.synth.people import LANGUAGES, make_person
 from resumes.extraction.synth.render_html import _flow, render_html
+from resumes.extraction.synth.render_latex import source, tex
 from resumes.extraction.synth.render_text import TextLook, render_txt
 from resumes.reading import read_document
 
@@ -110,6 +112,45 @@ def test_ground_truth_and_labels_are_what_the_document_prints(corpus: list[Path]
         for line in labels["lines"]:
             for span, _ in line["spans"]:
                 assert printed(span, text), (path.name, span)
+
+
+def test_latex_prints_text_as_it_is_written() -> None:
+    """Characters TeX reads as commands or ligatures are escaped; a wide gap stays wide."""
+    assert tex("R&D 100% C# a_b {x} ~y $5") == (
+        "R\\&D 100\\% C\\# a\\_b \\{x\\} \\textasciitilde{}y \\$5"
+    )
+    assert tex("2019 -- 2021") == "2019 -{}- 2021"  # not an en dash
+    assert tex("Ana  ana@example.org") == "Ana\\quad ana@example.org"
+
+
+@pytest.mark.parametrize("dates", ["right", "left"])
+def test_a_latex_source_prints_every_line(dates: str) -> None:
+    """Every span of every labelled line is in the source, escaped (no TeX needed)."""
+    rng = random.Random(3)  # noqa: S311
+    person = make_person(rng, "fr")
+    doc = compose(person, base_style(rng, "fr"), family="t", producer="t")
+    text = source(doc, rng, engine="pdflatex", dates=dates, sidebar=False)
+    for line in doc.lines:
+        for span in line.spans:
+            assert tex(span.text) in text, span.text
+
+
+LATEX = [f for f in families() if f.producer in ("pdflatex", "xelatex")]
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(f.producer) for f in LATEX), reason="TeX Live is not installed"
+)
+def test_latex_families_print_their_ground_truth(tmp_path: Path) -> None:
+    """pdfTeX and XeTeX documents in every language hold every recorded value (words TeX
+    hyphenated at a line end read whole)."""
+    written = generate(tmp_path, count=3, seed=4, only=[f.name for f in LATEX], log=lambda _: None)
+    assert len(written) == 3 * len(LATEX)
+    for path in written:
+        text = squash(re.sub(r"-\r?\n", "", document_text(path)))
+        gold = json.loads(path.with_suffix(".json").read_text())
+        for value in printed_values(gold):
+            assert printed(value, text), (path.name, value)
 
 
 def test_ground_truth_dates_follow_the_corpus_conventions(corpus: list[Path]) -> None:

@@ -24,6 +24,8 @@ TABLE_GAP = 60.0
 # beside it, is a date column (read row by row), not a sidebar.
 DATE_ROWS = 3
 DATES_ALIGNED = 0.8
+# Rows at most this many font sizes apart are set one under another (a column of text).
+SOLID_STEP = 1.8
 # A column edge: at least this many fragments start at the same x (within EDGE_TOLERANCE).
 EDGE_COUNT = 3
 EDGE_TOLERANCE = 1.0
@@ -79,6 +81,16 @@ def _aligned_share(left: Sequence[Fragment], right: Sequence[Fragment]) -> float
         ):
             aligned += 1
     return aligned / len(small)
+
+
+def _set_solid(rows: Sequence[Row]) -> bool:
+    """Most rows follow the one above at a line's distance: a column of text, not labels
+    spread out one beside each block of the next column."""
+    if len(rows) < 3:
+        return False
+    steps = [below.bottom - above.bottom for above, below in itertools.pairwise(rows)]
+    size = statistics.median(f.size for row in rows for f in row.fragments)
+    return statistics.median(steps) <= size * SOLID_STEP
 
 
 def _is_date(fragment: Fragment) -> bool:
@@ -142,10 +154,11 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         # date belongs to the entry on its row, however wide the space between them.
         return None
     # A narrow, sparse left column holds labels and dates for the blocks beside it
-    # (Europass style): read row by row so each label stays with its block.
-    left_rows, right_rows = len(_rows(left)), len(_rows(right))
+    # (Europass style): read row by row so each label stays with its block. Not a sidebar
+    # as sparse (a few contact lines and skills), whose lines are set one under another.
+    left_rows, right_rows = _rows(left), len(_rows(right))
     left_width = max(f.x1 for f in left) - lo
-    if left_rows <= right_rows * 0.4 and left_width < span * 0.3:
+    if len(left_rows) <= right_rows * 0.4 and left_width < span * 0.3 and not _set_solid(left_rows):
         return None
     # So does a narrow column, on either side, whose dates sit on the rows of the entries
     # beside them, even among headings and contact lines of its own (a date column under a

@@ -442,7 +442,11 @@ class _Page:
             elif current is None and code in BULLET_GLYPHS:
                 char = "•"  # an unusual bullet glyph starting a line
             elif code in (0xFFFE, 0x02):
-                char = "-"  # PDFium's mark for a hyphen at a line break
+                # PDFium's mark for a hyphen at a line break, where it joins the two lines
+                # without a line feed: the next character starts a word, so that the line
+                # below, if it is one, starts a fragment of its own.
+                char = "-"
+                word_start = True
             elif code == 0 and x1 > x0:
                 # A drawn glyph without a Unicode value (an odd space the font lacks): it
                 # separates words, it is no text of its own, and the space after it is

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from careeros.db.rls import user_context
@@ -39,6 +40,16 @@ def test_every_signed_in_page_has_the_main_navigation(signed_in: Client) -> None
             assert f">{label}" in links
         current = re.findall(r'<a href="([^"]+)" aria-current="page"', links)
         assert current == [reverse(name)]
+
+
+@pytest.mark.django_db
+def test_the_navigation_follows_the_script_prefix(signed_in: Client) -> None:
+    """Served under a path (SCRIPT_NAME), every entry links there; served at the root, not."""
+    with override_script_prefix("/careeros/"):
+        mounted = nav(signed_in.get("/").content.decode())
+    assert re.findall(r'<a href="([^"]+)"', mounted)[:2] == ["/careeros/", "/careeros/profile/"]
+    root = nav(signed_in.get("/").content.decode())
+    assert re.findall(r'<a href="([^"]+)"', root)[:2] == ["/", "/profile/"]
 
 
 @pytest.mark.django_db

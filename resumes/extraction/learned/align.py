@@ -77,9 +77,11 @@ def align_owners(
         if first in words[number] or best < len(tokens) / 2:
             owner = number
         else:
+            # Of the printed lines holding that word, the one sharing the most words, then
+            # the nearest (a namesake may be nearer: "University of X" beside its dates).
             owner = min(
                 (n for n in index.get(first, ()) if candidates[n]),
-                key=lambda n: abs(n - number),
+                key=lambda n: (-candidates[n], abs(n - number)),
                 default=number,
             )
         item = printed[owner]

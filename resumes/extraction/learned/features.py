@@ -133,7 +133,9 @@ def line_features(document: ResumeText) -> list[Features]:
             tokens = text.split()
             capitalised = sum(1 for w in tokens if w[:1].isupper()) / len(tokens)
             f[f"capitalised={_bin(capitalised, CAPITALISED)}"] = 1.0
-            if text[:1].islower():
+            first = tokens[0].rstrip(",;:.")
+            if first[:1].islower() and first.isalpha():
+                # A word that carries on a sentence; not an address ("github.com/ada").
                 f["starts_lower"] = 1.0
         if text.endswith(":"):
             f["ends_colon"] = 1.0

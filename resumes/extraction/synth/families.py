@@ -79,7 +79,13 @@ SIDEBAR = ("contact", "skills", "certificates")
 
 
 def _families() -> list[Family]:
-    from resumes.extraction.synth import render_docx, render_html, render_pdf, render_typst
+    from resumes.extraction.synth import (
+        render_docx,
+        render_html,
+        render_latex,
+        render_pdf,
+        render_typst,
+    )
 
     families = [
         Family(
@@ -124,6 +130,7 @@ def _families() -> list[Family]:
     families += render_typst.families(base_style, _sidebar(SIDEBAR))
     families += render_pdf.families(base_style, _sidebar(SIDEBAR))
     families += render_html.families(base_style, _sidebar)
+    families += render_latex.families(base_style, _sidebar(SIDEBAR))
     return families
 
 
