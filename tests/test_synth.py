@@ -207,6 +207,23 @@ def test_people_come_in_every_language() -> None:
         assert person.headings["work"]
 
 
+def test_some_people_list_publications_the_profile_does_not_keep() -> None:
+    """Citations under their heading, as lines of a section the profile does not keep:
+    nothing of them in the ground truth."""
+    people = [make_person(random.Random(f"papers-{n}"), "de") for n in range(40)]  # noqa: S311
+    listed = [p for p in people if any(e.kind == "publications" for e in p.extras)]
+    assert 0 < len(listed) < len(people)
+    person = listed[0]
+    doc = compose(person, base_style(random.Random(0), "de"), family="t", producer="t")  # noqa: S311
+    lines = [line for line in doc.lines if line.section is Section.PUBLICATIONS]
+    assert lines[0].role is Role.HEADING
+    assert lines[0].text in ("Publikationen", "Veröffentlichungen")
+    assert all(line.role is Role.OTHER for line in lines[1:])
+    surname = person.basics.name.split()[-1]
+    assert all(surname in line.text for line in lines[1:])
+    assert "publications" not in doc.gt
+
+
 def test_rules_extractor_stays_above_a_sanity_floor(corpus: list[Path]) -> None:
     """The bench reports the figures; here only that reading and extraction do not collapse."""
     scores = []

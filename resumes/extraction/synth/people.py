@@ -784,6 +784,34 @@ AWARDS = {
     "nl": "Innovatieprijs",
 }
 HEADLINE_PREFIX = {"en": "", "de": "", "fr": "", "es": "", "it": "", "pt": "", "nl": ""}
+# Publications (academic CVs): titles and venues in English, as most are printed.
+PAPER_TOPICS = (
+    "Graph Neural Networks",
+    "Federated Learning",
+    "Query Optimisation",
+    "Energy-Aware Scheduling",
+    "Time Series Forecasting",
+    "Causal Inference",
+    "Program Synthesis",
+    "Edge Computing",
+    "Anomaly Detection",
+    "Stream Processing",
+)
+PAPER_FRAMES = (
+    "{topic} for {area}",
+    "A Study of {topic} in Practice",
+    "Scalable {topic}",
+    "Towards Robust {topic}",
+    "{topic}: A Survey",
+    "Revisiting {topic} at Scale",
+)
+VENUES = (
+    "Journal of {area}",
+    "Proceedings of the International Conference on {topic}",
+    "IEEE Transactions on {area}",
+    "Workshop on {topic}",
+    "arXiv preprint",
+)
 PLACEHOLDERS = ("Job title", "Employer")
 
 
@@ -1085,4 +1113,34 @@ def make_person(rng: random.Random, language: str | None = None) -> Person:
             )
         )
     person.headings = {key: rng.choice(values) for key, values in headings.items()}
+    # Drawn from Faker's own generator, so that the people without them stay as they were.
+    if fake.random.random() < 0.2:
+        papers = _papers(fake.random, fake, last)
+        person.extras.append(Extra("publications", person.headings["publications"], papers))
     return person
+
+
+def _papers(rng: random.Random, fake: Faker, surname: str) -> list[str]:
+    """Two to four citations in one of the common styles: "Author, A., & Other, B. (2021).
+    Title. Venue, 12(3), 45–67.", numbered, or the title first."""
+    style = rng.choice(("apa", "numbered", "title-first"))
+    out = []
+    for number in range(rng.randint(2, 4)):
+        authors = [f"{surname}, {fake.first_name()[:1]}."]
+        authors += [
+            f"{fake.last_name()}, {fake.first_name()[:1]}." for _ in range(rng.randint(0, 2))
+        ]
+        names = ", ".join(authors[:-1]) + f", & {authors[-1]}" if len(authors) > 1 else authors[0]
+        topic, area = rng.choice(PAPER_TOPICS), rng.choice(AREAS["en"])
+        title = rng.choice(PAPER_FRAMES).format(topic=topic, area=area)
+        venue = rng.choice(VENUES).format(topic=topic, area=area)
+        year = rng.randint(2012, 2025)
+        volume, first_page = rng.randint(1, 40), rng.randint(1, 300)
+        pages = f"{volume}({rng.randint(1, 4)}), {first_page}–{first_page + rng.randint(8, 30)}"
+        if style == "apa":
+            out.append(f"{names} ({year}). {title}. {venue}, {pages}.")
+        elif style == "numbered":
+            out.append(f"[{number + 1}] {names} {title}. {venue}, {year}.")
+        else:
+            out.append(f"{title}. {names} {venue}, {year}.")
+    return out
