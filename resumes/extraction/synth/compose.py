@@ -278,6 +278,9 @@ class Style:
     # "stacked": the issuer on a line of its own; "joined": "Name, Issuer" on the name's line.
     certificate: str = "stacked"
     certificate_separator: str = ", "
+    # A certificate's date set as an entry's dates are (beside it, or in the date column),
+    # not after its issuer.
+    certificate_dates_aside: bool = False
     # A project's role: "labelled" ("Role: Maintainer"), "bare" on its own line, or "joined"
     # after the name ("Atlas — Maintainer").
     project_role: str = "labelled"
@@ -723,10 +726,17 @@ class Composer:
             if certificate.issuer and joined:
                 head.add(self.style.certificate_separator)
                 head.add(certificate.issuer, Tag.ISSUER, gt=(*gt, "issuer"))
+            if certificate.issued and self.style.certificate_dates_aside:
+                self.line(Section.CERTIFICATES, Role.DETAIL, index, "dates").dates(
+                    Period(start=certificate.issued, single=True),
+                    self.style.dates,
+                    gt=gt,
+                    key="date",
+                )
             ln = self.line(Section.CERTIFICATES, Role.DETAIL, index, "detail")
             if certificate.issuer and not joined:
                 ln.add(certificate.issuer, Tag.ISSUER, gt=(*gt, "issuer"))
-            if certificate.issued:
+            if certificate.issued and not self.style.certificate_dates_aside:
                 if ln.spans:
                     ln.add(" · ")
                 ln.dates(

@@ -57,6 +57,7 @@ def base_style(rng: random.Random, language: str, **overrides: object) -> Style:
         degree_place=rng.random() < 0.4,
         certificate=rng.choice(("stacked", "joined")),
         certificate_separator=rng.choice((", ", " — ", " | ", " - ")),
+        certificate_dates_aside=rng.random() < 0.35,
         project_role=rng.choice(("labelled", "bare", "joined")),
         summary_heading=rng.random() < 0.7,
         weights=rng.random() < 0.8,
