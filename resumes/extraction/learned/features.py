@@ -111,7 +111,6 @@ def line_features(document: ResumeText) -> list[Features]:
         f[f"cells={min(len(line.cells), 3)}"] = 1.0
         f[f"block={min(line.block, 2)}"] = 1.0
         f[f"page={'first' if line.page == 0 else 'later'}"] = 1.0
-        f[f"position={min(int(10 * index / count), 9)}"] = 1.0
         if index == 0:
             f["first_line"] = 1.0
         elif lines[index - 1].page == line.page and lines[index - 1].block != line.block:
