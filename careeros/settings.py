@@ -187,7 +187,7 @@ REDIS_URL = env.str("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "careeros.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careeros",
     }

@@ -2,20 +2,20 @@
 
 Everything comes from the decisions themselves (what the source proposed, its snippets,
 its label and link) and the profile; merges reads no source's tables. The screen costs a
-fixed number of queries whatever the number of cards: the person's policy, one light row
-per pending decision (its proposal only where the database finds it confident enough to
-be certain), the shown pages' decisions in full, and one query per entity type for the
-profile entities the shown cards target.
+fixed number of queries whatever the number of cards: the person's policy, one row per
+source with its pending decisions' ids (and their proposals only where the database finds
+them confident enough to be certain), the shown pages' decisions in full, and one query
+per entity type for the profile entities the shown cards target.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, JSONField, When
+from django.db import connection
+from django.db.models import QuerySet
 
 from careeros.db.versioning import VersionedEntity, display_value, field_label
 from careeros.links import url_for_each
@@ -87,7 +87,7 @@ class DecisionCard:
 
 
 # Cards a source's group shows at first; the rest load on request, a page at a time.
-CARDS_SHOWN = 20
+CARDS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -165,57 +165,49 @@ def review_group(user: User, group_id: UUID | None, offset: int) -> ReviewGroup 
     return paged
 
 
+# The review's groups: one row a source, with its decisions' ids in review order (by entity
+# type, then oldest first) and, of those the database finds confident, what ``is_plausible``
+# reads. The conditions are the ORM's (``pending`` and ``confident``), compiled.
+_GROUPS_SQL = """
+    SELECT source_group_id, max(source_label), max(source_url),
+           array_agg(id ORDER BY entity_type, created_at, id),
+           array_agg(json_build_object('entity_type', entity_type,
+                                       'decision_type', decision_type,
+                                       'target_entity_id', target_entity_id,
+                                       'proposal', proposed_data)) FILTER (WHERE {confident})
+      FROM merge_decisions
+     WHERE {pending}
+     GROUP BY source_group_id
+     ORDER BY min(created_at), source_group_id"""
+
+
 def _groups(user: User, policy: Policy) -> list[ReviewGroup]:
-    """The groups without their cards: one light row a decision (ids, source, type), and
-    the proposal only of those the database finds confident, to finish ``is_certain``."""
-    rows = (
-        MergeDecision.objects.for_user(user)
-        .pending()
-        .order_by("created_at", "id")
-        .annotate(
-            proposal=Case(
-                When(confident(policy), then="proposed_data"),
-                default=None,
-                output_field=JSONField(),
-            )
+    """The groups without their cards, oldest source first. The work is the database's:
+    Python sees one row a group, however many decisions wait."""
+    pending, pending_params = _where(MergeDecision.objects.for_user(user).pending())
+    sure, sure_params = _where(MergeDecision.objects.filter(confident(policy)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _GROUPS_SQL.format(confident=sure, pending=pending), [*sure_params, *pending_params]
         )
-        .values_list(
-            "id",
-            "source_group_id",
-            "source_label",
-            "source_url",
-            "entity_type",
-            "decision_type",
-            "target_entity_id",
-            "proposal",
-            named=True,
-        )
-    )
-    ordered = list(rows)
-    first_seen: dict[UUID | None, int] = {}
-    for index, row in enumerate(ordered):
-        first_seen.setdefault(row.source_group_id, index)
-    ordered.sort(key=lambda row: (first_seen[row.source_group_id], row.entity_type))
-    groups = []
-    for group_id, members in groupby(ordered, key=lambda row: row.source_group_id):
-        rows_of_group = list(members)
-        head = rows_of_group[0]
-        groups.append(
-            ReviewGroup(
-                group_id,
-                head.source_label,
-                head.source_url,
-                [row.id for row in rows_of_group],
-                sum(_plausible(row) for row in rows_of_group if row.proposal is not None),
-            )
-        )
-    return groups
+        rows = cursor.fetchall()
+    return [
+        ReviewGroup(group_id, label, url, ids, sum(_plausible(each) for each in confident or ()))
+        for group_id, label, url, ids, confident in rows
+    ]
 
 
-def _plausible(row: Any) -> bool:
-    spec = spec_for_type(row.entity_type)
-    new = adds_an_entity(row.decision_type, row.target_entity_id)
-    return is_plausible(spec, spec.load(row.proposal).fields(), new=new)
+def _where(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """A queryset's conditions as SQL and its parameters."""
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.compile(queryset.query.where)
+    return sql, list(params)
+
+
+def _plausible(decision: dict[str, Any]) -> bool:
+    spec = spec_for_type(decision["entity_type"])
+    new = adds_an_entity(decision["decision_type"], decision["target_entity_id"])
+    return is_plausible(spec, spec.load(decision["proposal"]).fields(), new=new)
 
 
 def _with_pages(user: User, policy: Policy, groups: list[ReviewGroup]) -> list[ReviewGroup]:

@@ -14,13 +14,19 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from rapidfuzz.distance import OSA
 
 from careeros.db.provenance import Snippet
-from careeros.db.versioning import Operation, VersionedEntity, display_value, field_label
+from careeros.db.versioning import (
+    Operation,
+    VersionedEntity,
+    display_value,
+    field_label,
+    profile_revision,
+)
 from careeros.links import url_for_each
 from careeros.text import fold
 from profiles import timeline
@@ -290,11 +296,25 @@ def _summaries_sql() -> str:
     return f"SELECT * FROM ({union}) AS lines ORDER BY section, position"  # noqa: S608
 
 
-def dashboard_sections(*, user: User) -> tuple[list[SectionSummary], timeline.Timeline]:
+@dataclass(frozen=True)
+class Career:
+    """The dashboard's main column: every section's summary and the career timeline."""
+
+    sections: list[SectionSummary]
+    timeline: timeline.Timeline
+
+
+def dashboard_career(*, user: User) -> Career:
     """Every section's summary and the career timeline, drawn from the same statement (the
     timeline's kinds load its limit, their sections show the first few)."""
     sections = section_summaries(user=user, limits=dict.fromkeys(TIMELINE_KINDS, TIMELINE_LIMIT))
-    return sections, career_timeline(sections)
+    return Career(sections, career_timeline(sections))
+
+
+def dashboard_career_key(*, user: User) -> str:
+    """What the dashboard's main column is cached under: it changes with the profile (any
+    entity written), the day (the timeline runs to today) and the script prefix (its links)."""
+    return f"{user.pk}:{profile_revision(user)}:{timezone.localdate()}:{get_script_prefix()}"
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:

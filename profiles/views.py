@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -62,17 +63,21 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in person's overview; a short word on CareerOS for everyone else.
 
-    The resume and review cards load from their apps.
+    The resume and review cards load from their apps. The main column is cached until the
+    profile changes: the sections' statement runs only when the cached copy is stale.
     """
     if not request.user.is_authenticated:
         return render(request, "landing.html")
     user = request.user
     assert isinstance(user, User)
-    sections, timeline = selectors.dashboard_sections(user=user)
     return render(
         request,
         "profiles/dashboard.html",
-        {"profile": profile_for(user), "sections": sections, "timeline": timeline},
+        {
+            "profile": profile_for(user),
+            "career": SimpleLazyObject(lambda: selectors.dashboard_career(user=user)),
+            "career_key": selectors.dashboard_career_key(user=user),
+        },
     )
 
 

@@ -4,8 +4,12 @@ A logical entity (one job, one degree, one skill…) is a chain of rows sharing
 ``logical_entity_id``, numbered by ``version``. At most one row of a chain is current,
 which a partial unique constraint enforces in the database. ``write_version`` is the only
 code that writes these tables: it locks the current row, retires it and inserts the next
-version. A retired entity's chain ends in a non-current ``retire`` version, so the whole
-history stays readable and ``as_of`` can tell when the entity stopped existing.
+version (``create_versions`` is its bulk form for new entities). A retired entity's chain
+ends in a non-current ``retire`` version, so the whole history stays readable and ``as_of``
+can tell when the entity stopped existing.
+
+Both write paths give the user's profile a new ``profile_revision`` once the write commits:
+what a cached rendering of the profile (the dashboard's sections) is keyed by.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any, ClassVar, Self, cast
 
 from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -192,6 +197,39 @@ class VersionConflict(Exception):
         self.current = entity
 
 
+def profile_revision(user: Any) -> str:
+    """A token that changes whenever one of ``user``'s versioned entities is written.
+
+    It is set anew when the write is made and again after it commits, so a reader that took
+    a token before the commit files what it read under a key nobody asks for again. A token
+    lost from the cache is made again: that costs a miss, never a stale page.
+    """
+    key = _revision_key(getattr(user, "pk", user))
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token  # another request made it first
+    return str(token)
+
+
+def _revision_key(user_id: Any) -> str:
+    return f"profile-revision:{user_id}"
+
+
+def _new_revision(user: Any, using: str | None) -> None:
+    """A new revision at once, so the writer's own transaction reads what it wrote, and
+    again once the write commits: a reader that took the first before the commit may have
+    filed what it read then under it."""
+    key = _revision_key(getattr(user, "pk", user))
+
+    def renew() -> None:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+
+    renew()
+    transaction.on_commit(renew, using=using)
+
+
 class EntityRetired(Exception):
     """The entity has no current version; only a revert can bring it back."""
 
@@ -337,6 +375,7 @@ def _insert[E: VersionedEntity](
         # Two writers raced past the lock (only possible for a chain created in the
         # same instant); the database kept one current version.
         raise VersionConflict(entity) from error
+    _new_revision(user, entity._state.db)
     # created_at and updated_at come back with the INSERT (db_default fields are RETURNING).
     return entity
 
@@ -392,4 +431,7 @@ def create_versions[E: VersionedEntity](
             validate_constraints=False,
         )
         rows.append(entity)
-    return cast(list[E], model.objects.bulk_create(rows))
+    created = cast(list[E], model.objects.bulk_create(rows))
+    if created:
+        _new_revision(user, created[0]._state.db)
+    return created

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from careeros.db.rls import user_context
 from careeros.db.versioning import Source
-from merges import services
+from merges import selectors, services
 from merges.models import DecisionStatus, DecisionType, MergeDecision
 from merges.sources import Origin, Proposal
 from profiles import services as profile_services
@@ -494,12 +494,17 @@ def test_a_long_review_shows_a_page_of_cards_and_loads_the_rest(
     signed_in: Client, user: User, client: Client, other_user: User
 ) -> None:
     source = origin("long.pdf")
-    propose(user, *(proposal("skills", "0.5", name=f"Skill {n}") for n in range(25)), source=source)
+    shown = selectors.CARDS_SHOWN
+    propose(
+        user,
+        *(proposal("skills", "0.5", name=f"Skill {n}") for n in range(shown + 5)),
+        source=source,
+    )
     page = signed_in.get(reverse("merge_review")).content.decode()
-    assert page.count('class="card decision"') == 20
+    assert page.count('class="card decision"') == shown
     assert "Show 5 more from this file" in page
     more = signed_in.get(
-        reverse("merge_group_hx"), {"group": str(source.group_id), "offset": "20"}, headers=HX
+        reverse("merge_group_hx"), {"group": str(source.group_id), "offset": str(shown)}, headers=HX
     ).content.decode()
     assert more.count('class="card decision"') == 5
     assert "more from this file" not in more

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careeros.db.rls import system_context, user_context
-from careeros.db.versioning import Source, create_versions
+from careeros.db.versioning import Source, create_versions, profile_revision
 from profiles.models import Profile, Skill, User, WorkExperience
-from tests.factories import profile_of
+from profiles.services import entity_create
+from tests.factories import make_user, profile_of
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +276,46 @@ def test_a_second_user_sees_none_of_the_first_users_sections(
         assert "Skill 0" not in page
         assert "Analyst" not in page
         assert page.count("Nothing here yet.") == 6
+
+
+def test_the_dashboard_reads_its_sections_again_only_after_the_profile_changed(
+    signed_in: Client, user: User, client: Client, other_user: User
+) -> None:
+    """The main column is cached: a second visit runs no sections statement, and any
+    write to the profile (one entity or a batch) shows on the next visit. Another person's
+    dashboard is their own."""
+    add_skills(user, ["Python"])
+    assert len(reading_sections(captured(signed_in, reverse("dashboard")))) == 1
+    assert reading_sections(captured(signed_in, reverse("dashboard"))) == []
+    with user_context(user.pk):
+        entity_create(model=Skill, user=user, fields={"name": "Rust"})
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert "Rust" in page
+    assert "Python" in page
+    add_job(user, "Analyst", "1843-01")
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert "Analyst at Engines Ltd" in page
+    client.force_login(other_user)
+    stranger = client.get(reverse("dashboard")).content.decode()
+    assert "Rust" not in stranger
+    assert "Analyst" not in stranger
+    assert stranger.count("Nothing here yet.") == 6
+
+
+def test_a_write_gives_the_profile_a_new_revision_at_once_and_again_on_commit(
+    user: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Read your own write inside the transaction; and a reader that took the token
+    before the commit (and read the rows as they were) files its copy under a token nobody
+    asks for after it."""
+    before = profile_revision(user)
+    assert profile_revision(user) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        add_skills(user, ["Python"])
+        during = profile_revision(user)
+        assert during != before
+    after = profile_revision(user)
+    assert after not in (before, during)
+    other = make_user()
+    assert profile_revision(other) != after
+    assert profile_revision(other) == profile_revision(other)
