@@ -285,6 +285,26 @@ def test_prose_that_opens_a_column_is_the_summary() -> None:
     ]
 
 
+def test_prose_in_a_column_of_its_own_after_an_entry_is_its_description() -> None:
+    # A date table: the dates and place in one cell, the title and employer in the next,
+    # then the job's description in a column of its own.
+    labeller = Labeller.__new__(Labeller)
+    labeller._roles = Fixed(["heading", "entry", "detail", "text", "cont", "entry"])
+    labeller._headings = Fixed(["work"])
+    labeller._states = ("heading", "entry", "detail", "text", "cont")
+    features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(6)]
+    features[3]["column_start"] = 1.0
+    labels = [label for label, _ in labeller.tag(features)]
+    assert labels == [
+        "work:heading",
+        "work:entry",
+        "work:detail",
+        "work:text",
+        "work:cont",
+        "work:entry",
+    ]
+
+
 def test_both_lines_of_a_wrapped_heading_are_heading_lines() -> None:
     document = read_document(b"Professional\nExperience\n\n- Wrote programs\n", "txt")
     lines = [

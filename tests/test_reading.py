@@ -123,6 +123,32 @@ def test_pdf_a_short_sidebar_beside_a_long_main_column_is_a_column() -> None:
     assert lines(text) == side + main
 
 
+def test_pdf_a_heading_after_cards_side_by_side_is_not_in_a_card() -> None:
+    """Two cards side by side are read one after the other; the larger line below them
+    (the next section's heading, at the first card's left edge) and its lines come after
+    both cards, not inside the first."""
+    bold = "Helvetica-Bold"
+    page: list[Text | Rect] = [
+        Text(40, 60, "Atlas", 10, bold),
+        Text(290, 60, "Borealis", 10, bold),
+        Text(40, 74, "A tool that maps things"),
+        Text(290, 74, "A tool that lights things up, and more of them too"),
+        Text(40, 88, "Its second line"),
+        Text(40, 112, "Skills", 13, bold),
+        Text(40, 128, "Python, Go, Rust"),
+    ]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == [
+        "Atlas",
+        "A tool that maps things",
+        "Its second line",
+        "Borealis",
+        "A tool that lights things up, and more of them too",
+        "Skills",
+        "Python, Go, Rust",
+    ]
+
+
 def test_pdf_right_aligned_dates_stay_on_their_row() -> None:
     """A right-aligned date is a second cell of its title's line."""
     pdf = make_pdf(

@@ -208,6 +208,9 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
             index += 1
             continue
         run = [rows[index]]
+        # A line set larger than the grid's first row is not in a card: it is the heading
+        # of what follows (a section after two cards, a date table's next section).
+        size = max(f.size for f in rows[index].fragments) * 1.05
         end = index + 1
         while end < len(rows):
             row = rows[end]
@@ -216,6 +219,7 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
                 len(row.fragments) == 1
                 and any(abs(row.fragments[0].x0 - c) < 6 for c in columns)
                 and row.fragments[0].x1 - row.fragments[0].x0 < span / len(columns)
+                and row.fragments[0].size <= size
             ):
                 run.append(row)
             else:

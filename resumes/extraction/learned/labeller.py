@@ -7,7 +7,8 @@ bullet), and the chain decodes the whole document at once (Viterbi) with a proba
 each line. Sections are not left to the chain: a section runs from its heading to the next,
 so only headings need one, and what a heading names is decided from the heading itself
 (its words above all), not from which sections followed which in the training corpus.
-Prose above the first heading, or opening a column of its own, is the summary.
+Prose above the first heading, or opening a column of its own (not beside an entry's
+header lines), is the summary.
 
     labeller = Labeller.default()          # the committed model, or None when it is missing
     for (label, probability) in labeller.label(document): ...   # "work:bullet", 0.97
@@ -48,6 +49,10 @@ def states(roles: list[str]) -> list[str]:
     return out
 
 
+# The states of an entry's header lines.
+ENTRY = frozenset({Role.ENTRY, Role.DETAIL, HEADER_CONT})
+
+
 def before_headings(role: str) -> str:
     """The section of a line above the first heading: a paragraph there is the summary."""
     return Section.SUMMARY if role in (Role.TEXT, Role.CONT) else Section.HEADER
@@ -74,6 +79,7 @@ class Labeller:
         chain = self._roles.tag(pycrfsuite.ItemSequence(features))
         out = []
         section: str | None = None
+        previous: str | None = None
         for index, state in enumerate(chain):
             role = STATE_ROLES.get(state, state)
             # The role's probability: the marginals of every state it has in the model.
@@ -82,10 +88,13 @@ class Labeller:
                 for other in self._states
                 if STATE_ROLES.get(other, other) == role
             )
-            if COLUMN_START in features[index] and role == Role.TEXT:
+            if COLUMN_START in features[index] and role == Role.TEXT and previous not in ENTRY:
                 # A column that opens with prose, not a heading, opens as a page does:
-                # with the summary (a main column beside a sidebar that came first).
+                # with the summary (a main column beside a sidebar that came first). After
+                # an entry's name or details it is that entry's description, set in a
+                # column of its own (the cell beside its dates).
                 section = Section.SUMMARY
+            previous = state
             if role == Role.HEADING:
                 [section] = self._headings.tag(pycrfsuite.ItemSequence([features[index]]))
                 probability *= self._headings.marginal(section, 0)

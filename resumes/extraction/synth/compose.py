@@ -779,6 +779,15 @@ def compose(person: Person, style: Style, *, family: str, producer: str) -> Doc:
     return doc
 
 
+def sidebar_parts(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line]]:
+    """A two-column document's lines, each part in document order: the head set across the
+    page (name and headline), the sidebar's and the main column's."""
+    side = [line for line in lines if "side" in line.style]
+    main = [line for line in lines if "side" not in line.style]
+    head = [line for line in main if line.role in (Role.NAME, Role.HEADLINE)]
+    return head, side, [line for line in main if line not in head]
+
+
 def paired(lines: list[Line]) -> list[tuple[Line, Line | None]]:
     """Lines with the dates line of each entry set beside the entry's first line (the last
     ``entry`` line of the same item), and an ``aside`` line beside the line above it, for

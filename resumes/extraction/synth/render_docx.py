@@ -12,7 +12,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
 from resumes.extraction.labels import Role
-from resumes.extraction.synth.compose import paired
+from resumes.extraction.synth.compose import paired, sidebar_parts
 from resumes.extraction.synth.doc import Doc, Line
 
 FONTS = ("Liberation Sans", "Liberation Serif", "DejaVu Sans", "Calibri", "Arial")
@@ -74,10 +74,7 @@ def render_docx(doc: Doc, rng: random.Random, *, dates: str, sidebar: bool) -> b
     section.left_margin = section.right_margin = Cm(2)
     look = {"heading_level": rng.choice((1, 1, 2)), "dates": dates, "tab": 17.0}
     if sidebar:
-        side = [line for line in doc.lines if "side" in line.style]
-        main = [line for line in doc.lines if "side" not in line.style]
-        head = [line for line in main if line.role in (Role.NAME, Role.HEADLINE)]
-        body = [line for line in main if line not in head]
+        head, side, body = sidebar_parts(doc.lines)
         _emit(document, head, look, [False])
         table = document.add_table(rows=1, cols=2)
         table.autofit = False

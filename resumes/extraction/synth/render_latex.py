@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from resumes.extraction.labels import Role
-from resumes.extraction.synth.compose import paired
+from resumes.extraction.synth.compose import paired, sidebar_parts
 from resumes.extraction.synth.doc import Doc, Line, Span
 
 # pdfTeX's fonts, by their packages; XeTeX's, by family name (fontspec).
@@ -195,10 +195,7 @@ def source(doc: Doc, rng: random.Random, *, engine: str, dates: str, sidebar: bo
 {ragged}
 """
     if sidebar:
-        side = [line for line in doc.lines if "side" in line.style]
-        main = [line for line in doc.lines if "side" not in line.style]
-        head = [line for line in main if line.role in (Role.NAME, Role.HEADLINE)]
-        rest = [line for line in main if line not in head]
+        head, side, rest = sidebar_parts(doc.lines)
         body = (
             _body(head, look, column=False)
             + f"\n\\columnratio{{{rng.choice((0.28, 0.3, 0.33))}}}\n"

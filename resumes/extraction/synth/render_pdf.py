@@ -26,7 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from resumes.extraction.labels import Role
-from resumes.extraction.synth.compose import paired
+from resumes.extraction.synth.compose import paired, sidebar_parts
 from resumes.extraction.synth.doc import Doc, Line
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
@@ -270,11 +270,7 @@ def render_reportlab(doc: Doc, rng: random.Random, *, quirks: Quirks, layout: st
     lines = doc.lines
     if layout in ("sidebar-left", "sidebar-right"):
         side_width = (width - 2 * margin) * 0.3
-        head = [
-            line
-            for line in lines
-            if "side" not in line.style and line.role in (Role.NAME, Role.HEADLINE)
-        ]
+        head, side_lines, main_lines = sidebar_parts(lines)
         for line in head:
             _write(main, line, None, body, quirks, layout="one")
         main.advance(body)
@@ -289,9 +285,8 @@ def render_reportlab(doc: Doc, rng: random.Random, *, quirks: Quirks, layout: st
             top,
         )
         columns["side"] = side
-        for line, aside in paired([ln for ln in lines if "side" in ln.style]):
+        for line, aside in paired(side_lines):
             _write(side, line, aside, body * 0.95, quirks, layout="one")
-        main_lines = [ln for ln in lines if "side" not in ln.style and ln not in head]
 
         def page_break() -> None:
             canvas.showPage()

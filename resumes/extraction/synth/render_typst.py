@@ -9,7 +9,7 @@ from typing import Any
 import typst
 
 from resumes.extraction.labels import Role
-from resumes.extraction.synth.compose import paired
+from resumes.extraction.synth.compose import paired, sidebar_parts
 from resumes.extraction.synth.doc import Doc, Line
 
 FONTS = (
@@ -100,10 +100,7 @@ def render_typst(doc: Doc, rng: random.Random, *, dates: str, sidebar: bool) -> 
 ]
 """
     if sidebar:
-        side = [line for line in doc.lines if "side" in line.style]
-        main = [line for line in doc.lines if "side" not in line.style]
-        head = [line for line in main if line.role in (Role.NAME, Role.HEADLINE)]
-        body = [line for line in main if line not in head]
+        head, side, body = sidebar_parts(doc.lines)
         source = (
             preamble
             + _body(head, look)
