@@ -149,6 +149,30 @@ def test_pdf_a_heading_after_cards_side_by_side_is_not_in_a_card() -> None:
     ]
 
 
+def test_pdf_a_date_table_is_read_row_by_row() -> None:
+    """A table of entries, their dates and places in the first column, their titles and
+    employers in the second (as Word sets a résumé's date table), each followed by its
+    description across the page, is read row by row, as a DOCX table is: each date stays
+    with its entry."""
+    bold = "Helvetica-Bold"
+    entries = [
+        ("2019 – 2021", "Data Engineer on the payments and billing platform", "Berlin", "Acme"),
+        ("2016 – 2019", "Analyst for the reporting and forecasting team", "Munich", "Initech"),
+    ]
+    about = "Responsible for the design and operation of the services used across the company."
+    page: list[Text | Rect] = []
+    expected = []
+    for n, (dates, title, place, employer) in enumerate(entries):
+        top = 60 + n * 60
+        page += [Text(40, top, dates), Text(290, top, title, 10, bold)]
+        page += [Text(40, top + 16, place), Text(290, top + 16, employer)]
+        page.append(Text(40, top + 32, about))
+        expected += [f"{dates}\t{title}", f"{place}\t{employer}", about]
+    page.append(Text(40, 190, "Education", 13, bold))
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == [*expected, "Education"]
+
+
 def test_pdf_right_aligned_dates_stay_on_their_row() -> None:
     """A right-aligned date is a second cell of its title's line."""
     pdf = make_pdf(

@@ -191,6 +191,16 @@ def _grid_columns(row: Row, lo: float, span: float) -> list[float] | None:
     return starts
 
 
+def _date_table(run: Sequence[Row]) -> bool:
+    """A table whose first column dates the entries beside it (a Word résumé's date table),
+    read row by row as the date column of ``_find_gutter`` is: dates start many of its rows
+    and stand in no other column."""
+    rows = [row for row in run if len(row.fragments) > 1]
+    dated = sum(_is_date(row.fragments[0]) for row in rows)
+    elsewhere = any(_is_date(f) for row in rows for f in row.fragments[1:])
+    return dated >= len(rows) * 0.4 and not elsewhere
+
+
 def _read_grids(rows: list[Row]) -> list[list[Row]]:
     """Split runs of grid rows (cards side by side) into one block per grid column."""
     if len(rows) < 2:
@@ -228,6 +238,10 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
         if sum(1 for r in run if len(r.fragments) > 1) < 2:
             current.append(rows[index])
             index += 1
+            continue
+        if _date_table(run):
+            current.extend(run)
+            index = end
             continue
         if current:
             blocks.append(current)
