@@ -8,8 +8,9 @@ version (``create_versions`` is its bulk form for new entities). A retired entit
 ends in a non-current ``retire`` version, so the whole history stays readable and ``as_of``
 can tell when the entity stopped existing.
 
-Both write paths give the user's profile a new ``profile_revision`` once the write commits:
-what a cached rendering of the profile (the dashboard's sections) is keyed by.
+Both write paths give the user's profile a new ``profile_revision``, when they write and
+again when the write commits: what a cached rendering of the profile (the dashboard's
+sections) is keyed by.
 """
 
 from __future__ import annotations

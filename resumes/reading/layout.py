@@ -34,6 +34,11 @@ EDGE_GAP = 0.45
 EDGE_RATIO = 1.5
 # A paragraph gap: this many body sizes more than the usual space between lines.
 GAP_EXTRA = 0.3
+# A table whose first column starts at least this share of its two-cell rows with a date
+# (and holds the only dates) is a date table, read row by row.
+DATED_ROWS = 0.4
+# A line this much larger than a run of cards' first row is the next heading, not a card's.
+HEADING_SIZE = 1.05
 
 
 @dataclass(slots=True)
@@ -198,7 +203,7 @@ def _date_table(run: Sequence[Row]) -> bool:
     rows = [row for row in run if len(row.fragments) > 1]
     dated = sum(_is_date(row.fragments[0]) for row in rows)
     elsewhere = any(_is_date(f) for row in rows for f in row.fragments[1:])
-    return dated >= len(rows) * 0.4 and not elsewhere
+    return dated >= len(rows) * DATED_ROWS and not elsewhere
 
 
 def _read_grids(rows: list[Row]) -> list[list[Row]]:
@@ -220,7 +225,7 @@ def _read_grids(rows: list[Row]) -> list[list[Row]]:
         run = [rows[index]]
         # A line set larger than the grid's first row is not in a card: it is the heading
         # of what follows (a section after two cards, a date table's next section).
-        size = max(f.size for f in rows[index].fragments) * 1.05
+        size = max(f.size for f in rows[index].fragments) * HEADING_SIZE
         end = index + 1
         while end < len(rows):
             row = rows[end]
