@@ -4,20 +4,24 @@ Everything comes from the decisions themselves (what the source proposed, its sn
 its label and link) and the profile; merges reads no source's tables. The screen costs a
 fixed number of queries whatever the number of cards: the person's policy, one row per
 source with its pending decisions' ids (and their proposals only where the database finds
-them confident enough to be certain), the shown pages' decisions in full, and one query
-per entity type for the profile entities the shown cards target.
+them confident enough to be certain); then, for the shown cards not already rendered and
+cached (``card_keys``), their decisions in full and one query per entity type for the
+profile entities they target.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import get_script_prefix
 
-from careeros.db.versioning import VersionedEntity, display_value, field_label
+from careeros.db.versioning import VersionedEntity, display_value, field_label, profile_revision
 from careeros.links import url_for_each
 from merges.models import MergeDecision
 from merges.schemas import FieldPreferences, Prefer, Snippet
@@ -63,19 +67,48 @@ class Missing:
 
 @dataclass(frozen=True)
 class DecisionCard:
+    """One pending decision as the review shows it, beside the profile entity it targets.
+
+    What it shows is worked out when first read (by the card's template).
+    """
+
     decision: MergeDecision
-    spec: EntitySpec
-    upload_label: str
     target: VersionedEntity | None
-    rows: list[FieldRow]
-    # Required profile fields the source lacks (only matters for a new entity).
-    missing: list[Missing]
-    # Why it waits for the person (a new entity the reader was unsure of, or odd).
-    concerns: list[str]
-    # Whether "Accept all" applies it.
-    certain: bool
+    policy: Policy
     action_url: str  # where its buttons post
     history_url: str  # the target's history ("" for a new entity)
+
+    @property
+    def spec(self) -> EntitySpec:
+        return self.decision.spec
+
+    @cached_property
+    def upload_label(self) -> str:
+        return self.decision.proposed.label()
+
+    @cached_property
+    def rows(self) -> list[FieldRow]:
+        return _rows(self.spec, self.decision, self.target)
+
+    @cached_property
+    def missing(self) -> list[Missing]:
+        """Required profile fields the source lacks (only matters for a new entity)."""
+        if self.target:
+            return []
+        names = self.spec.missing_required(self.decision.proposed.fields())
+        return [Missing(name, field_label(self.spec.model, name)) for name in names]
+
+    @cached_property
+    def concerns(self) -> list[str]:
+        """Why it waits for the person (a new entity the reader was unsure of, or odd)."""
+        if self.target:
+            return self.spec.problems(self.decision.proposed.fields())
+        return why_waiting(self.decision, self.policy)
+
+    @cached_property
+    def certain(self) -> bool:
+        """Whether "Accept all" applies it."""
+        return is_certain(self.decision, self.policy)
 
     @property
     def differing_rows(self) -> list[FieldRow]:
@@ -91,20 +124,28 @@ CARDS_SHOWN = 10
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A pending decision as its group lists it: which, and when it last changed."""
+
+    pk: UUID
+    changed: datetime
+
+
+@dataclass(frozen=True)
 class ReviewGroup:
     """The pending decisions of one source (a resume version, an interview…).
 
-    Cards are built for the shown page only (its decisions and targets loaded then), so a
-    source with hundreds of pending decisions costs one page's work; counts come from the
-    decisions' ids and the database's share of the certainty check.
+    Only the shown page's cards are built, so a source with hundreds of pending decisions
+    costs one page's work; counts come from the decisions' ids and the database's share of
+    the certainty check.
     """
 
     group_id: UUID | None
     label: str
     url: str
-    decisions: list[UUID]  # every pending one, in review order
+    decisions: list[Pending]  # every pending one, in review order
     certain: int
-    shown: list[DecisionCard] = field(default_factory=list)  # the page from ``offset``
+    shown: list[str] = field(default_factory=list)  # the page's cards, rendered
     offset: int = 0
 
     @property
@@ -112,7 +153,7 @@ class ReviewGroup:
         return len(self.decisions)
 
     @property
-    def page_ids(self) -> list[UUID]:
+    def page(self) -> list[Pending]:
         return self.decisions[self.offset : self.offset + CARDS_SHOWN]
 
     @property
@@ -148,21 +189,46 @@ def pending_count(user: User) -> int:
 
 
 def review(user: User) -> Review:
-    """Pending decisions of ``user``, grouped by the source they came from, oldest first,
-    each group with its first page of cards."""
+    """Pending decisions of ``user``, grouped by the source they came from, oldest first;
+    the cards of each group's first page are for the caller to show (``cards``)."""
     policy = Policy.of(user.pk)
-    groups = _with_pages(user, policy, _groups(user, policy))
-    return Review(groups, policy)
+    return Review(_groups(user, policy), policy)
 
 
-def review_group(user: User, group_id: UUID | None, offset: int) -> ReviewGroup | None:
-    """One source's group with its page of cards from ``offset`` ("Show more")."""
+def review_group(
+    user: User, group_id: UUID | None, offset: int
+) -> tuple[ReviewGroup, Policy] | None:
+    """One source's group, its page from ``offset`` ("Show more"), and the person's policy."""
     policy = Policy.of(user.pk)
     group = next((g for g in _groups(user, policy) if g.group_id == group_id), None)
     if group is None:
         return None
-    [paged] = _with_pages(user, policy, [replace(group, offset=max(0, offset))])
-    return paged
+    return replace(group, offset=max(0, offset)), policy
+
+
+def card_keys(user: User, decisions: list[Pending], policy: Policy) -> list[str]:
+    """What the decisions' cards are cached under, rendered. A card shows what depends on
+    its decision (as last changed), the profile (the target's values and the preselected
+    choices; any entity written renews the profile's revision), the person's policy (the
+    concerns) and the site's prefix (the links)."""
+    shared = ":".join(
+        (
+            profile_revision(user),
+            str(policy.new_entity_min_confidence),
+            str(policy.merge_threshold),
+            get_script_prefix(),
+        )
+    )
+    return [f"review-card:{d.pk}:{d.changed.isoformat()}:{shared}" for d in decisions]
+
+
+def cards(user: User, ids: list[UUID], policy: Policy) -> list[DecisionCard]:
+    """The cards of the decisions ``ids``, in that order: the decisions in one query, their
+    targets in one query per entity type. A decision gone meanwhile is left out."""
+    if not ids:
+        return []
+    found = MergeDecision.objects.for_user(user).in_bulk(ids)
+    return _cards(user, [found[pk] for pk in ids if pk in found], policy)
 
 
 # The review's groups: one row a source, with its decisions' ids in review order (by entity
@@ -171,6 +237,7 @@ def review_group(user: User, group_id: UUID | None, offset: int) -> ReviewGroup 
 _GROUPS_SQL = """
     SELECT source_group_id, max(source_label), max(source_url),
            array_agg(id ORDER BY entity_type, created_at, id),
+           array_agg(updated_at ORDER BY entity_type, created_at, id),
            array_agg(json_build_object('entity_type', entity_type,
                                        'decision_type', decision_type,
                                        'target_entity_id', target_entity_id,
@@ -192,8 +259,14 @@ def _groups(user: User, policy: Policy) -> list[ReviewGroup]:
         )
         rows = cursor.fetchall()
     return [
-        ReviewGroup(group_id, label, url, ids, sum(_plausible(each) for each in confident or ()))
-        for group_id, label, url, ids, confident in rows
+        ReviewGroup(
+            group_id,
+            label,
+            url,
+            [Pending(pk, changed) for pk, changed in zip(ids, stamps, strict=True)],
+            sum(_plausible(each) for each in confident or ()),
+        )
+        for group_id, label, url, ids, stamps, confident in rows
     ]
 
 
@@ -208,20 +281,6 @@ def _plausible(decision: dict[str, Any]) -> bool:
     spec = spec_for_type(decision["entity_type"])
     new = adds_an_entity(decision["decision_type"], decision["target_entity_id"])
     return is_plausible(spec, spec.load(decision["proposal"]).fields(), new=new)
-
-
-def _with_pages(user: User, policy: Policy, groups: list[ReviewGroup]) -> list[ReviewGroup]:
-    """The groups with the cards of their page: every page's decisions in one query, their
-    targets in one query per entity type."""
-    wanted = [pk for group in groups for pk in group.page_ids]
-    found = MergeDecision.objects.for_user(user).in_bulk(wanted) if wanted else {}
-    # A decision gone since the first query (its account deleted meanwhile) is left out.
-    decisions = [found[pk] for pk in wanted if pk in found]
-    cards = {card.decision.pk: card for card in _cards(user, decisions, policy)}
-    return [
-        replace(group, shown=[cards[pk] for pk in group.page_ids if pk in cards])
-        for group in groups
-    ]
 
 
 def decision_card(user: User, decision: MergeDecision) -> DecisionCard:
@@ -251,24 +310,15 @@ def _cards(user: User, decisions: list[MergeDecision], policy: Policy) -> list[D
     }
     cards = []
     for decision in decisions:
-        spec = decision.spec
         target = targets.get(decision.target_entity_id)
-        proposed = decision.proposed.fields()
-        missing = [] if target else spec.missing_required(proposed)
+        history_url = history_urls[decision.entity_type]
         cards.append(
             DecisionCard(
                 decision=decision,
-                spec=spec,
-                upload_label=decision.proposed.label(),
                 target=target,
-                rows=_rows(spec, decision, target),
-                missing=[Missing(name, field_label(spec.model, name)) for name in missing],
-                concerns=why_waiting(decision, policy) if not target else spec.problems(proposed),
-                certain=is_certain(decision, policy),
+                policy=policy,
                 action_url=action_url(decision.pk),
-                history_url=history_urls[spec.entity_type](target.logical_entity_id)
-                if target
-                else "",
+                history_url=history_url(target.logical_entity_id) if target else "",
             )
         )
     return cards

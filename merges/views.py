@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from merges import selectors, services
 from merges.models import DecisionType, MergeDecision
 from merges.schemas import Prefer
-from merges.services import StaleDecision
+from merges.selectors import ReviewGroup
+from merges.services import Policy, StaleDecision
 from profiles import services as profile_services
 from profiles.http import AuthenticatedRequest
+from profiles.models import User
 
 ACTIONS = {
     "accept": None,
@@ -24,11 +29,17 @@ ACTIONS = {
 }
 
 
+# How long a rendered card is kept: its key changes with everything it shows.
+CARD_SECONDS = 3600
+
+
 @login_required
 @require_GET
 def merge_review(request: AuthenticatedRequest) -> HttpResponse:
     """Every pending decision, grouped by source, fields side by side."""
-    return render(request, "merges/review.html", {"review": selectors.review(request.user)})
+    review = selectors.review(request.user)
+    review = replace(review, groups=_with_cards(request.user, review.groups, review.policy))
+    return render(request, "merges/review.html", {"review": review})
 
 
 @login_required
@@ -40,10 +51,34 @@ def merge_group_hx(request: AuthenticatedRequest) -> HttpResponse:
         offset = int(request.GET.get("offset", "0"))
     except ValueError:
         raise Http404("No such group of suggestions.") from None
-    group = selectors.review_group(request.user, group_id, offset)
-    if group is None:
+    found = selectors.review_group(request.user, group_id, offset)
+    if found is None:
         raise Http404("No such group of suggestions.")
+    group, policy = found
+    [group] = _with_cards(request.user, [group], policy)
     return render(request, "merges/review.html#group-cards", {"group": group})
+
+
+def _with_cards(user: User, groups: list[ReviewGroup], policy: Policy) -> list[ReviewGroup]:
+    """The groups with their pages' cards rendered. A card is rendered once and kept
+    (``selectors.card_keys``): a visit reads every page's cards from the cache in one
+    round trip, and builds and renders only those it does not find."""
+    page = [decision for group in groups for decision in group.page]
+    keys = dict(zip((d.pk for d in page), selectors.card_keys(user, page, policy), strict=True))
+    html = cache.get_many(list(keys.values())) if keys else {}
+    wanted = [pk for pk, key in keys.items() if key not in html]
+    rendered = {
+        keys[card.decision.pk]: render_to_string("merges/review.html#decision-card", {"card": card})
+        for card in selectors.cards(user, wanted, policy)
+    }
+    cache.set_many(rendered, CARD_SECONDS)
+    html |= rendered
+    # A card whose decision was applied or removed since the groups were read is left out.
+    # (The rendered cards are safe strings, and stay so through the cache's pickling.)
+    return [
+        replace(group, shown=[html[keys[d.pk]] for d in group.page if keys[d.pk] in html])
+        for group in groups
+    ]
 
 
 @login_required

@@ -3,12 +3,14 @@ the same door every source uses (``merges.services.merge_decisions_propose``).""
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -411,10 +413,15 @@ def test_the_review_page_issues_the_same_queries_for_two_cards_or_thirty(
 ) -> None:
     propose(user, proposal("work", title="Engineer", company="Acme", start_date="2019-01"))
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert signed_in.get(reverse("merge_review")).status_code == 200
-        return len(captured.captured_queries)
+    def queries() -> tuple[int, int]:
+        """Statements of a visit with no card rendered yet, then of the next visit."""
+        cache.clear()
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert signed_in.get(reverse("merge_review")).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts[0], counts[1]
 
     propose(
         user,
@@ -435,6 +442,55 @@ def test_the_review_page_issues_the_same_queries_for_two_cards_or_thirty(
     )
     assert len(pending(user)) == 31
     assert queries() == two
+    cold, warm = two
+    assert warm == cold - 2  # cached cards: neither their decisions nor their targets read
+
+
+def test_a_rendered_card_is_kept_until_what_it_shows_changes(
+    signed_in: Client, user: User, other_user: User
+) -> None:
+    """Cards are cached rendered; the profile entry a card is set against, a second source
+    joining it and the person's policy each show on the next visit."""
+    [applied] = propose(user, proposal("work", title="Engineer", company="Acme"))
+    assert applied.target_entity_id is not None
+    propose(
+        user,
+        proposal("work", title="Engineer", company="Acme", location="Rome"),
+        proposal("skills", "0.55", name="Cobol"),
+        source=origin("a.pdf"),
+    )
+
+    def review() -> str:
+        return signed_in.get(reverse("merge_review")).content.decode()
+
+    def cards(page: str) -> list[str]:
+        return re.findall(r"<article.*?</article>", page, flags=re.DOTALL)
+
+    first = review()
+    assert "Rome" in first
+    assert "Cobol" in first
+    assert "Milan" not in first
+    assert len(cards(first)) == 2
+    assert cards(review()) == cards(first)  # as cached
+    with user_context(user.pk):
+        profile_services.entity_revise(
+            model=WorkExperience,
+            user=user,
+            logical_entity_id=applied.target_entity_id,
+            changes={"location": "Milan"},
+        )
+    assert "Milan" in review()  # the profile's side of the card, now version 2
+    propose(user, proposal("skills", "0.55", name="Cobol"), source=origin("b.pdf"))
+    assert "Also in:" in review()
+    assert "from 80%" in review()
+    signed_in.post(reverse("merge_settings"), {"new_entities": "0.60", "threshold": ""})
+    page = review()
+    assert "from 60%" in page
+    assert "from 80%" not in page
+    signed_in.force_login(other_user)
+    page = review()
+    assert "Cobol" not in page
+    assert "Rome" not in page
 
 
 def test_the_database_tells_confident_suggestions_as_python_does(user: User) -> None:
