@@ -253,6 +253,23 @@ def test_line_words_keep_the_case_of_the_line_start() -> None:
     assert "prev.prose" not in wrapped
 
 
+def test_markdown_marks_leave_the_words_features_as_the_words_are_printed() -> None:
+    """A Markdown heading or an emphasised line gives the features its words give on any
+    other page; the marks are features of their own, and a bullet's star stays a bullet."""
+    document = read_document(
+        b"## Loopbaan\n\n### **Senior Engineer** - Acme\n\n*2019 - 2021*\n\n* Built tools\n",
+        "md",
+    )
+    heading, header, dates, bullet = line_features(document)
+    assert heading["w0=^loopbaan"] == heading["text=^loopbaan"] == 1.0
+    assert heading["markdown_heading"] == 1.0
+    assert header["w0=^senior"] == 1.0
+    assert header["title_word"] == 1.0
+    assert dates["date_only"] == dates["emphasis"] == 1.0
+    assert bullet["bullet"] == 1.0
+    assert "emphasis" not in bullet
+
+
 class Fixed:
     """A stand-in for a CRF tagger that gives fixed labels, each with probability 1."""
 

@@ -27,6 +27,10 @@ COLUMN_START = "column_start"
 WORD = re.compile(r"\w+", re.UNICODE)
 RULER = re.compile(r"^\s*([=\-_~*#])\1{2,}\s*$")
 LABELLED = re.compile(r"^[^:]{1,40}:\s*\S")
+# Markdown's marks around the words: a heading's leading "#"s and emphasis ("**Acme**",
+# "_2019_"). The words' features read the words; the marks are features of their own.
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])")
 
 
 # Bins of numeric features: upper edges, then one name per bin.
@@ -55,17 +59,22 @@ def _size_class(line: Line, body: float) -> str:
     return _bin(line.size / body, SIZE)
 
 
+def plain(text: str) -> str:
+    """A line's words without Markdown's marks around them (a bullet's "* " stays)."""
+    return EMPHASIS.sub("", MARKDOWN_HEADING.sub("", text.strip()))
+
+
 def _words(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 
 
 def _shape(line: Line, body: float) -> dict[str, str | bool]:
     """The few visual facts the neighbour features repeat."""
-    text = line.text.strip()
+    text = plain(line.text)
     return {
         "size": _size_class(line, body),
         "bold": line.bold,
-        "bullet": line.bullet or bool(BULLET_START.match(text)),
+        "bullet": line.bullet or bool(BULLET_START.match(line.text.strip())),
         "gap": line.gap_before,
         "heading": vocab.heading_kind(text) is not None,
         "date": bool(find_dates(text)),
@@ -96,7 +105,8 @@ def line_features(document: ResumeText) -> list[Features]:
     count = len(lines)
     for index, line in enumerate(lines):
         shape = shapes[index]
-        text = line.text.strip()
+        raw = line.text.strip()
+        text = plain(raw)
         words = _words(text)
         letters = [c for c in text if c.isalpha()]
         f: Features = {"bias": 1.0}
@@ -146,9 +156,11 @@ def line_features(document: ResumeText) -> list[Features]:
             f["labelled"] = 1.0
         commas = text.count(",") + text.count(";") + text.count("|") + text.count("·")
         f[f"separators={_bin(commas, SEPARATORS)}"] = 1.0
-        if text.startswith("#"):
+        if raw.startswith("#"):
             f["markdown_heading"] = 1.0
-        if RULER.match(text):
+        if text != raw and not raw.startswith("#"):
+            f["emphasis"] = 1.0
+        if RULER.match(raw):
             f["ruler"] = 1.0
         if index + 1 < count and RULER.match(lines[index + 1].text):
             f["ruled_below"] = 1.0
