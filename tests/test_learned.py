@@ -322,6 +322,26 @@ def test_prose_in_a_column_of_its_own_after_an_entry_is_its_description() -> Non
     ]
 
 
+def test_a_name_or_headline_set_after_a_sidebar_opens_the_header_again() -> None:
+    # The name above a sidebar ("Skills"), then the main column: the headline, a paragraph
+    # without a heading (the summary), then the first heading.
+    labeller = Labeller.__new__(Labeller)
+    labeller._roles = Fixed(["name", "heading", "skills", "headline", "text", "heading", "entry"])
+    labeller._headings = Fixed(["skills"])
+    labeller._states = ("name", "heading", "skills", "headline", "text", "entry")
+    features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(7)]
+    labels = [label for label, _ in labeller.tag(features)]
+    assert labels == [
+        "header:name",
+        "skills:heading",
+        "skills:skills",
+        "header:headline",
+        "summary:text",
+        "skills:heading",
+        "skills:entry",
+    ]
+
+
 def test_both_lines_of_a_wrapped_heading_are_heading_lines() -> None:
     document = read_document(b"Professional\nExperience\n\n- Wrote programs\n", "txt")
     lines = [

@@ -8,7 +8,8 @@ each line. Sections are not left to the chain: a section runs from its heading t
 so only headings need one, and what a heading names is decided from the heading itself
 (its words above all), not from which sections followed which in the training corpus.
 Prose above the first heading, or opening a column of its own (not beside an entry's
-header lines), is the summary.
+header lines), is the summary; the person's name or headline opens the header again
+wherever it is read (at the top of a main column read after its sidebar).
 
     labeller = Labeller.default()          # the committed model, or None when it is missing
     for (label, probability) in labeller.label(document): ...   # "work:bullet", 0.97
@@ -95,6 +96,11 @@ class Labeller:
                 # column of its own (the cell beside its dates).
                 section = Section.SUMMARY
             previous = state
+            if role in (Role.NAME, Role.HEADLINE):
+                # The person's name and headline are the header's wherever they are set (a
+                # main column beside a sidebar that was read first): so is what follows
+                # them, and prose under them is the summary, until a heading.
+                section = None
             if role == Role.HEADING:
                 [section] = self._headings.tag(pycrfsuite.ItemSequence([features[index]]))
                 probability *= self._headings.marginal(section, 0)
