@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pycrfsuite
+import pytest
+
 from resumes.extraction import get_provider
 from resumes.extraction.labels import Role, Section
 from resumes.extraction.learned.__main__ import main as train_extractor
@@ -288,6 +291,7 @@ def test_prose_that_opens_a_column_is_the_summary() -> None:
     labeller = Labeller.__new__(Labeller)
     labeller._roles = Fixed(["heading", "skills", "text", "cont", "heading", "text"])
     labeller._headings = Fixed(["skills"])
+    labeller._sections_known = ("skills",)
     labeller._states = ("heading", "skills", "text", "cont")
     features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(6)]
     features[2]["column_start"] = 1.0
@@ -308,6 +312,7 @@ def test_prose_in_a_column_of_its_own_after_an_entry_is_its_description() -> Non
     labeller = Labeller.__new__(Labeller)
     labeller._roles = Fixed(["heading", "entry", "detail", "text", "cont", "entry"])
     labeller._headings = Fixed(["work"])
+    labeller._sections_known = ("work",)
     labeller._states = ("heading", "entry", "detail", "text", "cont")
     features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(6)]
     features[3]["column_start"] = 1.0
@@ -328,6 +333,7 @@ def test_a_name_or_headline_set_after_a_sidebar_opens_the_header_again() -> None
     labeller = Labeller.__new__(Labeller)
     labeller._roles = Fixed(["name", "heading", "skills", "headline", "text", "heading", "entry"])
     labeller._headings = Fixed(["skills"])
+    labeller._sections_known = ("skills",)
     labeller._states = ("name", "heading", "skills", "headline", "text", "entry")
     features: list[dict[str, float]] = [{"bias": 1.0} for _ in range(7)]
     labels = [label for label, _ in labeller.tag(features)]
@@ -340,6 +346,55 @@ def test_a_name_or_headline_set_after_a_sidebar_opens_the_header_again() -> None
         "skills:heading",
         "skills:entry",
     ]
+
+
+class Sections:
+    """A stand-in heading classifier: each line's section probabilities, by its word."""
+
+    def __init__(self, by_word: dict[str, dict[str, float]]) -> None:
+        self.by_word = by_word
+        self.item: dict[str, float] = {}
+
+    def tag(self, items: pycrfsuite.ItemSequence) -> list[str]:
+        [self.item] = items.items()
+        found = self._found()
+        return [max(found, key=found.__getitem__)]
+
+    def marginal(self, label: str, index: int) -> float:
+        return self._found()[label]
+
+    def _found(self) -> dict[str, float]:
+        return next(p for word, p in self.by_word.items() if f"w0={word}" in self.item)
+
+
+def test_a_heading_wrapped_over_two_lines_takes_the_section_its_lines_name_together() -> None:
+    # "Esperienza / professionale" in a narrow label column: the second line alone looks
+    # more like education, the two together are work. Then a heading after a gap is a
+    # heading of its own.
+    labeller = Labeller.__new__(Labeller)
+    labeller._roles = Fixed(["heading", "heading", "entry", "heading", "entry"])
+    labeller._headings = Sections(
+        {
+            "^esperienza": {"work": 0.9, "education": 0.1},
+            "professionale": {"work": 0.3, "education": 0.7},
+            "^competenze": {"work": 0.2, "education": 0.8},
+        }
+    )
+    labeller._sections_known = ("work", "education")
+    labeller._states = ("heading", "entry")
+    words = ["^esperienza", "professionale", "^analista", "^competenze", "^python"]
+    features: list[dict[str, float]] = [{f"w0={word}": 1.0} for word in words]
+    features[3]["gap"] = 1.0
+    tagged = labeller.tag(features)
+    assert [label for label, _ in tagged] == [
+        "work:heading",
+        "work:heading",
+        "work:entry",
+        "education:heading",
+        "education:entry",
+    ]
+    # Both lines are as sure as the two together: 0.27 / (0.27 + 0.07).
+    assert tagged[0][1] == tagged[1][1] == pytest.approx(0.27 / 0.34)
 
 
 def test_both_lines_of_a_wrapped_heading_are_heading_lines() -> None:

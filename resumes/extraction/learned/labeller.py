@@ -9,7 +9,8 @@ so only headings need one, and what a heading names is decided from the heading 
 (its words above all), not from which sections followed which in the training corpus.
 Prose above the first heading, or opening a column of its own (not beside an entry's
 header lines), is the summary; the person's name or headline opens the header again
-wherever it is read (at the top of a main column read after its sidebar).
+wherever it is read (at the top of a main column read after its sidebar). A heading wrapped
+over lines is one heading: its section is the one its lines name together.
 
     labeller = Labeller.default()          # the committed model, or None when it is missing
     for (label, probability) in labeller.label(document): ...   # "work:bullet", 0.97
@@ -67,6 +68,7 @@ class Labeller:
         self._headings = pycrfsuite.Tagger()
         self._headings.open(str(folder / HEADINGS))
         self._states = tuple(self._roles.labels())
+        self._sections_known = tuple(self._headings.labels())
 
     @staticmethod
     @cache
@@ -78,9 +80,13 @@ class Labeller:
         if not features:
             return []
         chain = self._roles.tag(pycrfsuite.ItemSequence(features))
-        out = []
+        out: list[tuple[str, float]] = []
+        roles: list[float] = []  # each line's role probability
         section: str | None = None
         previous: str | None = None
+        # The heading being read: its lines so far, and what they name together.
+        heading_lines: list[int] = []
+        heading: dict[str, float] = {}
         for index, state in enumerate(chain):
             role = STATE_ROLES.get(state, state)
             # The role's probability: the marginals of every state it has in the model.
@@ -89,23 +95,41 @@ class Labeller:
                 for other in self._states
                 if STATE_ROLES.get(other, other) == role
             )
+            roles.append(probability)
             if COLUMN_START in features[index] and role == Role.TEXT and previous not in ENTRY:
                 # A column that opens with prose, not a heading, opens as a page does:
                 # with the summary (a main column beside a sidebar that came first). After
                 # an entry's name or details it is that entry's description, set in a
                 # column of its own (the cell beside its dates).
                 section = Section.SUMMARY
-            previous = state
             if role in (Role.NAME, Role.HEADLINE):
                 # The person's name and headline are the header's wherever they are set (a
                 # main column beside a sidebar that was read first): so is what follows
                 # them, and prose under them is the summary, until a heading.
                 section = None
             if role == Role.HEADING:
-                [section] = self._headings.tag(pycrfsuite.ItemSequence([features[index]]))
-                probability *= self._headings.marginal(section, 0)
+                own = self._sections(features[index])
+                # A heading wrapped over lines (a narrow label column's "Esperienza /
+                # professionale") is one heading: its section is the one its lines name
+                # together, and all its lines take it.
+                if previous == Role.HEADING and "gap" not in features[index]:
+                    heading_lines.append(index)
+                    heading = {name: heading[name] * p for name, p in own.items()}
+                else:
+                    heading_lines, heading = [index], own
+                section = max(heading, key=heading.__getitem__)
+                share = heading[section] / (sum(heading.values()) or 1.0)
+                for line in heading_lines[:-1]:
+                    out[line] = (f"{section}:{role}", roles[line] * share)
+                probability *= share
+            previous = state
             out.append((f"{section or before_headings(role)}:{role}", probability))
         return out
+
+    def _sections(self, item: Features) -> dict[str, float]:
+        """The heading classifier's probability of every section for one heading line."""
+        self._headings.tag(pycrfsuite.ItemSequence([item]))
+        return {label: self._headings.marginal(label, 0) for label in self._sections_known}
 
     def label(self, document: ResumeText) -> list[tuple[str, float]]:
         return self.tag(line_features(document))
