@@ -227,6 +227,30 @@ def test_pdf_dates_in_a_narrow_column_of_headings_stay_with_their_entries() -> N
     assert_offsets(text)
 
 
+def test_pdf_dates_hung_level_with_larger_entry_names_stay_with_them() -> None:
+    """A Europass-like label column: headings and dates, set smaller than the entry names
+    beside them and level with their tops, not their baselines. Each date is read with its
+    entry, and the headings between them, not as a column of its own first."""
+    rows = [  # the date's baseline; the entry name's is 2.5 points lower (12 pt beside 8.5 pt)
+        (130, "2019 - 2022", "Engineer at Acme"),
+        (186, "2016 - 2019", "Analyst at Initech"),
+        (242, "2014 - 2016", "Intern at Globex"),
+        (312, "2010 - 2014", "BSc Mathematics, University of Berlin"),
+    ]
+    page: list[Text | Rect] = [Text(60, 112, "EXPERIENCE"), Text(60, 294, "EDUCATION")]
+    for y, dates, name in rows:
+        page += [Text(40, y, dates, 8.5), Text(170, y + 2.5, name, 12, "Helvetica-Bold")]
+        page += [Text(170, y + 18, "- Built the first thing"), Text(170, y + 32, "- And more")]
+    text = read_document(make_pdf([page]), "pdf")
+    lines = [line.text for line in text.lines]
+    assert lines.index("EXPERIENCE") < lines.index("2019 - 2022\tEngineer at Acme")
+    assert "2014 - 2016\tIntern at Globex" in lines
+    assert lines.index("EDUCATION") < lines.index(
+        "2010 - 2014\tBSc Mathematics, University of Berlin"
+    )
+    assert_offsets(text)
+
+
 def test_pdf_dates_and_places_set_right_stay_with_their_entries() -> None:
     """A narrow right column of dates and places, far from the text beside it, is no
     sidebar when its dates sit on the rows of the entries: each is read on its entry's row."""
