@@ -1,4 +1,5 @@
-"""Dates as printed on resumes, in English, German, French and Spanish."""
+"""Dates as printed on resumes, in English, German, French, Spanish, Italian, Portuguese and
+Dutch."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ from resumes.normalisers.dates import find_dates, is_date_only, parse_point
         ("desde 2021", "2021", None, True),
         ("2015 - presente", "2015", None, True),
         ("June 2016 to December 2018", "2016-06", "2018-12", False),
+        ("gennaio 2020 – dicembre 2022", "2020-01", "2022-12", False),
+        ("ottobre 2015 - in corso", "2015-10", None, True),
+        ("giu 2019 – oggi", "2019-06", None, True),
+        ("janeiro 2020 — dezembro 2022", "2020-01", "2022-12", False),
+        ("setembro 2022 — atual", "2022-09", None, True),
+        ("mai 2022 - out 2025", "2022-05", "2025-10", False),
+        ("março 2016 – novembro 2020", "2016-03", "2020-11", False),
+        ("januari 2020 – heden", "2020-01", None, True),
+        ("maart 2016 – nu", "2016-03", None, True),
+        ("mei 2014 – augustus 2017", "2014-05", "2017-08", False),
+        # Markdown's emphasis around a date is no part of it.
+        ("*janeiro 2020 — dezembro 2022*", "2020-01", "2022-12", False),
+        ("_Jan 2020 - Dec 2022_", "2020-01", "2022-12", False),
+        ("**2019 – 2021**", "2019", "2021", False),
         ("2019", "2019", "2019", False),
     ],
 )

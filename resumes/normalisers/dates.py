@@ -1,4 +1,5 @@
-"""Dates as printed on resumes, in English, German, French and Spanish.
+"""Dates as printed on resumes, in English, German, French, Spanish, Italian, Portuguese and
+Dutch.
 
 ``find_dates(text)`` returns every date range or single date in a string, normalised to
 ``YYYY-MM`` or ``YYYY``, with "Present"/"heute"/"aujourd'hui"/"actualidad" meaning current.
@@ -15,18 +16,18 @@ from careeros.text import normalise
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
-        "jan january janv janvier januar jänner ene enero",
-        "feb february fev fév févr février februar febrero",
-        "mar march mars märz maerz marzo mrz",
-        "apr april avr avril abr abril",
-        "may mai mayo",
-        "jun june juin juni junio",
-        "jul july juil juillet juli julio",
-        "aug august aoû aout août agosto ago",
-        "sep sept september septembre septiembre set setiembre",
-        "oct october okt oktober octobre octubre",
-        "nov november novembre noviembre",
-        "dec december dez dezember déc dec décembre diciembre dic",
+        "jan january janv janvier januar jänner ene enero gen gennaio janeiro januari",
+        "feb february fev fév févr février februar febrero febbraio fevereiro februari",
+        "mar march mars märz maerz marzo mrz março marco maart mrt",
+        "apr april avr avril abr abril aprile",
+        "may mai mayo mag maggio maio mei",
+        "jun june juin juni junio giu giugno junho",
+        "jul july juil juillet juli julio lug luglio julho",
+        "aug august aoû aout août agosto ago augustus",
+        "sep sept september septembre septiembre set setiembre settembre setembro",
+        "oct october okt oktober octobre octubre ott ottobre out outubro",
+        "nov november novembre noviembre novembro",
+        "dec december dez dezember déc dec décembre diciembre dic dicembre dezembro",
     ],
     start=1,
 ):
@@ -55,7 +56,8 @@ SEASONS = [
 PRESENT = (
     r"present|current|currently|now|today|ongoing|date|heute|jetzt|aktuell|derzeit|bis heute|"
     r"laufend|aujourd['’]hui|présent|actuel|actuellement|en cours|maintenant|"
-    r"actualidad|presente|actual|hoy|la fecha"
+    r"actualidad|presente|actual|hoy|la fecha|oggi|in corso|attuale|atual|atualmente|"
+    r"o momento|heden|nu|huidig"
 )
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _SEASON_NAMES = "|".join(SEASONS)
@@ -70,13 +72,17 @@ POINT = (
     rf"|{YEAR})"
 )
 DASH = r"(?:\s*(?:[-‐‑‒–—―~]|to|until|till|bis|au|à|a|hasta|-)\s*)"
+# Not inside a word or a number; Markdown's emphasis ("_2019 – 2021_") is no part of one.
+WORD_BEFORE = r"(?<![^\W_])"
+WORD_AFTER = r"(?![^\W_])"
 RANGE = re.compile(
-    rf"(?<![\w/.])(?P<start>{POINT})(?:{DASH}(?:(?P<end>{POINT})|(?P<present>{PRESENT}))"
-    rf"|\s*[-–—]\s*(?=$|\s*[|)\]]))?(?![\w/])",
+    rf"{WORD_BEFORE}(?<![/.])(?P<start>{POINT})(?:{DASH}(?:(?P<end>{POINT})|(?P<present>{PRESENT}))"
+    rf"|\s*[-–—]\s*(?=$|\s*[|)\]]))?{WORD_AFTER}(?!/)",
     re.IGNORECASE,
 )
 SINCE = re.compile(
-    rf"(?<![\w])(?:since|seit|depuis|desde)\s+(?P<start>{POINT})(?![\w/])", re.IGNORECASE
+    rf"{WORD_BEFORE}(?:since|seit|depuis|desde)\s+(?P<start>{POINT}){WORD_AFTER}(?!/)",
+    re.IGNORECASE,
 )
 GRADUATION = re.compile(
     r"(?:expected|graduat\w*|anticipated|abschluss|diplômé|obtenido|end|until)\W*$", re.IGNORECASE
