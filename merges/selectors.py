@@ -30,7 +30,6 @@ from merges.services import (
     adds_an_entity,
     candidate,
     confident,
-    is_certain,
     is_plausible,
     suggest_preferences,
     why_waiting,
@@ -104,11 +103,6 @@ class DecisionCard:
         if self.target:
             return self.spec.problems(self.decision.proposed.fields())
         return why_waiting(self.decision, self.policy)
-
-    @cached_property
-    def certain(self) -> bool:
-        """Whether "Accept all" applies it."""
-        return is_certain(self.decision, self.policy)
 
     @property
     def differing_rows(self) -> list[FieldRow]:
