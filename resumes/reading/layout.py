@@ -16,8 +16,9 @@ from resumes.reading.model import ResumeText, _Builder
 from resumes.reading.pdf import BULLETS, Fragment, split_at
 
 GUTTER_MIN = 7.0  # points of empty space between two columns
-# Above this share of baseline-aligned fragments, two "columns" are a table read row by row
-# (Europass date column, "Label  value" skill rows), not two independent columns.
+# Above this share of fragments on a row of the other side (``_aligned_share``), two
+# "columns" are a table read row by row (Europass date column, "Label  value" skill rows),
+# not two independent columns.
 ROW_ALIGNED = 0.55
 # The height of capitals in font sizes (Helvetica 0.72, Times 0.66, Calibri 0.64): where text
 # hung from the top of its row reaches, whatever its size.
