@@ -4,7 +4,7 @@ fields over its own reading."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from resumes.extraction.labels import Role, Section, Tag
@@ -64,6 +64,27 @@ def test_runs_of_one_tag_are_one_field_with_their_mean_probability() -> None:
     assert Tag.O not in fields
 
 
+def test_a_run_that_ends_its_line_carries_on_into_a_wrapped_line_only() -> None:
+    """ "Universidad Politécnica de" / "Ávila  2020 - 2023" is one institution when the
+    labeller reads the second line as a continuation; two lines it does not are two."""
+    document = read_document("Universidad Politécnica de\nÁvila\t2020 - 2023\n".encode(), "txt")
+    items = tokens(document.lines)
+    tags = ["institution"] * 4 + ["dates"] * 3
+    probabilities = [0.9] * 7
+    [(institution, _)] = group(items, tags, probabilities, document.raw, wrapped=[1])["institution"]
+    assert institution.text == "Universidad Politécnica de Ávila"
+    assert [document.raw[a:b] for a, b in institution.spans] == [
+        "Universidad Politécnica de",
+        "Ávila",
+    ]
+    apart = group(items, tags, probabilities, document.raw)["institution"]
+    assert [p.text for p, _ in apart] == ["Universidad Politécnica de", "Ávila"]
+    # Only a run that reached the end of its line carries on.
+    tags = ["institution"] * 2 + ["o"] + ["institution"] + ["dates"] * 3
+    broken = group(items, tags, probabilities, document.raw, wrapped=[1])["institution"]
+    assert [p.text for p, _ in broken] == ["Universidad Politécnica", "Ávila"]
+
+
 def test_gold_tags_come_from_the_printed_spans_the_reader_read() -> None:
     document = read_document(HEADER, "txt")
     printed: list[dict[str, Any]] = [
@@ -117,8 +138,9 @@ class Tagged:
         self.probability = probability
 
     def fields(
-        self, kind: str, lines: Sequence[Line], raw: str
+        self, kind: str, lines: Sequence[Line], raw: str, wrapped: Collection[int] = ()
     ) -> dict[str, list[tuple[Piece, float]]]:
+        self.wrapped = list(wrapped)
         out: dict[str, list[tuple[Piece, float]]] = {}
         for tag, text in self.values.items():
             start = raw.index(text, lines[0].start)
@@ -136,6 +158,19 @@ def test_the_engine_takes_the_tagged_fields_and_keeps_the_rest_of_its_reading() 
     assert (work.start_date, work.end_date) == ("2019", "2022")
     assert work.highlights == ["Wrote the first program"]
     assert work.confidence == 0.95
+
+
+def test_the_engine_tells_the_tagger_which_header_lines_continue_the_one_before() -> None:
+    document = read_document(
+        "Ada Lovelace\n\nEDUCATION\n\nUniversidad Politécnica de\nÁvila\t2020 - 2023\n".encode(),
+        "txt",
+    )
+    for role, wrapped in ((Role.CONT, [1]), (Role.DETAIL, [])):
+        labels = [*LABELS[:2], (Section.EDUCATION, Role.ENTRY), (Section.EDUCATION, role)]
+        labels[1] = (Section.EDUCATION, Role.HEADING)
+        tagger = Tagged({"institution": "Universidad"})
+        extract(document, labels, tagger)
+        assert tagger.wrapped == wrapped
 
 
 def test_a_rules_value_overlapping_a_tagged_one_yields_to_it() -> None:

@@ -125,6 +125,19 @@ def test_a_line_starts_lower_with_a_word_not_with_an_address() -> None:
     assert not starts["ada@example.org"]
 
 
+def test_a_line_that_stops_mid_phrase_is_open_and_its_neighbours_know() -> None:
+    """A header cut after "de" or a list cut after a comma is open, and the line after it
+    sees that; a sentence's end or a capitalised word is not open."""
+    document = read_document(
+        "Universidad Politécnica de\nÁvila 2020\nPython, Go,\nRust\nDone.\nNext\n".encode(),
+        "txt",
+    )
+    features = line_features(document)
+    assert ["ends_open" in f for f in features] == [True, False, True, False, False, False]
+    assert ["prev.open" in f for f in features] == [False, True, False, True, False, False]
+    assert ["next.open" in f for f in features] == [False, True, False, False, False, False]
+
+
 def test_the_engine_follows_the_labels_where_its_rules_see_no_section() -> None:
     # "Stationen" is no heading word the rules know; labelled, its lines become a job.
     document = read_document(

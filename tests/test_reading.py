@@ -112,6 +112,30 @@ def test_pdf_sidebar_is_read_before_the_main_column() -> None:
     assert_offsets(text)
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ada.augusta.king.lovelace@analytical-engines.org",
+        "ada.augusta.lovelace@analytical-engines.org",
+    ],
+    ids=["into-the-main-column", "up-to-its-edge"],
+)
+def test_pdf_a_sidebar_line_that_runs_past_the_gutter_stays_in_the_sidebar(address: str) -> None:
+    """A long address in a narrow sidebar runs past the gutter, into or up to the heading
+    the main column sets on the same baseline: the two are two columns' lines, each read in
+    its own column, not one line of the whole page."""
+    side = ["Ada Lovelace", "+44 20 7946 0000", address, "London"]
+    side += ["Skills", "Python, Go", "Languages", "English"]
+    page: list[Text | Rect] = [Text(40, 60 + 13 * n, s, 9) for n, s in enumerate(side)]
+    # The address's row is the heading's (top 86); no other row is shared.
+    main = ["Summary of a long career in programs", "EXPERIENCE"]
+    main += [f"Line {n} of the description of a job held" for n in range(8)]
+    page += [Text(225, 71 + 15 * n, s) for n, s in enumerate(main)]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == side + main
+    assert_offsets(text)
+
+
 def test_pdf_a_short_sidebar_beside_a_long_main_column_is_a_column() -> None:
     """A sidebar of a few lines set one under another (contact, skills) beside a main column
     three times as long is read on its own, not row by row like a label column."""
@@ -224,6 +248,35 @@ def test_pdf_dates_in_a_narrow_column_of_headings_stay_with_their_entries() -> N
     by_date = {line.cells[0].text: line.text for line in text.lines if line.cells}
     assert by_date["2019 - 2022"] == "2019 - 2022\tEngineer at Acme"
     assert by_date["2014 - 2016"] == "2014 - 2016\tIntern at Globex"
+    assert_offsets(text)
+
+
+def test_pdf_a_date_column_stays_one_with_short_full_width_lines_below_it() -> None:
+    """Dates on the rows of their certificates, then a section set across the page whose
+    lines are short enough to stay left of the gap: the date column is as narrow as its
+    lines between its first date and its last, and each date is read with its entry."""
+    # The last bullets of a job that began on the page before, beside nothing.
+    bullets = [f"- Ran pipeline number {n} of the team, and more" for n in range(1, 7)]
+    right = [(60 + 14 * n, bullet) for n, bullet in enumerate(bullets)]
+    left = [(150, "Certificates"), (164, "2025"), (178, "September 2022"), (192, "February 2025")]
+    left += [(214, "Interests"), (228, "Cycling, chess and photography, still"), (250, "Awards")]
+    left += [(264, "Innovation prize of the year (2023)")]
+    right += [(164, "Digital Marketing | freeCodeCamp"), (178, "Terraform Associate | HashiCorp")]
+    right += [(192, "Solutions Architect | Amazon Web Services")]
+    page: list[Text | Rect] = [Text(40, y, s) for y, s in left]
+    page += [Text(250, y, s) for y, s in right]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == [
+        *bullets,
+        "Certificates",
+        "2025\tDigital Marketing | freeCodeCamp",
+        "September 2022\tTerraform Associate | HashiCorp",
+        "February 2025\tSolutions Architect | Amazon Web Services",
+        "Interests",
+        "Cycling, chess and photography, still",
+        "Awards",
+        "Innovation prize of the year (2023)",
+    ]
     assert_offsets(text)
 
 

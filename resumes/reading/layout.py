@@ -183,15 +183,17 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         return None
     # So does a narrow column, on either side, whose dates sit on the rows of the entries
     # beside them, even among headings and contact lines of its own (a date column under a
-    # sidebar header) or the entries' places (dates and places set right).
-    right_width = hi - min(f.x0 for f in right)
-    for side, other, side_width in ((left, right, left_width), (right, left, right_width)):
+    # sidebar header) or the entries' places (dates and places set right). Its width is
+    # the width of its lines from the first date to the last: the short lines of a
+    # full-width section below (a skills row, an award) do not widen it.
+    for side, other in ((left, right), (right, left)):
         dates = [f for f in side if _is_date(f)]
-        if (
-            side_width < span * 0.3
-            and len(dates) >= DATE_ROWS
-            and _aligned_share(dates, other) >= DATES_ALIGNED
-        ):
+        if len(dates) < DATE_ROWS or _aligned_share(dates, other) < DATES_ALIGNED:
+            continue
+        top, bottom = min(f.top for f in dates), max(f.bottom for f in dates)
+        band = [f for f in side if f.top >= top and f.bottom <= bottom]
+        width = max(f.x1 for f in band) - lo if side is left else hi - min(f.x0 for f in band)
+        if width < span * 0.3:
             return None
     return gutter
 
@@ -290,10 +292,14 @@ def _order(fragments: list[Fragment], width: float, depth: int = 0) -> list[list
         return _read_grids(_rows(fragments))
     blocks: list[list[Row]] = []
     pending: list[Fragment] = []
+    # Where the right column's lines start: an x at which several fragments start.
+    starts = Counter(round(f.x0) for f in fragments if f.x0 >= gutter)
+    edges = {x for x, n in starts.items() if n >= EDGE_COUNT}
 
     def flush() -> None:
         if pending:
-            left = [f for f in pending if f.x1 <= gutter]
+            # A fragment that ran out of the left column past the gutter stays in it.
+            left = [f for f in pending if f.x0 < gutter]
             right = [f for f in pending if f.x0 >= gutter]
             if left:
                 blocks.extend(_order(left, width, depth + 1))
@@ -302,13 +308,29 @@ def _order(fragments: list[Fragment], width: float, depth: int = 0) -> list[list
             pending.clear()
 
     for row in _rows(fragments):
-        if any(f.x0 < gutter < f.x1 for f in row.fragments):
+        if any(f.x0 < gutter < f.x1 for f in row.fragments) and not _overflows(row, gutter, edges):
             flush()
             blocks.append([row])
         else:
             pending.extend(row.fragments)
     flush()
     return blocks
+
+
+def _overflows(row: Row, gutter: float, edges: set[int]) -> bool:
+    """Whether a row that crosses the gutter is two columns' lines, one of which ran past
+    it: the first fragment beyond the gutter collides with the text before it, or starts
+    where the right column's lines start."""
+    after = [f for f in row.fragments if f.x0 >= gutter]
+    if not after:
+        return False
+    first = after[0]
+    ran = max(f.x1 for f in row.fragments if f.x0 < gutter)
+    return ran > first.x0 or any(
+        abs(first.x0 - edge) <= EDGE_TOLERANCE
+        for edge in (round(first.x0) + d for d in (-1, 0, 1))
+        if edge in edges
+    )
 
 
 _DIGITS = re.compile(r"\d+")

@@ -81,7 +81,18 @@ def _shape(line: Line, body: float) -> dict[str, str | bool]:
         "upper": text.isupper() and sum(c.isalpha() for c in text) >= 3,
         # A sentence, or the end of one: what comes after it starts something new more often.
         "prose": text.endswith((".", "!", "?")) or len(text.split()) >= 8,
+        # The line stops mid-phrase ("Universidad Politécnica de", "Python, Go,"): what
+        # comes after it more often carries the phrase on.
+        "open": _open(text),
     }
+
+
+def _open(text: str) -> bool:
+    """Ends on a comma, a dash or an ampersand, or on a word in lower case."""
+    if text.endswith((",", "-", "–", "&")):
+        return True
+    last = text.rsplit(maxsplit=1)[-1] if text else ""
+    return last.isalpha() and last.islower()
 
 
 def line_features(document: ResumeText) -> list[Features]:
@@ -150,7 +161,7 @@ def line_features(document: ResumeText) -> list[Features]:
             f["ends_colon"] = 1.0
         elif text.endswith((".", "!", "?")):
             f["ends_stop"] = 1.0
-        elif text.endswith((",", "-", "–", "&")):
+        elif shape["open"]:
             f["ends_open"] = 1.0
         if LABELLED.match(text):
             f["labelled"] = 1.0
@@ -205,7 +216,7 @@ def line_features(document: ResumeText) -> list[Features]:
                 continue
             neighbour = shapes[other]
             f[f"{name}.size={neighbour['size']}"] = 1.0
-            for flag in ("bold", "bullet", "gap", "heading", "date", "prose"):
+            for flag in ("bold", "bullet", "gap", "heading", "date", "prose", "open"):
                 if neighbour[flag]:
                     f[f"{name}.{flag}"] = 1.0
             if lines[other].block != line.block:

@@ -16,7 +16,7 @@ marginal probability as its confidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -207,25 +207,42 @@ def without_position(features: list[Features]) -> list[Features]:
 
 
 def group(
-    items: Sequence[Token], tags: Sequence[str], probabilities: Sequence[float], raw: str
+    items: Sequence[Token],
+    tags: Sequence[str],
+    probabilities: Sequence[float],
+    raw: str,
+    wrapped: Collection[int] = (),
 ) -> dict[str, list[tuple[Piece, float]]]:
     """Runs of one tag within a line as fields: tag → [(piece, mean marginal)] in reading
-    order."""
+    order. A run that ends its line carries on into the next when that line is ``wrapped``
+    (it continues the one before, as the line labeller reads it) and opens with the same
+    tag: "Universidad Politécnica de" / "Ávila" is one institution."""
     out: dict[str, list[tuple[Piece, float]]] = {}
     run: list[int] = []
 
     def close() -> None:
         if not run:
             return
-        start, end = items[run[0]].start, items[run[-1]].end
+        spans: list[tuple[int, int]] = []
+        for index in run:
+            token = items[index]
+            if spans and items[index - 1].line == token.line:
+                spans[-1] = (spans[-1][0], token.end)
+            else:
+                spans.append((token.start, token.end))
         confidence = sum(probabilities[i] for i in run) / len(run)
-        value = Piece(re.sub(r"\s+", " ", raw[start:end]), [(start, end)])
-        out.setdefault(tags[run[0]], []).append((value, confidence))
+        text = " ".join(re.sub(r"\s+", " ", raw[a:b]) for a, b in spans)
+        out.setdefault(tags[run[0]], []).append((Piece(text, spans), confidence))
         run.clear()
 
     for index, tag in enumerate(tags):
-        if run and (tag != tags[run[-1]] or items[index].line != items[run[-1]].line):
+        if run and tag != tags[run[-1]]:
             close()
+        elif run and items[index].line != items[run[-1]].line:
+            # The run's last word ended the line before, and this one opens the next.
+            carried = run[-1] == index - 1 and items[index].line in wrapped
+            if not carried:
+                close()
         if tag != Tag.O:
             run.append(index)
     close()
@@ -249,8 +266,10 @@ class FieldTagger:
         return [(tag, self._tagger.marginal(tag, i)) for i, tag in enumerate(tags)]
 
     def fields(
-        self, kind: str, lines: Sequence[Line], raw: str
+        self, kind: str, lines: Sequence[Line], raw: str, wrapped: Collection[int] = ()
     ) -> dict[str, list[tuple[Piece, float]]]:
+        """The header fields of ``lines``; ``wrapped``: the indices of the lines that
+        continue the line before them."""
         items = tokens(lines)
         tagged = self.tag(token_features(kind, lines, items))
-        return group(items, [t for t, _ in tagged], [p for _, p in tagged], raw)
+        return group(items, [t for t, _ in tagged], [p for _, p in tagged], raw, wrapped)

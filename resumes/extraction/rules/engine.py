@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -127,10 +127,10 @@ HEADER_ROLES = frozenset({Role.ENTRY, Role.DETAIL})
 
 class FieldTagger(Protocol):
     """Tags the words of an entry's header lines (``learned.fields``): tag → [(value,
-    probability)] in reading order."""
+    probability)] in reading order. ``wrapped``: the lines that continue the one before."""
 
     def fields(
-        self, kind: str, lines: Sequence[Line], raw: str
+        self, kind: str, lines: Sequence[Line], raw: str, wrapped: Collection[int] = ()
     ) -> dict[str, list[tuple[Piece, float]]]: ...
 
 
@@ -1448,7 +1448,12 @@ class Engine:
         shape = "work" if kind == "volunteer" else kind
         mapping = TAGGED[shape]
         lines = [line for line in entry.header if not self._long_prose(line.text)]
-        fields = self.tagger.fields(kind, lines, self.raw) if lines else {}
+        wrapped = [
+            number
+            for number, line in enumerate(lines)
+            if self.labels is not None and self.labels[line.start][1] == Role.CONT
+        ]
+        fields = self.tagger.fields(kind, lines, self.raw, wrapped) if lines else {}
         found = {
             tag: values
             for tag, values in fields.items()

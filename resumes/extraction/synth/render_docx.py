@@ -80,9 +80,10 @@ def render_docx(doc: Doc, rng: random.Random, *, dates: str, sidebar: bool) -> b
         table.autofit = False
         left, right = table.rows[0].cells
         left.width, right.width = Cm(5.5), Cm(11.5)
-        look = {**look, "tab": 11.0}
-        _emit(left, side, look, [True])
-        _emit(right, body, look, [True])
+        # A right tab stop inside each cell's own width: one past it would set the dates
+        # outside the cell, where LibreOffice clips them.
+        _emit(left, side, {**look, "tab": 5.0}, [True])
+        _emit(right, body, {**look, "tab": 11.0}, [True])
     else:
         _emit(document, doc.lines, look, [False])
     buffer = io.BytesIO()
