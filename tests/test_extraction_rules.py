@@ -204,6 +204,25 @@ def test_the_line_under_the_name_is_the_headline_and_the_summary_section_the_sum
     assert document.raw[start:end] == "Computer Scientist"
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Zeynep van de Brink", "Danilo da Rocha", "Leon van Kuijc van Malsen", "Grace Hopper"],
+)
+def test_a_name_may_hold_particles_in_lower_case(name: str) -> None:
+    document = read_document(
+        f"{name}\ndata engineer\n{name.split()[0].lower()}@example.com\n\n"
+        "EXPERIENCE\n\nScientist, Navy\t1984 - 1989\n".encode(),
+        "txt",
+    )
+    assert extract(document).basics.name == name
+
+
+@pytest.mark.parametrize("line", ["Zeynep van de", "van Brink", "Ada Lovelace de la Crème y Más"])
+def test_a_particle_neither_ends_nor_opens_a_name(line: str) -> None:
+    document = read_document(f"{line}\n\nEXPERIENCE\n\nScientist, Navy\n".encode(), "txt")
+    assert extract(document).basics.name is None
+
+
 def test_contact_details_under_the_name_are_no_headline() -> None:
     document = read_document(
         b"Grace Hopper\ngrace@example.com\n\nEXPERIENCE\n\nScientist, Navy\t1984 - 1989\n", "txt"

@@ -111,6 +111,45 @@ def test_gold_tags_come_from_the_printed_spans_the_reader_read() -> None:
     assert len(features) == len(gold)
 
 
+def test_the_contact_lines_are_one_more_header_with_the_basics_tags() -> None:
+    document = read_document(b"Ada Lovelace\nada@example.org | Paderborn\n\nEXPERIENCE\n", "txt")
+    printed: list[dict[str, Any]] = [
+        {"section": "header", "role": "name", "entry": None, "spans": [["Ada Lovelace", "name"]]},
+        {
+            "section": "header",
+            "role": "contact",
+            "entry": None,
+            "spans": [["ada@example.org", "email"], [" | ", "o"], ["Paderborn", "location"]],
+        },
+        {"section": "work", "role": "heading", "entry": None, "spans": [["EXPERIENCE", "o"]]},
+    ]
+    labels, owners = align_owners(document, printed)
+    [(features, gold)] = headers(document, labels, owners, printed)
+    assert gold == ["email", "o", "location"]
+    assert all(f["kind=basics"] == 1.0 for f in features)
+
+
+def test_the_tagger_names_a_city_printed_alone_where_the_rules_see_no_place() -> None:
+    document = read_document(b"Ada Lovelace\nada@example.org | Paderborn\n\nEXPERIENCE\n", "txt")
+    labels = [
+        (Section.HEADER, Role.NAME),
+        (Section.HEADER, Role.CONTACT),
+        (Section.WORK, Role.HEADING),
+    ]
+    assert extract(document, labels).basics.location.city is None
+    basics = extract(document, labels, Tagged({"location": "Paderborn"})).basics
+    assert basics.location.city == "Paderborn"
+    start, end = basics.evidence["location.city"][0]
+    assert document.raw[start:end] == "Paderborn"
+    # Unsure, it leaves the place unread; where the rules read one, theirs stands.
+    unsure = Tagged({"location": "Paderborn"}, probability=0.6)
+    assert extract(document, labels, unsure).basics.location.city is None
+    document = read_document(b"Ada Lovelace\nada@example.org | Lyon, France\n", "txt")
+    tagged = Tagged({"location": "Lyon"})
+    location = extract(document, labels[:2], tagged).basics.location
+    assert (location.city, location.country_code) == ("Lyon", "FR")
+
+
 def test_gold_tags_keep_their_place_past_letters_that_lower_to_two() -> None:
     # "İ" lowers to "i" and a combining dot: positions must still index the printed tags.
     document = read_document("Ada Lovelace\n\nEXPERIENCE\n\nİİİ Co | QA\n".encode(), "txt")

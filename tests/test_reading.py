@@ -45,6 +45,28 @@ def test_txt_raw_text_is_the_file() -> None:
     assert_offsets(text)
 
 
+def test_markdown_reads_as_it_renders_a_link_as_its_text_and_target() -> None:
+    """A Markdown link reads as its text, its target kept as the link of the cell it is in;
+    an image reads as nothing. Markdown's other marks stay, and the text still indexes the
+    raw text."""
+    data = (
+        "# Ada Lovelace\n\n[ada.dev](https://ada.dev) | [GitHub](https://github.com/ada)"
+        '   [site](<https://ada.example> "Her site")\n![photo](ada.png) **Analyst**\n'
+    )
+    text = read_document(data.encode(), "md")
+    assert lines(text) == ["# Ada Lovelace", "ada.dev | GitHub   site", "**Analyst**"]
+    assert [c.text for c in text.lines[1].cells] == ["ada.dev | GitHub", "site"]
+    assert text.lines[1].links == (
+        (0, "https://ada.dev"),
+        (0, "https://github.com/ada"),
+        (1, "https://ada.example"),
+    )
+    assert text.lines[2].links == ()
+    assert_offsets(text)
+    # Plain text is the file, brackets and all.
+    assert read_document(data.encode(), "txt").raw == data
+
+
 def test_txt_in_other_encodings() -> None:
     """Latin-1 text and UTF-8 with a BOM both decode."""
     assert read_document("Zoë Müller".encode("cp1252"), "txt").raw.startswith("Zoë Müller")

@@ -12,6 +12,27 @@ _CELL = re.compile(r"[^\t]+?(?=\t| {3,}|$)")
 _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣·–]|\d{1,2}[.)])\s+")
 # A ruler: one drawing character repeated (an underline under a heading, a separator).
 _RULER = re.compile(r"^\s*([-=_~*#─━═—–+.·])\1{2,}\s*$")
+# A Markdown inline link or image: "[text](target)", "![alt](src)".
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _unlink(row: str) -> tuple[str, list[tuple[int, str]]]:
+    """A Markdown row as it reads, each link shown as its text (an image as nothing), and the
+    links' targets with where their text starts in the row as it reads."""
+    out: list[str] = []
+    targets: list[tuple[int, str]] = []
+    length = end = 0
+    for match in _LINK.finditer(row):
+        out.append(row[end : match.start()])
+        length += match.start() - end
+        end = match.end()
+        if match.group().startswith("!"):
+            continue
+        targets.append((length, match.group(2)))
+        out.append(match.group(1))
+        length += len(match.group(1))
+    out.append(row[end:])
+    return "".join(out), targets
 
 
 def decode(data: bytes) -> str:
@@ -30,10 +51,18 @@ def read_text(text: str, kind: str = "txt") -> ResumeText:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not raw.endswith("\n"):
         raw += "\n"
+    rows = raw.split("\n")[:-1]
+    # Markdown reads as it renders: a link is its text; its target is the line's link.
+    targets: list[list[tuple[int, str]]] = [[] for _ in rows]
+    if kind == "md":
+        unlinked = [_unlink(row) for row in rows]
+        rows = [row for row, _ in unlinked]
+        targets = [found for _, found in unlinked]
+        raw = "".join(f"{row}\n" for row in rows)
     lines: list[Line] = []
     offset = 0
     blank = False
-    for row in raw.split("\n")[:-1]:
+    for row, links in zip(rows, targets, strict=True):
         stripped = row.strip()
         if not stripped:
             blank = True
@@ -80,6 +109,16 @@ def read_text(text: str, kind: str = "txt") -> ResumeText:
                 text=row.rstrip()[lead:],
                 start=offset + lead,
                 cells=cells,
+                links=tuple(
+                    (
+                        next(
+                            (n for n, c in enumerate(cells) if at < c.end - offset),
+                            len(cells) - 1,
+                        ),
+                        target,
+                    )
+                    for at, target in links
+                ),
                 x0=float(lead),
                 size=10.0,
                 bullet=bool(_BULLET.match(row)),

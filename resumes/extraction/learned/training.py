@@ -31,9 +31,9 @@ from resumes.extraction.learned.fields import (
     without_position,
 )
 from resumes.extraction.learned.labeller import HEADINGS, ROLES, Labeller, states
-from resumes.extraction.rules.engine import Engine
+from resumes.extraction.rules.engine import BASICS, Engine, contact_lines
 from resumes.reading import UnreadableDocument, read_document
-from resumes.reading.model import ResumeText
+from resumes.reading.model import Line, ResumeText
 
 SUFFIXES = ("pdf", "docx", "txt", "md")
 PARAMS = {"c1": 0.05, "c2": 0.1, "max_iterations": 150, "feature.possible_transitions": True}
@@ -98,43 +98,51 @@ def headers(
 ) -> list[tuple[list[Features], list[str]]]:
     """The entries the engine forms from the gold labels, each header's tokens tagged with
     the tag of the printed characters they were read from: first in the printed line the
-    reader line came from, then in the entry's other printed lines."""
+    reader line came from, then in the entry's other printed lines. Then the document's
+    contact lines, as one more header (``BASICS``)."""
     owner_of = dict(zip((line.start for line in document.lines), owners, strict=True))
     texts = [_lower("".join(text for text, _ in line["spans"])) for line in printed]
     tags = [[tag for text, tag in line["spans"] for _ in text] for line in printed]
+
+    def tagged(kind: str, lines: Sequence[Line]) -> tuple[list[Features], list[str]] | None:
+        items = tokens(lines)
+        if not items:
+            return None
+        owned = [owner_of[line.start] for line in lines]
+        family = {
+            n
+            for o in owned
+            if o is not None and printed[o]["entry"] is not None
+            for n, line in enumerate(printed)
+            if (line["section"], line["entry"]) == (printed[o]["section"], printed[o]["entry"])
+        }
+        cursor: dict[int, int] = {}
+        gold = []
+        for token in items:
+            owner = owned[token.line]
+            order = ([owner] if owner is not None else []) + sorted(family - {owner})
+            tag = Tag.O.value
+            for number in order:
+                found = texts[number].find(_lower(token.text), cursor.get(number, 0))
+                if found < 0:
+                    continue
+                cursor[number] = found + len(token.text)
+                tag = tags[number][found]
+                break
+            gold.append(tag)
+        return token_features(kind, lines, items), gold
+
     engine = Engine(document, [split_label(label) for label in labels])
-    out = []
-    for section in engine.sections():
-        if section.kind not in KINDS:
-            continue
-        for entry in engine.entries(section):
-            items = tokens(entry.header)
-            if not items:
-                continue
-            owned = [owner_of[line.start] for line in entry.header]
-            family = {
-                n
-                for o in owned
-                if o is not None
-                for n, line in enumerate(printed)
-                if line["entry"] is not None
-                and (line["section"], line["entry"]) == (printed[o]["section"], printed[o]["entry"])
-            }
-            cursor: dict[int, int] = {}
-            gold = []
-            for token in items:
-                owner = owned[token.line]
-                order = ([owner] if owner is not None else []) + sorted(family - {owner})
-                tag = Tag.O.value
-                for number in order:
-                    found = texts[number].find(_lower(token.text), cursor.get(number, 0))
-                    if found < 0:
-                        continue
-                    cursor[number] = found + len(token.text)
-                    tag = tags[number][found]
-                    break
-                gold.append(tag)
-            out.append((token_features(section.kind, entry.header, items), gold))
+    out = [
+        header
+        for section in engine.sections()
+        if section.kind in KINDS
+        for entry in engine.entries(section)
+        if (header := tagged(section.kind, entry.header))
+    ]
+    contact = contact_lines(document, [split_label(label) for label in labels])
+    if basics := tagged(BASICS, contact):
+        out.append(basics)
     return out
 
 

@@ -123,6 +123,18 @@ LABELLED_KINDS = {
     Section_.REFERENCES: "other",
 }
 HEADER_ROLES = frozenset({Role.ENTRY, Role.DETAIL})
+# The field tagger's kind for the person's contact lines.
+BASICS = "basics"
+
+
+def contact_lines(document: ResumeText, labels: Sequence[tuple[Section_, Role]]) -> list[Line]:
+    """The lines labelled contact details, in reading order: what the field tagger reads as
+    the basics' one header."""
+    return [
+        line
+        for line, (_, role) in zip(document.lines, labels, strict=True)
+        if role == Role.CONTACT and not line.furniture
+    ]
 
 
 class FieldTagger(Protocol):
@@ -337,6 +349,8 @@ class Engine:
         self._profiles_and_url(basics, header, profile_lines, confidences)
         self._name(basics, sections, header, confidences)
         self._location(basics, header, confidences)
+        if basics.location == schema.Location():
+            self._tagged_location(basics, confidences)
         self._headline(basics, header, confidences)
         self._summary(basics, sections, confidences)
         basics.confidence = round(statistics.mean(confidences), 3) if confidences else 0.0
@@ -559,11 +573,13 @@ class Engine:
     ) -> None:
         text = p.text
         words = text.split()
-        if not 2 <= len(words) <= 4 or len(text) > 40:
+        # Particles ("van de", "da") come between the names, not among the 2-4 counted.
+        named = [w for w in words[1:-1] if w.casefold() not in vocab.NAME_PARTICLES]
+        if not 2 <= len(named) + 2 <= 4 or len(words) < 2 or len(text) > 40:
             return
         if not all(NAME_WORD.fullmatch(w) for w in words):
             return
-        if not all(w[0].isupper() for w in words):
+        if not all(w[0].isupper() for w in (words[0], *named, words[-1])):
             return
         if vocab.heading_kind(text) or vocab.TITLE_WORDS.search(text):
             return
@@ -614,6 +630,27 @@ class Engine:
                     basics.evidence.update(spans)
                     confidences.append(0.7)
                     return
+
+    def _tagged_location(self, basics: schema.Basics, confidences: list[float]) -> None:
+        """The place the field tagger names among the contact lines, where the rules found
+        none: a city printed alone ("Paderborn") has no form of its own to find it by."""
+        if self.tagger is None or self.labels is None:
+            return
+        lines = contact_lines(self.doc, [self.labels[line.start] for line in self.doc.lines])
+        found = self.tagger.fields(BASICS, lines, self.raw).get(Tag.LOCATION) if lines else None
+        if not found or found[0][1] < TAGGED_CONFIDENCE:
+            return
+        (value, probability), *_ = found
+        parsed = self._parse_location(value)
+        if parsed is not None:
+            basics.location, spans = parsed
+            basics.evidence.update(spans)
+        elif PLACE_NAME.fullmatch(value.text) and not DIGIT.search(value.text):
+            basics.location = schema.Location(city=value.text)
+            basics.evidence["location.city"] = value.spans
+        else:
+            return
+        confidences.append(round(probability, 3))
 
     def _parse_location(
         self, p: Piece

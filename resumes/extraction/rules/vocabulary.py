@@ -485,6 +485,12 @@ REGION_WORD = re.compile(
 )
 
 INTERESTS = re.compile(r"interest|hobb|freizeit|loisir|intér|interes|aficion", re.IGNORECASE)
+# Lower-case words inside a name: "Zeynep van de Brink", "Danilo da Rocha", "Ursula von der
+# Leyen", "Mario de' Medici".
+NAME_PARTICLES = frozenset(
+    {"da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du", "het"}
+    | {"la", "le", "van", "von", "ter", "ten", "zu", "de'"}
+)
 
 NETWORKS = {
     "linkedin": "LinkedIn",
