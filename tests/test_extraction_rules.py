@@ -239,11 +239,19 @@ def test_contact_details_under_the_name_are_no_headline() -> None:
         ("12, rue Martin, 75001 Paris, France", {"city": "Paris", "countryCode": "FR"}),
         ("Travessa Borges 87, 1317-066 Mealhada", {"city": "Mealhada"}),
         ("Lucasboulevard 7, 8631 BY Schaijk", {"city": "Schaijk"}),
+        ("Danadreef 781, 9480UR Landgraaf", {"city": "Landgraaf"}),
+        ("Nieuwpoort, Nederland", {"city": "Nieuwpoort", "countryCode": "NL"}),
+        ("Bolzano, Germania", {"city": "Bolzano", "countryCode": "DE"}),
+        ("Porto, Países Baixos", {"city": "Porto", "countryCode": "NL"}),
+        ("Esplanada Mendonça 93, 63868677 Souza das Pedras", {"city": "Souza das Pedras"}),
+        ("Timothybury, CO", {"city": "Timothybury", "region": "CO"}),
         ("290 Bremner Blvd, Toronto, Ontario, M5V 3L9", {"city": "Toronto", "region": "Ontario"}),
         ("141 Hodges Mountains, Kramerville, CA 85906", {"city": "Kramerville", "region": "CA"}),
     ],
 )
-def test_a_street_address_gives_its_city(printed: str, location: dict[str, str]) -> None:
+def test_a_street_address_or_a_country_in_any_of_the_languages_gives_the_city(
+    printed: str, location: dict[str, str]
+) -> None:
     text = f"Ada Lovelace\nada@example.com\n{printed}\n\nExperience\n\nEngineer, Acme\t2019\n"
     document = read_document(text.encode(), "txt")
     basics = extract(document).to_json_resume()["basics"]

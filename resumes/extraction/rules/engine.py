@@ -71,7 +71,7 @@ NOT_A_NAME = re.compile(r"curriculum|vitae|resume|lebenslauf|personal|informatio
 REGION_ZIP = re.compile(r"([A-Z]{2})\s+\d{4,5}")
 # "10115 Berlin", "D-80331 München", "1317-066 Mealhada", "8631 BY Schaijk": a postcode, then
 # the city.
-POSTCODE_CITY = re.compile(r"(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{3})?(?: [A-Z]{2})? (?P<city>\D+)")
+POSTCODE_CITY = re.compile(r"(?:[A-Z]{1,2}-)?\d{4,5}(?:-?\d{3})?(?: ?[A-Z]{2})? (?P<city>\D+)")
 PLACE_NAME = re.compile(r"[A-ZÀ-Ý][\w'’.\- ]{1,40}")
 US_PLACE = re.compile(r"((?:[A-Z][a-zà-ÿ'’.\-]+ ){0,2}[A-Z][a-zà-ÿ'’.\-]+), ([A-Z]{2})\b")
 DIGIT = re.compile(r"\d")
@@ -718,7 +718,11 @@ class Engine:
         elif not (len(cleaned) == 0 and location.country_code):
             return None
         # Checked last, as the slowest test.
-        if any(vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v) for v, _ in cleaned):
+        if any(
+            vocab.COMPANY_WORDS.search(v) or vocab.INSTITUTION.search(v)
+            for v, _ in cleaned
+            if v not in vocab.US_STATES  # "CO" is Colorado here, not "& Co"
+        ):
             return None  # "Hafenwerk GmbH, Hamburg" is an employer and its city
         return location, spans
 

@@ -694,19 +694,21 @@ COUNTRIES = {
     fold(name): code
     for code, names in {
         "US": "USA|U.S.A.|US|United States|United States of America|Vereinigte Staaten|"
-        "États-Unis|Estados Unidos",
-        "GB": "UK|U.K.|United Kingdom|Great Britain|Vereinigtes Königreich|Royaume-Uni|Reino Unido",
-        "DE": "Germany|Deutschland|Allemagne|Alemania",
-        "FR": "France|Frankreich|Francia",
-        "ES": "Spain|Spanien|Espagne|España",
-        "IT": "Italy|Italien|Italie|Italia",
-        "NL": "Netherlands|Niederlande|Pays-Bas|Países Bajos",
-        "BE": "Belgium|Belgien|Belgique|Bélgica",
-        "CH": "Switzerland|Schweiz|Suisse|Suiza",
-        "AT": "Austria|Österreich|Autriche",
+        "États-Unis|Estados Unidos|Stati Uniti|Verenigde Staten",
+        "GB": "UK|U.K.|United Kingdom|Great Britain|Vereinigtes Königreich|Royaume-Uni|Reino Unido|"
+        "Regno Unito|Verenigd Koninkrijk",
+        "DE": "Germany|Deutschland|Allemagne|Alemania|Germania|Alemanha|Duitsland",
+        "FR": "France|Frankreich|Francia|França|Frankrijk",
+        "ES": "Spain|Spanien|Espagne|España|Spagna|Espanha|Spanje",
+        "IT": "Italy|Italien|Italie|Italia|Itália|Italië",
+        "NL": "Netherlands|Niederlande|Pays-Bas|Países Bajos|Paesi Bassi|Países Baixos|Nederland|"
+        "Holland|Holanda|Olanda",
+        "BE": "Belgium|Belgien|Belgique|Bélgica|Belgio|België",
+        "CH": "Switzerland|Schweiz|Suisse|Suiza|Svizzera|Suíça|Zwitserland",
+        "AT": "Austria|Österreich|Autriche|Áustria|Oostenrijk",
         "CA": "Canada|Kanada|Canadá",
         "MX": "Mexico|México|Mexiko|Mexique",
-        "BR": "Brazil|Brasil|Brasilien|Brésil",
+        "BR": "Brazil|Brasil|Brasilien|Brésil|Brasile|Brazilië",
         "AR": "Argentina|Argentinien|Argentine",
         "IN": "India|Indien|Inde",
         "CN": "China|Chine",
