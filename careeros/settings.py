@@ -16,6 +16,8 @@ from typing import Any
 import environ
 from celery.schedules import crontab
 
+from careeros.release import source_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -192,6 +194,10 @@ CACHES = {
         "KEY_PREFIX": "careeros",
     }
 }
+# Rendered markup in the cache (review cards, the dashboard's main column) is keyed by the
+# release, so a deploy never serves the last one's: the deploy's own id, or else a digest of
+# the templates and code on disk.
+RELEASE = env.str("CAREEROS_RELEASE", default="") or source_digest(BASE_DIR)
 
 # -- Celery ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import get_script_prefix
@@ -204,9 +205,10 @@ def card_keys(user: User, decisions: list[Pending], policy: Policy) -> list[str]
     """What the decisions' cards are cached under, rendered. A card shows what depends on
     its decision (as last changed), the profile (the target's values and the preselected
     choices; any entity written renews the profile's revision), the person's policy (the
-    concerns) and the site's prefix (the links)."""
+    concerns), the site's prefix (the links) and the release (the markup)."""
     shared = ":".join(
         (
+            settings.RELEASE,
             profile_revision(user),
             str(policy.new_entity_min_confidence),
             str(policy.merge_threshold),

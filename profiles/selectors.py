@@ -9,6 +9,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
@@ -313,8 +314,12 @@ def dashboard_career(*, user: User) -> Career:
 
 def dashboard_career_key(*, user: User) -> str:
     """What the dashboard's main column is cached under: it changes with the profile (any
-    entity written), the day (the timeline runs to today) and the script prefix (its links)."""
-    return f"{user.pk}:{profile_revision(user)}:{timezone.localdate()}:{get_script_prefix()}"
+    entity written), the day (the timeline runs to today), the script prefix (its links)
+    and the release (its markup)."""
+    return (
+        f"{user.pk}:{profile_revision(user)}:{timezone.localdate()}:{get_script_prefix()}"
+        f":{settings.RELEASE}"
+    )
 
 
 def entities_removed(*, model: type[VersionedEntity], user: User) -> list[VersionedEntity]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -491,6 +491,24 @@ def test_a_rendered_card_is_kept_until_what_it_shows_changes(
     page = review()
     assert "Cobol" not in page
     assert "Rome" not in page
+
+
+def test_a_new_release_renders_the_cards_afresh(signed_in: Client, user: User) -> None:
+    """A card kept rendered by one release is not shown by the next: its markup may have
+    changed with it."""
+    propose(user, proposal("skills", "0.5", name="Cobol"), source=origin("a.pdf"))
+    cache.clear()
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(reverse("merge_review")).status_code == 200
+        return len(captured.captured_queries)
+
+    with override_settings(RELEASE="one"):
+        cold, warm = statements(), statements()
+    with override_settings(RELEASE="two"):
+        assert statements() == cold
+    assert warm < cold  # the card as kept: its decision not read
 
 
 def test_the_database_tells_confident_suggestions_as_python_does(user: User) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -300,6 +300,16 @@ def test_the_dashboard_reads_its_sections_again_only_after_the_profile_changed(
     assert "Rust" not in stranger
     assert "Analyst" not in stranger
     assert stranger.count("Nothing here yet.") == 6
+
+
+def test_a_new_release_reads_the_dashboard_afresh(signed_in: Client, user: User) -> None:
+    """What the cache keeps was rendered by one release; the next one renders its own."""
+    add_skills(user, ["Python"])
+    with override_settings(RELEASE="one"):
+        assert len(reading_sections(captured(signed_in, reverse("dashboard")))) == 1
+        assert reading_sections(captured(signed_in, reverse("dashboard"))) == []
+    with override_settings(RELEASE="two"):
+        assert len(reading_sections(captured(signed_in, reverse("dashboard")))) == 1
 
 
 def test_a_write_gives_the_profile_a_new_revision_at_once_and_again_on_commit(
