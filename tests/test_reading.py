@@ -302,6 +302,29 @@ def test_pdf_a_date_column_stays_one_with_short_full_width_lines_below_it() -> N
     assert_offsets(text)
 
 
+def test_pdf_two_columns_whose_right_one_sets_its_dates_apart_are_two_columns() -> None:
+    """The gap between the right column's entries and their dates is wider than the gutter
+    between the columns: the columns are still read one after the other, and each date
+    with its entry."""
+    left = [f"Left column line {n} of a long description, and its text runs on" for n in range(12)]
+    page: list[Text | Rect] = [Text(50, 60 + 14 * n, s) for n, s in enumerate(left)]
+    right = []
+    entries = [
+        ("Bachelor of Science", "2016 - 2019"),
+        ("Master of Arts", "2014 - 2016"),
+        ("Doctor of Letters", "2010 - 2014"),
+        ("Certified Engineer", "2009 - 2010"),
+    ]
+    for n, (entry, date) in enumerate(entries):
+        top = 67 + 40 * n
+        page += [Text(338, top, entry), Text(338, top + 13, "University of Somewhere")]
+        page.append(Text(500, top, date))
+        right += [f"{entry}\t{date}", "University of Somewhere"]
+    text = read_document(make_pdf([page]), "pdf")
+    assert lines(text) == left + right
+    assert_offsets(text)
+
+
 def test_pdf_dates_hung_level_with_larger_entry_names_stay_with_them() -> None:
     """A Europass-like label column: headings and dates, set smaller than the entry names
     beside them and level with their tops, not their baselines. Each date is read with its

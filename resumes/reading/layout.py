@@ -131,7 +131,7 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     if span < width * 0.35:
         return None
     total = len(fragments)
-    best: tuple[float, float, float] | None = None  # (crossing, -run, x)
+    candidates: list[tuple[float, float, float]] = []  # (crossing, -run, x)
     step = 1.5
     origin = lo + span * 0.12  # the first sampled x
     steps = int((span * 0.76) / step) + 1
@@ -154,18 +154,29 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         run_start, run_end = origin + first_index * step, origin + (index - 1) * step
         run = run_end - run_start
         if run >= GUTTER_MIN:
-            key = (crossing, -run, (run_start + run_end) / 2)
-            if best is None or key < best:
-                best = key
-    if best is None:
-        return None
-    gutter = best[2]
+            candidates.append((crossing, -run, (run_start + run_end) / 2))
+    # The widest stretch that the fewest fragments cross, unless what lies either side of it
+    # is no two columns (a date column inside one, set apart by a gap as wide as the
+    # gutter): then the next stretch as empty.
+    candidates.sort()
+    for crossing, _, gutter in candidates:
+        if crossing > candidates[0][0]:
+            break
+        if _columns_apart(fragments, gutter, lo, hi):
+            return gutter
+    return None
+
+
+def _columns_apart(fragments: Sequence[Fragment], gutter: float, lo: float, hi: float) -> bool:
+    """Whether the fragments either side of ``gutter`` are two columns, each read on its own."""
+    total = len(fragments)
+    span = hi - lo
     left = [f for f in fragments if f.x1 <= gutter]
     right = [f for f in fragments if f.x0 >= gutter]
     if len(left) < 3 or len(right) < 3:
-        return None
+        return False
     if min(len(left), len(right)) < total * 0.12:
-        return None
+        return False
     # Rows that line up across a narrow gap are a table read row by row; a wide gutter
     # separates independent columns even when their lines happen to align.
     gap = min(f.x0 for f in right) - max(f.x1 for f in left)
@@ -173,14 +184,14 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     if table_like and _aligned_share(left, right) >= ROW_ALIGNED:
         # A column of nothing but dates beside entries is never read on its own: each
         # date belongs to the entry on its row, however wide the space between them.
-        return None
+        return False
     # A narrow, sparse left column holds labels and dates for the blocks beside it
     # (Europass style): read row by row so each label stays with its block. Not a sidebar
     # as sparse (a few contact lines and skills), whose lines are set one under another.
     left_rows, right_rows = _rows(left), len(_rows(right))
     left_width = max(f.x1 for f in left) - lo
     if len(left_rows) <= right_rows * 0.4 and left_width < span * 0.3 and not _set_solid(left_rows):
-        return None
+        return False
     # So does a narrow column, on either side, whose dates sit on the rows of the entries
     # beside them, even among headings and contact lines of its own (a date column under a
     # sidebar header) or the entries' places (dates and places set right). Its width is
@@ -194,8 +205,8 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
         band = [f for f in side if f.top >= top and f.bottom <= bottom]
         width = max(f.x1 for f in band) - lo if side is left else hi - min(f.x0 for f in band)
         if width < span * 0.3:
-            return None
-    return gutter
+            return False
+    return True
 
 
 def _grid_columns(row: Row, lo: float, span: float) -> list[float] | None:
