@@ -159,8 +159,8 @@ def _find_gutter(fragments: Sequence[Fragment], width: float) -> float | None:
     # is no two columns (a date column inside one, set apart by a gap as wide as the
     # gutter): then the next stretch as empty.
     candidates.sort()
-    for crossing, _, gutter in candidates:
-        if crossing > candidates[0][0]:
+    for crossed, _, gutter in candidates:
+        if crossed > candidates[0][0]:
             break
         if _columns_apart(fragments, gutter, lo, hi):
             return gutter
