@@ -337,11 +337,7 @@ def _overflows(row: Row, gutter: float, edges: set[int]) -> bool:
         return False
     first = after[0]
     ran = max(f.x1 for f in row.fragments if f.x0 < gutter)
-    return ran > first.x0 or any(
-        abs(first.x0 - edge) <= EDGE_TOLERANCE
-        for edge in (round(first.x0) + d for d in (-1, 0, 1))
-        if edge in edges
-    )
+    return ran > first.x0 or any(abs(first.x0 - edge) <= EDGE_TOLERANCE for edge in edges)
 
 
 _DIGITS = re.compile(r"\d+")

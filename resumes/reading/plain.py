@@ -1,4 +1,5 @@
-"""Plain text and Markdown: the file's text is the raw text, line by line."""
+"""Plain text and Markdown: the file's text is the raw text, line by line; a Markdown link
+reads as its text, with its target kept as the line's link."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ word's tag depends on its neighbours' ("Senior" before "Engineer", the words aft
 and on where it stands (first phrase of the first line, the cell after a wide gap). Word
 lists are features (a phrase holding a title word, a degree, an institution or company
 word), never decisions. Runs of the same tag become the entry's fields, each with its mean
-marginal probability as its confidence.
+marginal probability as its confidence. The person's contact lines are read the same way, as
+one more header (kind ``basics``: e-mail, phone, location, website, network, handle).
 
     tagger = FieldTagger.default()             # the committed model, or None
     fields = tagger.fields("work", entry.header, document.raw)

@@ -573,9 +573,9 @@ class Engine:
     ) -> None:
         text = p.text
         words = text.split()
-        # Particles ("van de", "da") come between the names, not among the 2-4 counted.
+        # Two to four names; particles ("van de", "da") between them are not counted.
         named = [w for w in words[1:-1] if w.casefold() not in vocab.NAME_PARTICLES]
-        if not 2 <= len(named) + 2 <= 4 or len(words) < 2 or len(text) > 40:
+        if len(words) < 2 or len(named) > 2 or len(text) > 40:
             return
         if not all(NAME_WORD.fullmatch(w) for w in words):
             return
