@@ -132,7 +132,8 @@ def headers(
             gold.append(tag)
         return token_features(kind, lines, items), gold
 
-    engine = Engine(document, [split_label(label) for label in labels])
+    pairs = [split_label(label) for label in labels]
+    engine = Engine(document, pairs)
     out = [
         header
         for section in engine.sections()
@@ -140,8 +141,7 @@ def headers(
         for entry in engine.entries(section)
         if (header := tagged(section.kind, entry.header))
     ]
-    contact = contact_lines(document, [split_label(label) for label in labels])
-    if basics := tagged(BASICS, contact):
+    if basics := tagged(BASICS, contact_lines(document, pairs)):
         out.append(basics)
     return out
 
